@@ -1,0 +1,322 @@
+/**
+ * The typed Scenario: what the loader (scenarios/load.ts) produces from a YAML/JSON file
+ * after validation, with every default filled in. All durations are milliseconds, all
+ * rates requests per second, all fractions in [0, 1]. Field names follow the vocabulary
+ * people copy from their manifests (Kubernetes, Argo Rollouts, Flagger, Envoy, nginx).
+ *
+ * Objects keyed by name (services, versions, lanes) keep the file's order; the simulator
+ * turns them into arrays in that order, so iteration order is part of the file, not of
+ * a hash map.
+ */
+import type { DistSpec } from '../sim/distributions.ts';
+
+export type { DistSpec };
+
+export interface Scenario {
+  /** `name:` in the file, else the file's base name. */
+  name: string;
+  /** Path the scenario was loaded from ('' when built in code). */
+  file: string;
+  description: string;
+  seed: number;
+  /** Simulated time to run, ms. */
+  duration: number;
+  /** Width of a metrics time bucket, ms (default 1000). */
+  bucketMs: number;
+  /** Services in declaration order. */
+  services: ServiceSpec[];
+  /** The entry proxy / gateway: the caller of `entry.service`. */
+  entry: EntrySpec;
+  registry: RegistrySpec;
+  traffic: TrafficSpec;
+  /** Absent: nothing is released; the scenario is a steady-state model. */
+  release: ReleaseSpec | null;
+  slo: SloSpec;
+  limits: { maxEvents: number };
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** Replicas of `initialVersion` running (ready, registered, warm) at t=0. */
+  replicas: number;
+  /** The version running at t=0. */
+  initialVersion: string;
+  /** Declared versions in order; the first is usually the stable one. */
+  versions: VersionSpec[];
+  /** Instance behaviour shared by all versions (versions may override parts). */
+  instance: InstanceSpec;
+  /** Downstream services called in sequence after local work, each with the client policy. */
+  calls: CallSpec[];
+  /** Whether this service copies the lane tag onto its downstream calls (default true). */
+  propagatesLane: boolean;
+  /** Provider marks responses while shutting down; callers drop it from their view at once. */
+  proactiveNotification: boolean;
+}
+
+export interface VersionSpec {
+  name: string;
+  /** Fraction of requests this version fails with a 5xx (a bad release). */
+  errorRate: number;
+  /** Multiplies service time (1 = same as the base). */
+  latencyFactor: number;
+  /** Overrides of the service's instance behaviour for this version. */
+  serviceTime: DistSpec | null;
+  coldStart: ColdStartSpec | null;
+}
+
+export interface InstanceSpec {
+  /** Requests served at once (threads, worker slots). */
+  concurrency: number;
+  /** Requests that may wait for a slot; beyond it: `queue-full`. */
+  queue: number;
+  /** Local work per request, ms. */
+  serviceTime: DistSpec;
+  coldStart: ColdStartSpec;
+  /** From pod creation to the app listening (image pull + init), ms. */
+  startup: DistSpec;
+  readinessProbe: ProbeSpec;
+  /** Wait after ready before registering (lossless online "delayTime"), ms. */
+  registrationDelay: number;
+  /** When the endpoint leaves the registry. */
+  deregistration: 'on-termination' | 'before-termination';
+  /** With 'before-termination': how long before termination starts, ms (lossless offline). */
+  deregistrationLead: number;
+  /** preStop hook duration (e.g. `sleep 5`), ms. The grace clock already runs. */
+  preStop: number;
+  /** terminationGracePeriodSeconds, as ms. */
+  terminationGracePeriod: number;
+  /** graceful: stop accepting, finish in-flight; abrupt: exit at SIGTERM. */
+  shutdown: 'graceful' | 'abrupt';
+  /** Kubernetes minReadySeconds equivalent for availability counting, ms. */
+  minReadySeconds: number;
+}
+
+/** service time × (1 + (factor − 1) · exp(−uptime / decay)). factor 1 = no cold start. */
+export interface ColdStartSpec {
+  factor: number;
+  /** Time constant of the decay, ms. */
+  decay: number;
+}
+
+export interface ProbeSpec {
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
+}
+
+export interface CallSpec {
+  service: string;
+  client: ClientSpec;
+}
+
+export interface EntrySpec {
+  service: string;
+  client: ClientSpec;
+}
+
+/** How one caller reaches one upstream service. */
+export interface ClientSpec {
+  lb: LbSpec;
+  /** Per-try timeout, ms (0 = none). */
+  timeout: number;
+  retry: RetrySpec;
+}
+
+export type LbAlgorithm = 'round-robin' | 'smooth-wrr' | 'random' | 'least-request' | 'consistent-hash';
+
+export interface LbSpec {
+  algorithm: LbAlgorithm;
+  slowStart: SlowStartSpec | null;
+  /** nginx passive health: failures before benching a peer (0 = off). */
+  maxFails: number;
+  /** nginx fail_timeout, ms. */
+  failTimeout: number;
+  /** Envoy least-request choice_count. */
+  choiceCount: number;
+}
+
+export type SlowStartSpec =
+  | { mode: 'dubbo'; window: number; weight: number }
+  | { mode: 'envoy'; window: number; aggression: number; minWeightPercent: number }
+  | { mode: 'haproxy'; window: number }
+  | { mode: 'curve'; window: number; exponent: number };
+
+export type RetryOn = 'connect-failure' | 'reset' | 'timeout' | '5xx';
+
+export interface RetrySpec {
+  /** Extra tries after the first (0 = no retry). */
+  attempts: number;
+  on: RetryOn[];
+}
+
+export type RegistrySpec =
+  | { mode: 'push'; delay: DistSpec; routingDelay: boolean }
+  | { mode: 'poll'; chain: PollStage[]; routingDelay: boolean };
+
+/** One cache in a staleness chain (e.g. Eureka server cache, client fetch, Ribbon). */
+export interface PollStage {
+  name: string;
+  interval: number;
+  /** One timer for every caller (a server-side cache) vs a random phase per caller. */
+  shared: boolean;
+}
+
+export interface TrafficSpec {
+  /** Mean offered rate, req/s (the start rate for a ramp). */
+  rate: number;
+  arrival: 'poisson' | 'constant' | 'ramp' | 'trace';
+  /** For 'ramp': the rate reached at `rampDuration`. */
+  rampTo: number;
+  rampDuration: number;
+  /** For 'trace': arrival timestamps, ms, ascending. */
+  trace: number[];
+  /** Distinct users; each request carries a user id drawn from 1..users. */
+  users: number;
+  /** Headers set on a fraction of requests, decided per user (stable). */
+  headers: HeaderRule[];
+  /** Fraction of requests that are non-idempotent (POST): not retried once sent. */
+  nonIdempotent: number;
+}
+
+export interface HeaderRule {
+  name: string;
+  value: string;
+  /** Fraction of users whose requests carry it. */
+  fraction: number;
+}
+
+export interface ReleaseSpec {
+  /** Simulated time the rollout starts, ms. */
+  startAt: number;
+  /** Services released, in order (each from its current version to `to`). */
+  services: string[];
+  /** Version released to (per service, when they differ). */
+  to: Record<string, string>;
+  strategy: StrategySpec;
+}
+
+export type StrategyName = 'recreate' | 'rolling' | 'blue-green' | 'canary' | 'ab' | 'lanes';
+export const STRATEGY_NAMES: readonly StrategyName[] = ['recreate', 'rolling', 'blue-green', 'canary', 'ab', 'lanes'];
+
+export type StrategySpec =
+  | { name: 'recreate' } & RecreateKnobs
+  | { name: 'rolling' } & RollingKnobs
+  | { name: 'blue-green' } & BlueGreenKnobs
+  | { name: 'canary' } & CanaryKnobs
+  | { name: 'ab' } & AbKnobs
+  | { name: 'lanes' } & LanesKnobs;
+
+export interface RecreateKnobs {}
+
+/** A count or a percentage of replicas, as Kubernetes writes it: 1 or "25%". */
+export type IntOrPercent = number | string;
+
+export interface RollingKnobs {
+  maxSurge: IntOrPercent;
+  maxUnavailable: IntOrPercent;
+  minReadySeconds: number;
+  progressDeadlineSeconds: number;
+  /** Multi-batch form: cumulative new-version replicas per batch, with a pause after each. */
+  batches: { replicas: IntOrPercent; pause: number }[] | null;
+  /** nginx two-instance form: mark each old instance down in the upstream before replacing it. */
+  takeOutFirst: boolean;
+  /** With takeOutFirst: wait after marking down before stopping it, ms. */
+  drainWait: number;
+}
+
+export interface AnalysisSpec {
+  /** Measurement interval, ms. */
+  interval: number;
+  /** Measurements taken (0 = run until the step ends). */
+  count: number;
+  failureLimit: number;
+  inconclusiveLimit: number;
+  /** Minimum requests in a window to judge; fewer ⇒ inconclusive. */
+  minRequests: number;
+  successRate: number | null;
+  /** Max latency percentile, ms, with its percentile (e.g. { p: 99, max: 500 }). */
+  latency: { p: number; max: number } | null;
+  /** Kayenta-style Mann-Whitney comparison of canary vs baseline latencies. */
+  judge: JudgeSpec | null;
+}
+
+export interface JudgeSpec {
+  confidence: number;
+  tolerance: number;
+  direction: 'increase' | 'decrease' | 'either';
+}
+
+export type CanaryStep =
+  | { setWeight: number }
+  | { pause: { duration: number | null } }
+  | { setCanaryScale: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } }
+  | { analysis: AnalysisSpec };
+
+export interface CanaryKnobs {
+  steps: CanaryStep[];
+  /** true: weights are set on a router (L7); false: weight follows replica ratio. */
+  trafficRouting: boolean;
+  maxSurge: IntOrPercent;
+  maxUnavailable: IntOrPercent;
+  /** Background analysis running during all steps (Argo `analysis` / Flagger metrics). */
+  analysis: AnalysisSpec | null;
+  abortScaleDownDelaySeconds: number;
+  scaleDownDelaySeconds: number;
+  /** Flagger-style shorthand, expanded into `steps` by the loader when given. */
+  flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number } | null;
+}
+
+export interface BlueGreenKnobs {
+  previewReplicaCount: number | null;
+  autoPromotionEnabled: boolean;
+  autoPromotionSeconds: number;
+  scaleDownDelaySeconds: number;
+  abortScaleDownDelaySeconds: number;
+  prePromotionAnalysis: AnalysisSpec | null;
+}
+
+export interface MatchRule {
+  header?: { name: string; value: string };
+  cookie?: { name: string; value: string };
+  query?: { name: string; value: string };
+  userIds?: number[];
+  /** Percentage of users (by user id hash). */
+  percent?: number;
+}
+
+export interface AbKnobs {
+  match: MatchRule;
+  /** How long the test runs, ms. */
+  duration: number;
+  /** What happens after the test. */
+  then: 'promote' | 'rollback';
+  replicas: number | null;
+}
+
+export interface LaneSpec {
+  name: string;
+  tag: string;
+  match: MatchRule;
+  /** service → lane version, for the services that have one. */
+  services: Record<string, string>;
+  replicas: number;
+}
+
+export interface LanesKnobs {
+  lanes: LaneSpec[];
+  /** permissive: fall back to base where a lane has no version; strict: fail. */
+  mode: 'permissive' | 'strict';
+  /** How long the lanes live before teardown, ms. */
+  duration: number;
+  teardown: boolean;
+}
+
+export interface SloSpec {
+  maxDropped: number | null;
+  maxErrorRate: number | null;
+  maxP99Ms: number | null;
+  maxRolloutMs: number | null;
+  /** lane name → the exact paths its traffic may take. */
+  lanePaths: Record<string, string[]>;
+}

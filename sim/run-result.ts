@@ -1,0 +1,56 @@
+/**
+ * RunResult: the one JSON shape both platforms produce (CONTRACT.md, schema relsim.run/1).
+ * Key order here is the order in the JSON, which keeps output byte-stable.
+ */
+export const DROP_CAUSES = ['refused', 'reset', 'no-endpoint', 'queue-full', 'timeout', 'error', 'misroute'] as const;
+export type DropCause = (typeof DROP_CAUSES)[number];
+
+export interface RunResult {
+  schema: 'relsim.run/1';
+  scenario: string;
+  strategy: string;
+  seed: number;
+  platform: 'sim' | 'replay';
+  requests: {
+    offered: number;
+    ok: number;
+    dropped: number;
+    inFlightAtEnd: number;
+    byCause: Record<DropCause, number>;
+  };
+  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+  rollout: {
+    startMs: number;
+    endMs: number;
+    outcome: 'promoted' | 'rolled-back' | 'none';
+    steps: StepResult[];
+  };
+  cost: { instanceSeconds: number; peakInstances: number };
+  lanes: Record<string, { requests: number; paths: Record<string, number> }>;
+  timeline: { bucketMs: number; series: Record<string, number[]> };
+  slo: { pass: boolean; violations: string[] };
+  /** Optional extras (topology for reports, explanation facts, replay details). */
+  meta?: RunMeta;
+}
+
+export interface StepResult {
+  name: string;
+  startMs: number;
+  endMs: number;
+  dropped: number;
+  byCause?: Partial<Record<DropCause, number>>;
+}
+
+export interface RunMeta {
+  /** Services, versions and calls, for the topology drawing. */
+  topology?: { services: { name: string; versions: string[]; calls: string[] }[]; entry: string };
+  /** Longest time a caller kept sending to an instance after it deregistered, ms. */
+  maxStaleSendMs?: number;
+  /** Simulator statistics. */
+  events?: number;
+  [key: string]: unknown;
+}
+
+export function emptyByCause(): Record<DropCause, number> {
+  return { refused: 0, reset: 0, 'no-endpoint': 0, 'queue-full': 0, timeout: 0, error: 0, misroute: 0 };
+}
