@@ -16,7 +16,10 @@
  * Use the helper generators below (`yield* scale(...)`) rather than yielding raw actions:
  * they give each answer its type.
  */
-import type { LaneSpec, MatchRule, ReleaseSpec, Scenario, ServiceSpec, StrategySpec } from '../scenarios/types.ts';
+import type { LaneSpec, ReleaseSpec, Scenario, ServiceSpec, StrategySpec } from '../scenarios/types.ts';
+import type { HeaderRoute, VersionState, WindowStats } from '../sim/control-types.ts';
+
+export type { HeaderRoute, VersionState, WindowStats };
 
 export type Action =
   | { do: 'scale'; service: string; version: string; replicas: number }
@@ -31,38 +34,6 @@ export type Action =
   | { do: 'step'; name: string }
   | { do: 'outcome'; outcome: 'promoted' | 'rolled-back' }
   | { do: 'log'; message: string };
-
-/** A header/cookie/user match that sends requests to `version` (A/B, setHeaderRoute). */
-export interface HeaderRoute {
-  match: MatchRule;
-  version: string;
-}
-
-export interface VersionState {
-  /** Replicas asked for by the last scale. */
-  desired: number;
-  /** Instances that exist and are not terminating. */
-  current: number;
-  /** Ready (readiness probe passed) and not terminating. */
-  ready: number;
-  /** Ready for at least minReadySeconds (Kubernetes "available"). */
-  available: number;
-  terminating: number;
-}
-
-export interface WindowStats {
-  /** Calls served by this service/version in the window (finished, any outcome). */
-  requests: number;
-  ok: number;
-  errors: number;
-  /** ok / requests, or NaN when there were none. */
-  successRate: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  /** A bounded sample of ok latencies in the window, ms (for the Mann-Whitney judge). */
-  latencies: number[];
-}
 
 export type Plan<R = void> = Generator<Action, R, unknown>;
 
