@@ -54,3 +54,31 @@ export interface RunMeta {
 export function emptyByCause(): Record<DropCause, number> {
   return { refused: 0, reset: 0, 'no-endpoint': 0, 'queue-full': 0, timeout: 0, error: 0, misroute: 0 };
 }
+
+/**
+ * `relsim compare` output (schema relsim.compare/1): one row per strategy (or per platform
+ * of one strategy), each with every seed's RunResult and the intervals over them.
+ */
+export interface CompareResult {
+  schema: 'relsim.compare/1';
+  scenario: string;
+  seeds: number[];
+  rows: CompareRow[];
+}
+
+export interface CompareRow {
+  /** e.g. 'canary' or 'canary (replay)'. */
+  label: string;
+  strategy: string;
+  platform: 'sim' | 'replay';
+  runs: RunResult[];
+  /** metric name → mean and 95% interval over the runs (see reports/stats.ts). */
+  stats: Record<string, Interval>;
+}
+
+export interface Interval {
+  mean: number;
+  lo: number;
+  hi: number;
+  n: number;
+}
