@@ -1,0 +1,72 @@
+/**
+ * Means and 95% Student-t intervals over seeds: the numbers compare, gate and the reports
+ * print. A gate compares intervals rather than single runs so that seed noise alone does
+ * not fail a build.
+ */
+import { DROP_CAUSES, type Interval, type RunResult } from '../sim/run-result.ts';
+
+export type { Interval };
+
+/** Mean and two-sided 95% Student-t interval. n=1 → lo = hi = mean; n=0 → all NaN. */
+export function interval(values: number[]): Interval {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n: 0 };
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  if (n === 1) return { mean, lo: mean, hi: mean, n };
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  const half = tQuantile975(n - 1) * Math.sqrt(variance / n);
+  return { mean, lo: mean - half, hi: mean + half, n };
+}
+
+/** Half-width of an interval (what "± x" prints). */
+export function halfWidth(i: Interval): number {
+  return (i.hi - i.lo) / 2;
+}
+
+/** The metric names summarizeRuns produces, in display order. */
+export const SUMMARY_METRICS: readonly string[] = [
+  'dropped',
+  ...DROP_CAUSES.map((c) => `dropped.${c}`),
+  'errorRate',
+  'p99',
+  'rolloutMs',
+  'instanceSeconds',
+  'peakInstances',
+];
+
+/** Per-metric intervals over a set of runs (normally one strategy × several seeds). */
+export function summarizeRuns(runs: RunResult[]): Record<string, Interval> {
+  const out: Record<string, Interval> = {};
+  for (const name of SUMMARY_METRICS) out[name] = interval(runs.map((r) => metricOf(r, name)));
+  return out;
+}
+
+/** One named metric of one run (the same names as SUMMARY_METRICS). */
+export function metricOf(r: RunResult, name: string): number {
+  if (name.startsWith('dropped.')) return r.requests.byCause[name.slice(8) as keyof typeof r.requests.byCause] ?? 0;
+  switch (name) {
+    case 'dropped': return r.requests.dropped;
+    case 'errorRate': return r.requests.offered > 0 ? r.requests.dropped / r.requests.offered : 0;
+    case 'p99': return r.latencyMs.p99;
+    case 'rolloutMs': return r.rollout.endMs - r.rollout.startMs;
+    case 'instanceSeconds': return r.cost.instanceSeconds;
+    case 'peakInstances': return r.cost.peakInstances;
+    default: throw new Error(`unknown metric ${name}`);
+  }
+}
+
+// t(0.975, df) for df 1..30; beyond that the Cornish-Fisher expansion is accurate to 1e-4.
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+  2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export function tQuantile975(df: number): number {
+  if (df < 1) return NaN;
+  if (df <= 30) return T975[Math.round(df) - 1];
+  const z = 1.959964;
+  const g1 = (z ** 3 + z) / 4;
+  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
+  return z + g1 / df + g2 / df ** 2;
+}
