@@ -1,0 +1,71 @@
+/**
+ * A short generated explanation of a run: which cause dominates the drops, what that cause
+ * means mechanically, the countermeasure, and the step where it hurt most. The sentence is
+ * what a release engineer would say looking at the charts, so it names numbers.
+ */
+import { DROP_CAUSES, type DropCause, type RunResult } from '../sim/run-result.ts';
+import { fmtCount, fmtMs, fmtPct } from './format.ts';
+
+export function explain(r: RunResult): string {
+  const { dropped, offered } = r.requests;
+  if (dropped === 0) {
+    return `No requests were dropped: all ${fmtCount(offered)} offered requests were served` +
+      (r.rollout.outcome === 'none' ? '.' : ` through the whole rollout (${r.rollout.outcome}).`);
+  }
+  const ranked = rankCauses(r);
+  const [top, second] = ranked;
+  const parts = [`${fmtPct(top.count / dropped)} of the drops are \`${top.cause}\`: ${causeAdvice(top.cause, r)}.`];
+  if (second && second.count / dropped >= 0.15) parts.push(`Next is \`${second.cause}\` (${fmtPct(second.count / dropped)}).`);
+  const worst = worstStep(r);
+  if (worst) {
+    parts.push(`Most drops happened during step \`${worst.name}\` (${fmtMs(worst.startMs)}–${fmtMs(worst.endMs)}): ` +
+      `${fmtCount(worst.dropped)} of ${fmtCount(dropped)}.`);
+  }
+  return parts.join(' ');
+}
+
+/** Causes that occurred, most frequent first (ties in DROP_CAUSES order). */
+export function rankCauses(r: RunResult): { cause: DropCause; count: number }[] {
+  return DROP_CAUSES.map((cause) => ({ cause, count: r.requests.byCause[cause] ?? 0 }))
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count);
+}
+
+export function worstStep(r: RunResult) {
+  let worst: RunResult['rollout']['steps'][number] | undefined;
+  for (const s of r.rollout.steps) if (s.dropped > 0 && (!worst || s.dropped > worst.dropped)) worst = s;
+  return worst;
+}
+
+function causeAdvice(cause: DropCause, r: RunResult): string {
+  switch (cause) {
+    case 'refused': {
+      const stale = r.meta?.maxStaleSendMs;
+      if (typeof stale === 'number' && stale > 0) {
+        const preStopS = Math.ceil(stale / 1000);
+        return `callers kept sending to instances for up to ${fmtMs(stale)} after deregistration; ` +
+          `a preStop of ≥ ${preStopS} s would cover the slowest caller`;
+      }
+      return 'callers kept sending to instances that were already gone (their endpoint view was stale); ' +
+        'a preStop sleep longer than the registry propagation delay, or deregistering before termination, would cover it';
+    }
+    case 'reset':
+      return 'requests were still in flight when instances were killed; a graceful drain ' +
+        '(stop accepting, finish in-flight) within a long enough terminationGracePeriod would let them complete';
+    case 'no-endpoint':
+      return 'callers found no ready instance of the chosen version; keep capacity up during each step ' +
+        '(surge before removing, maxUnavailable 0) instead of recreate-style gaps';
+    case 'queue-full':
+      return 'instance queues overflowed because capacity fell short during the step; add surge capacity, ' +
+        'or warm new instances up with slow start so they are not flooded while cold';
+    case 'timeout':
+      return 'requests exceeded the caller\'s timeout, typically on cold new instances or when capacity was short; ' +
+        'slow start (warm-up) or more capacity during the step would help';
+    case 'error':
+      return r.rollout.outcome === 'rolled-back'
+        ? 'the new version failed requests itself (a bad release); analysis rolled it back, and a smaller first step or an earlier analysis would limit the blast radius'
+        : 'the new version failed requests itself (a bad release); an analysis step with a success-rate check would stop the rollout early';
+    case 'misroute':
+      return 'lane traffic left its lane (or base traffic reached a lane version); check that every service on the path propagates the lane tag';
+  }
+}

@@ -1,0 +1,54 @@
+/** Number formatting shared by the text, Markdown and HTML reports, so they agree. */
+import type { Interval } from '../sim/run-result.ts';
+
+/** 84 → "84 ms", 4800 → "4.8 s", 125000 → "2 min 5 s". */
+export function fmtMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (Math.abs(ms) < 1000) return `${round(ms, ms < 10 ? 2 : ms < 100 ? 1 : 0)} ms`;
+  const s = ms / 1000;
+  if (Math.abs(s) < 120) return `${round(s, s < 10 ? 2 : 1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+/** 12345 → "12,345"; fractional counts (means) keep one decimal. */
+export function fmtCount(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  const digits = Number.isInteger(n) ? 0 : 1;
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** 0.0025 → "0.25%". */
+export function fmtPct(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  const p = fraction * 100;
+  return `${round(p, p === 0 ? 0 : p < 1 ? 2 : p < 10 ? 1 : 0)}%`;
+}
+
+export function round(x: number, digits: number): string {
+  return Number(x.toFixed(digits)).toString();
+}
+
+/** How each summary metric is printed (value only; units included). */
+export function fmtMetric(name: string, v: number): string {
+  if (name === 'errorRate') return fmtPct(v);
+  if (name === 'p99' || name === 'rolloutMs') return fmtMs(v);
+  if (name === 'instanceSeconds') return `${fmtCount(Math.round(v))} inst·s`;
+  return fmtCount(Math.round(v * 10) / 10);
+}
+
+/** "150 ± 12" (the half-width of the 95% interval); n=1 prints the value alone. */
+export function fmtInterval(name: string, i: Interval): string {
+  const half = (i.hi - i.lo) / 2;
+  if (i.n <= 1 || !(half > 0)) return fmtMetric(name, i.mean);
+  return `${fmtMetric(name, i.mean)} ± ${fmtMetric(name, half).replace(/ inst·s$/, '')}`;
+}
+
+export const METRIC_LABELS: Record<string, string> = {
+  dropped: 'dropped',
+  errorRate: 'error rate',
+  p99: 'p99 latency',
+  rolloutMs: 'rollout time',
+  instanceSeconds: 'cost',
+  peakInstances: 'peak instances',
+};

@@ -1,0 +1,81 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildCompare, buildRun } from './fixtures.ts';
+import { evaluateSlo, sloChecks } from '../../reports/slo.ts';
+import { baselineFrom, evaluateGate, formatVerdicts } from '../../reports/gate.ts';
+import { renderJunit } from '../../reports/junit.ts';
+import type { SloSpec } from '../../scenarios/types.ts';
+
+const noSlo: SloSpec = { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {} };
+const dropsRun = (n: number, seed = 1, p99 = 80) => buildRun({ seed, p99, drops: n ? [{ bucket: 15, cause: 'refused', count: n }] : [] });
+
+test('evaluateSlo: each limit passes at the bound and fails above it, saying by how much', () => {
+  const r = dropsRun(50); // 50 of 5000 = 1%, rollout 30 s, p99 80 ms
+  assert.equal(evaluateSlo(r, { ...noSlo, maxDropped: 50, maxErrorRate: 0.01, maxP99Ms: 80, maxRolloutMs: 30000 }), { pass: true, violations: [] });
+  const v = evaluateSlo(r, { ...noSlo, maxDropped: 20, maxErrorRate: 0.005, maxP99Ms: 50, maxRolloutMs: 20000 });
+  assert.is(v.pass, false);
+  assert.equal(v.violations, [
+    'dropped 50 > max 20 (over by 30)',
+    'error rate 1% > max 0.5% (over by 0.5%)',
+    'p99 80 ms > max 50 ms (over by 30 ms)',
+    'rollout time 30 s > max 20 s (over by 10 s)',
+  ]);
+});
+
+test('lane path rules: stray paths fail, allowed ones pass, missing lane fails', () => {
+  const lanes = { gray: { requests: 100, paths: { 'a:gray>b:v1>c:gray': 90, 'a:gray>b:v1>c:v1': 10 } } };
+  const r = buildRun({ lanes });
+  const ok = sloChecks({ dropped: 0, errorRate: 0, p99: 1, rolloutMs: 1, lanes }, { ...noSlo, lanePaths: { gray: ['a:gray>b:v1>c:gray', 'a:gray>b:v1>c:v1'] } });
+  assert.equal(ok.map((c) => c.pass), [true]);
+  const bad = evaluateSlo(r, { ...noSlo, lanePaths: { gray: ['a:gray>b:v1>c:gray'], blue: ['a:blue'] } });
+  assert.equal(bad.violations, [
+    'lane gray: 10 requests took a:gray>b:v1>c:v1 (allowed: a:gray>b:v1>c:gray)',
+    'lane blue: no traffic observed, so its paths cannot be checked',
+  ]);
+});
+
+test('gate uses the mean over seeds for SLOs', () => {
+  const runs = [dropsRun(10, 1), dropsRun(30, 2)];
+  assert.is(evaluateGate(runs, { ...noSlo, maxDropped: 20 }, null).pass, true);
+  const v = evaluateGate(runs, { ...noSlo, maxDropped: 19 }, null);
+  assert.is(v.pass, false);
+  assert.match(formatVerdicts([v]), /FAIL maxDropped: dropped 20 > max 19 \(over by 1\)/);
+});
+
+test('baseline: noise within the interval passes, a clear regression fails with numbers', () => {
+  const base = baselineFrom(buildCompare([{ strategy: 'canary', runs: [10, 12, 9, 11, 13].map((n) => ({ drops: [{ bucket: 15, cause: 'refused' as const, count: n }] })) }]), 'base.json', 'canary');
+  assert.is(base.source, 'base.json, canary row');
+  const noisy = [11, 14, 10, 12, 15].map((n, i) => dropsRun(n, i + 1));
+  assert.is(evaluateGate(noisy, noSlo, base).pass, true);
+  const worse = [40, 44, 38, 41, 45].map((n, i) => dropsRun(n, i + 1));
+  const v = evaluateGate(worse, noSlo, base);
+  assert.is(v.pass, false);
+  const failed = v.checks.filter((c) => !c.pass);
+  assert.equal(failed.map((c) => c.name), ['baseline.dropped']);
+  assert.match(failed[0].message, /^dropped 41\.6 ± .* vs baseline 11 ± .*\(\+278%\): regressed/);
+  const slower = [1, 2, 3].map((s) => dropsRun(11, s, 200));
+  assert.equal(evaluateGate(slower, noSlo, base).checks.filter((c) => !c.pass).map((c) => c.name), ['baseline.p99']);
+});
+
+test('baseline from a single RunResult, and rejects other files', () => {
+  const b = baselineFrom(dropsRun(10), 'r.json', 'canary');
+  assert.is(b.stats.dropped.hi, 10);
+  assert.throws(() => baselineFrom({ schema: 'x' }, 'x.json', 'canary'), /x\.json: not a relsim RunResult/);
+  assert.throws(() => baselineFrom(buildCompare([{ strategy: 'rolling', runs: [{}] }, { strategy: 'ab', runs: [{}] }]), 'c.json', 'canary'), /no row for strategy canary/);
+});
+
+test('junit: one testcase per check, failures where expected, escaped', () => {
+  const v1 = evaluateGate([dropsRun(50)], { ...noSlo, maxDropped: 20, maxP99Ms: 500 }, null);
+  const v2 = evaluateGate([dropsRun(0)], { ...noSlo, maxDropped: 20 }, null);
+  const xml = renderJunit([
+    { name: 'bad<1>', cases: v1.checks },
+    { name: 'good', cases: v2.checks },
+  ]);
+  assert.is((xml.match(/<testcase /g) ?? []).length, 3);
+  assert.is((xml.match(/<failure /g) ?? []).length, 1);
+  assert.match(xml, /<testsuites name="relsim gate" tests="3" failures="1">/);
+  assert.match(xml, /<testsuite name="bad&lt;1&gt;" tests="2" failures="1"/);
+  assert.match(xml, /name="maxDropped" time="0">\n\s+<failure message="dropped 50 &gt; max 20 \(over by 30\)"/);
+});
+
+test.run();

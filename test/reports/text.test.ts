@@ -1,0 +1,82 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildCompare, buildRun } from './fixtures.ts';
+import { explain } from '../../reports/explain.ts';
+import { compareTable, summarizeRun } from '../../reports/summary.ts';
+import { renderCompareMarkdown, renderRunMarkdown } from '../../reports/markdown.ts';
+import { fmtInterval, fmtMs } from '../../reports/format.ts';
+
+const refusedHeavy = () => buildRun({
+  maxStaleSendMs: 4800,
+  drops: [
+    { bucket: 21, cause: 'refused', count: 40 }, { bucket: 31, cause: 'refused', count: 23 },
+    { bucket: 22, cause: 'timeout', count: 30 }, { bucket: 12, cause: 'reset', count: 7 },
+  ],
+});
+
+test('explain names the biggest cause with its share and the stale-send time', () => {
+  const text = explain(refusedHeavy());
+  assert.match(text, /^63% of the drops are `refused`/);
+  assert.match(text, /up to 4\.8 s after deregistration/);
+  assert.match(text, /preStop of ≥ 5 s/);
+  assert.match(text, /Next is `timeout` \(30%\)/);
+  // step setWeight 50 (buckets 20–29) holds 70 of 100
+  assert.match(text, /step `setWeight 50` \(20 s–30 s\): 70 of 100/);
+});
+
+test('explain follows the biggest cause when it changes', () => {
+  const r = buildRun({ drops: [{ bucket: 15, cause: 'error', count: 90 }, { bucket: 25, cause: 'refused', count: 10 }], outcome: 'rolled-back' });
+  const text = explain(r);
+  assert.match(text, /^90% of the drops are `error`: .*bad release.*rolled it back/);
+  assert.not.match(text, /preStop/);
+});
+
+test('explain without drops says so', () => {
+  assert.match(explain(buildRun()), /No requests were dropped: all 5,000 offered/);
+});
+
+test('summarizeRun prints totals, causes, steps and the explanation', () => {
+  const s = summarizeRun(refusedHeavy());
+  assert.match(s, /offered 5,000 {2}ok 4,900 {2}dropped 100 \(2%\)/);
+  assert.match(s, /refused 63 · timeout 30 · reset 7/);
+  assert.match(s, /setWeight 50 +20 s +30 s +70 +refused 40, timeout 30/);
+  assert.match(s, /promoted in 30 s/);
+  assert.match(s, /why {7}63% of the drops/);
+});
+
+test('compareTable shows mean ± half-interval per strategy', () => {
+  const cmp = buildCompare([
+    { strategy: 'rolling', runs: [{ drops: [{ bucket: 12, cause: 'refused', count: 10 }] }, { drops: [{ bucket: 12, cause: 'refused', count: 20 }] }] },
+    { strategy: 'canary', runs: [{}, {}] },
+  ]);
+  const t = compareTable(cmp);
+  const rolling = t.split('\n').find((l) => l.startsWith('rolling'))!;
+  // mean 15, half = t(1)=12.706 * sd(7.07)/sqrt(2) = 63.5
+  assert.match(rolling, /15 ± 63\.5/);
+  assert.match(t.split('\n').find((l) => l.startsWith('canary'))!, /^canary +0 /);
+});
+
+test('markdown: run tables and compare table with the best value bold', () => {
+  const md = renderRunMarkdown(refusedHeavy());
+  assert.match(md, /\| `refused` \| 63 \| 63% \|/);
+  assert.match(md, /\| setWeight 50 \| 20 s \| 30 s \| 70 \|/);
+  assert.match(md, /> 63% of the drops/);
+  const cmp = buildCompare([
+    { strategy: 'rolling', runs: [{ drops: [{ bucket: 12, cause: 'refused', count: 10 }] }] },
+    { strategy: 'canary', runs: [{ p99: 50 }] },
+  ]);
+  const cmd = renderCompareMarkdown(cmp);
+  const canaryRow = cmd.split('\n').find((l) => l.startsWith('| canary'))!;
+  assert.match(canaryRow, /^\| canary \| \*\*0\*\* \| \*\*0%\*\* \| \*\*50 ms\*\* \| 30 s \| 300 inst·s \| 10 \|$/);
+  // equal columns (rollout, cost, peak) mark nobody
+  assert.match(cmd.split('\n').find((l) => l.startsWith('| rolling'))!, /^\| rolling \| 10 \| 0\.2% \| 80 ms \| 30 s \| 300 inst·s \| 10 \|$/);
+});
+
+test('format helpers', () => {
+  assert.is(fmtMs(4800), '4.8 s');
+  assert.is(fmtMs(84), '84 ms');
+  assert.is(fmtMs(125000), '2 min 5 s');
+  assert.is(fmtInterval('p99', { mean: 84, lo: 80, hi: 88, n: 5 }), '84 ms ± 4 ms');
+});
+
+test.run();
