@@ -1,0 +1,30 @@
+/**
+ * Peak RSS per simulated duration: each duration runs in its own child process
+ * (bench/rss-child.ts) and reports `process.resourceUsage().maxRSS`. If the model keeps
+ * per-request state it must free, a longer run shows a larger peak.
+ *
+ *   peakRss('mmc', [5e5, 3e6], 1)  → [{ size: 5e5, maxRssKb: 61000, ... }, { size: 3e6, ... }]
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface RssRun {
+  /** The model's duration argument (customers for mmc, simulated minutes for chain). */
+  size: number;
+  maxRssKb: number;
+  /** Whatever else the child reported (customers, events, ...). */
+  detail: Record<string, number>;
+}
+
+const childPath = fileURLToPath(new URL('./rss-child.ts', import.meta.url));
+
+export function peakRss(model: string, sizes: number[], seed: number): RssRun[] {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return sizes.map((size) => {
+    const out = execFileSync(process.execPath, ['--import', tsx, childPath, model, String(size), String(seed)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const { maxRssKb, ...detail } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+    return { size, maxRssKb, detail };
+  });
+}

@@ -1,0 +1,61 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { erlangC } from '../../bench/erlang.ts';
+
+const relsim = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [relsim, ...args], { encoding: 'utf8' });
+
+test('bench --quick --json - puts only the figures on stdout, the table on stderr', () => {
+  const r = run('bench', '--quick', '--json', '-');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.is(j.schema, 'relsim.bench/1');
+  assert.is(j.mode, 'quick');
+  assert.ok(j.hold.length >= 2);
+  for (const h of j.hold) {
+    assert.ok(h.engine.eventsPerSec > 0 && h.engine.nsPerOp > 0);
+    assert.is(h.engine.pendingAtEnd, h.engine.pending);
+    if (!('skipped' in h.cpp)) assert.ok(h.ratioVsCpp > 0 && h.cpp.events > 0);
+  }
+  const m = j.mmc;
+  const wq = erlangC(8, 6.4, 1).wq;
+  assert.is(m.erlangC.wq, wq);
+  assert.ok(m.engine.customersPerSec > 0 && m.engine.eventsPerSec > m.engine.customersPerSec);
+  // Quick sizes are small (100k customers), so only a gross modelling error fails here.
+  assert.ok(Math.abs(m.engine.meanWait - wq) / wq < 0.15, `engine wait ${m.engine.meanWait}`);
+  for (const ref of [m.cpp, m.python]) {
+    if ('skipped' in ref) continue;
+    assert.ok(Math.abs(ref.meanWait - wq) / wq < 0.2, `reference wait ${ref.meanWait}`);
+    assert.ok(ref.events > ref.customers);
+  }
+  if (!('skipped' in m.cpp)) assert.ok(Math.abs(m.ratioVsCpp - m.engine.eventsPerSec / m.cpp.eventsPerSec) < 1e-9);
+  if (!('skipped' in m.python)) assert.ok(Math.abs(m.ratioVsSimpyEstimate / m.ratioVsPythonHeapq - 0.57 / 0.08) < 1e-9);
+  assert.is(j.rss.runs.length, 2);
+  assert.equal(j.rss.runs.map((x: { durationFactor: number }) => x.durationFactor), [1, 6]);
+  for (const x of j.rss.runs) assert.ok(x.maxRssKb > 1000 && x.detail.events > 0);
+  assert.ok(j.rss.runs[1].detail.events > 5 * j.rss.runs[0].detail.events, 'the 6× run simulated longer');
+  assert.ok('skipped' in j.ceiling, 'quick mode does not measure the harness ceiling');
+  assert.match(r.stderr, /Hold model/);
+  assert.match(r.stderr, /M\/M\/8/);
+  assert.match(r.stderr, /Peak RSS/);
+});
+
+test('bench --json into a missing directory: one line, exit 2, before measuring', () => {
+  const r = run('bench', '--quick', '--json', '/nonexistent-dir/x.json');
+  assert.is(r.status, 2);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /nonexistent-dir/);
+  assert.not.match(r.stderr, /at .*\.ts/);
+});
+
+test('bench --help shows examples', () => {
+  const r = run('bench', '--help');
+  assert.is(r.status, 0);
+  assert.match(r.stdout, /--quick/);
+  assert.match(r.stdout, /Examples:/);
+  assert.match(r.stdout, /bench --json bench\.json/);
+});
+
+test.run();
