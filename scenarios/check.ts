@@ -1,0 +1,95 @@
+/**
+ * Cross-reference checks on a read scenario, each naming the field at fault: the entry and
+ * every call target exist, the call graph has no cycle (named: `a → b → a`), released and
+ * lane versions are declared, lane paths in the SLO name real lanes, services and versions.
+ */
+import type { Scenario, ServiceSpec } from './types.ts';
+import { Reader, join } from './reader.ts';
+import { didYouMean } from './nearest-name.ts';
+import { formatDuration } from './durations.ts';
+
+export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
+  const byName = new Map(s.services.map((x) => [x.name, x]));
+  const names = s.services.map((x) => x.name);
+  const service = (name: string, path: string, role: string): ServiceSpec => {
+    const found = byName.get(name);
+    if (!found) r.fail(path, `${role} "${name}" is not a declared service${didYouMean(name, names) || ` (services: ${names.join(', ')})`}`);
+    return found;
+  };
+  const version = (svc: ServiceSpec, v: string, path: string): void => {
+    const declared = svc.versions.map((x) => x.name);
+    if (!declared.includes(v)) r.fail(path, `version "${v}" is not declared by service "${svc.name}" (its versions: ${declared.join(', ')})`);
+  };
+
+  for (const svc of s.services) {
+    version(svc, svc.initialVersion, `services.${svc.name}.initialVersion`);
+    svc.calls.forEach((c, i) => service(c.service, join(`services.${svc.name}.calls`, i), 'call target'));
+  }
+  service(s.entry.service, entryPath, 'entry service');
+  checkAcyclic(r, s.services);
+
+  if (s.bucketMs > s.duration) r.fail('bucket', `expected a bucket no longer than the run (${formatDuration(s.duration)}), got ${formatDuration(s.bucketMs)}`);
+  const rel = s.release;
+  if (rel) {
+    if (rel.startAt >= s.duration) r.fail('release.startAt', `expected a time before the end of the run (${formatDuration(s.duration)}), got ${formatDuration(rel.startAt)}`);
+    rel.services.forEach((n, i) => {
+      const svc = service(n, join('release.services', i), 'released service');
+      version(svc, rel.to[n], 'release.to');
+    });
+    const st = rel.strategy;
+    if (st.name === 'lanes') {
+      const seenNames = new Set<string>(), seenTags = new Set<string>();
+      st.lanes.forEach((lane, i) => {
+        const p = join('release.strategy.lanes', i);
+        if (seenNames.has(lane.name)) r.fail(join(p, 'name'), `lane "${lane.name}" is declared twice`);
+        if (seenTags.has(lane.tag)) r.fail(join(p, 'tag'), `tag "${lane.tag}" is used by two lanes`);
+        seenNames.add(lane.name); seenTags.add(lane.tag);
+        for (const [sn, ver] of Object.entries(lane.services)) {
+          version(service(sn, join(join(p, 'services'), sn), 'lane service'), ver, join(join(p, 'services'), sn));
+        }
+      });
+    }
+  }
+  checkLanePaths(r, s, byName);
+}
+
+/** Depth-first search; the first back edge found is reported as the cycle it closes. */
+function checkAcyclic(r: Reader, services: ServiceSpec[]): void {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const byName = new Map(services.map((x) => [x.name, x]));
+  const visit = (name: string): void => {
+    state.set(name, 'open');
+    stack.push(name);
+    for (const c of byName.get(name)?.calls ?? []) {
+      if (state.get(c.service) === 'open') {
+        const cycle = [...stack.slice(stack.indexOf(c.service)), c.service];
+        r.fail(`services.${name}.calls`, `the call graph has a cycle: ${cycle.join(' → ')}`);
+      }
+      if (!state.has(c.service)) visit(c.service);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const s of services) if (!state.has(s.name)) visit(s.name);
+}
+
+function checkLanePaths(r: Reader, s: Scenario, byName: Map<string, ServiceSpec>): void {
+  const lanes = s.release?.strategy.name === 'lanes' ? s.release.strategy.lanes.map((l) => l.name) : [];
+  for (const [lane, paths] of Object.entries(s.slo.lanePaths)) {
+    const p = `slo.lanePaths.${lane}`;
+    if (!lanes.includes(lane)) {
+      r.fail(p, lanes.length === 0 ? `lane "${lane}" is not declared (the release strategy has no lanes)`
+        : `lane "${lane}" is not declared${didYouMean(lane, lanes) || ` (lanes: ${lanes.join(', ')})`}`);
+    }
+    paths.forEach((path, i) => {
+      for (const hop of path.split('>')) {
+        const m = /^([A-Za-z0-9_.-]+):([A-Za-z0-9_.-]+)$/.exec(hop.trim());
+        if (!m) r.fail(join(p, i), `expected a path like "a:v2>b:v1>c:v2", got ${JSON.stringify(path)}`);
+        const svc = byName.get(m[1]);
+        if (!svc) r.fail(join(p, i), `service "${m[1]}" in ${JSON.stringify(path)} is not a declared service`);
+        if (!svc.versions.some((v) => v.name === m[2])) r.fail(join(p, i), `version "${m[2]}" in ${JSON.stringify(path)} is not declared by service "${m[1]}"`);
+      }
+    });
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * `services:` — a map keyed by service name, in file order. Instance fields sit flat on
+ * the service (as on a pod spec); `client:` is the default policy of calls made TO it, so
+ * calls are resolved after every service has been read.
+ */
+import type { CallSpec, ColdStartSpec, InstanceSpec, ProbeSpec, ServiceSpec, VersionSpec } from './types.ts';
+import { Reader, join, type Raw, type RawMap } from './reader.ts';
+import { readDistribution, required } from './read-distribution.ts';
+import { EMPTY_OVERRIDE, readClient, resolveClient, type ClientOverride } from './read-client.ts';
+
+const SERVICE_FIELDS = [
+  'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
+  'readinessProbe', 'registrationDelay', 'deregistration', 'deregistrationLead', 'preStop',
+  'terminationGracePeriodSeconds', 'shutdown', 'minReadySeconds', 'calls', 'client', 'propagatesLane',
+  'proactiveNotification',
+] as const;
+
+/** A call before the callee's default client is known. */
+interface PendingCall { service: string; override: ClientOverride; path: string }
+
+export interface ReadServices {
+  services: ServiceSpec[];
+  /** Each service's `client:` block: the default for calls made to it. */
+  calleeClients: Map<string, ClientOverride>;
+}
+
+export function readServices(r: Reader, v: Raw, path: string): ReadServices {
+  const map = r.namedMap(v, path, 'a map of services keyed by name');
+  const names = Object.keys(map);
+  if (names.length === 0) r.expected(path, 'at least one service', v);
+  const services: ServiceSpec[] = [];
+  const calleeClients = new Map<string, ClientOverride>();
+  const pending = new Map<string, PendingCall[]>();
+  for (const name of names) {
+    const p = join(path, name);
+    r.name(name, p, 'a service name');
+    const f = r.fields(map[name] ?? {}, p, SERVICE_FIELDS);
+    calleeClients.set(name, readClient(r, f.client, join(p, 'client')));
+    pending.set(name, readCalls(r, f.calls, join(p, 'calls')));
+    services.push(readService(r, name, f, p));
+  }
+  // Unknown call targets are reported by the semantic checks; resolve what exists.
+  for (const s of services) {
+    s.calls = pending.get(s.name)!.map((c): CallSpec => ({
+      service: c.service,
+      client: resolveClient(calleeClients.get(c.service) ?? EMPTY_OVERRIDE, c.override),
+    }));
+  }
+  return { services, calleeClients };
+}
+
+/** Where each call was written, for error paths in the semantic checks. */
+export function callPath(servicesPath: string, service: string, index: number): string {
+  return join(join(join(servicesPath, service), 'calls'), index);
+}
+
+function readService(r: Reader, name: string, f: RawMap, p: string): ServiceSpec {
+  const versions = readVersions(r, f.versions, join(p, 'versions'));
+  const initialVersion = f.initialVersion === undefined ? versions[0].name : r.name(f.initialVersion, join(p, 'initialVersion'), 'a version name');
+  return {
+    name,
+    replicas: f.replicas === undefined ? 1 : r.integer(f.replicas, join(p, 'replicas'), 1),
+    initialVersion,
+    versions,
+    instance: readInstance(r, f, p),
+    calls: [],
+    propagatesLane: f.propagatesLane === undefined ? true : r.boolean(f.propagatesLane, join(p, 'propagatesLane')),
+    proactiveNotification: f.proactiveNotification === undefined ? false : r.boolean(f.proactiveNotification, join(p, 'proactiveNotification')),
+  };
+}
+
+function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
+  const opt = <T>(key: string, dflt: T, read: (v: Raw, path: string) => T): T =>
+    f[key] === undefined ? dflt : read(f[key], join(p, key));
+  return {
+    concurrency: opt('concurrency', 1, (v, q) => r.integer(v, q, 1)),
+    queue: opt('queue', 100, (v, q) => r.integer(v, q, 0)),
+    serviceTime: readDistribution(r, required(r, f.serviceTime, join(p, 'serviceTime')), join(p, 'serviceTime')),
+    coldStart: opt('coldStart', { factor: 1, decay: 30_000 }, (v, q) => readColdStart(r, v, q)),
+    startup: opt('startup', { type: 'constant', value: 0 }, (v, q) => readDistribution(r, v, q)),
+    readinessProbe: readProbe(r, f.readinessProbe, join(p, 'readinessProbe')),
+    registrationDelay: opt('registrationDelay', 0, (v, q) => r.duration(v, q)),
+    deregistration: opt('deregistration', 'on-termination' as const, (v, q) => r.oneOf(v, q, ['on-termination', 'before-termination'] as const)),
+    deregistrationLead: opt('deregistrationLead', 0, (v, q) => r.duration(v, q)),
+    preStop: opt('preStop', 0, (v, q) => r.duration(v, q)),
+    terminationGracePeriod: opt('terminationGracePeriodSeconds', 30, (v, q) => r.seconds(v, q)) * 1000,
+    shutdown: opt('shutdown', 'graceful' as const, (v, q) => r.oneOf(v, q, ['graceful', 'abrupt'] as const)),
+    minReadySeconds: opt('minReadySeconds', 0, (v, q) => r.seconds(v, q)) * 1000,
+  };
+}
+
+function readVersions(r: Reader, v: Raw, path: string): VersionSpec[] {
+  if (v === undefined) return [plainVersion('v1')];
+  let out: VersionSpec[];
+  if (Array.isArray(v)) {
+    out = v.map((n, i) => plainVersion(r.name(n, join(path, i), 'a version name')));
+  } else {
+    const map = r.namedMap(v, path, 'a list of version names or a map of versions');
+    out = Object.keys(map).map((n) => readVersion(r, n, map[n], join(path, n)));
+  }
+  if (out.length === 0) r.expected(path, 'at least one version', v);
+  const seen = new Set<string>();
+  out.forEach((ver, i) => {
+    if (seen.has(ver.name)) r.fail(join(path, i), `version "${ver.name}" is declared twice`);
+    seen.add(ver.name);
+  });
+  return out;
+}
+
+function plainVersion(name: string): VersionSpec {
+  return { name, errorRate: 0, latencyFactor: 1, serviceTime: null, coldStart: null };
+}
+
+function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
+  r.name(name, p, 'a version name');
+  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'serviceTime', 'coldStart']);
+  return {
+    name,
+    errorRate: f.errorRate === undefined ? 0 : r.fraction(f.errorRate, join(p, 'errorRate')),
+    latencyFactor: f.latencyFactor === undefined ? 1 : r.number(f.latencyFactor, join(p, 'latencyFactor'), { min: 0, minExclusive: true }),
+    serviceTime: f.serviceTime === undefined ? null : readDistribution(r, f.serviceTime, join(p, 'serviceTime')),
+    coldStart: f.coldStart === undefined ? null : readColdStart(r, f.coldStart, join(p, 'coldStart')),
+  };
+}
+
+function readColdStart(r: Reader, v: Raw, p: string): ColdStartSpec {
+  const f = r.fields(v, p, ['factor', 'decay'], 'a map {factor, decay}');
+  return {
+    factor: f.factor === undefined ? 1 : r.number(f.factor, join(p, 'factor'), { min: 1, what: 'a factor ≥ 1 (1 = no cold start)' }),
+    decay: f.decay === undefined ? 30_000 : r.duration(f.decay, join(p, 'decay'), { positive: true }),
+  };
+}
+
+function readProbe(r: Reader, v: Raw, p: string): ProbeSpec {
+  const f = v === undefined ? {} : r.fields(v, p, ['initialDelaySeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']);
+  const period = f.periodSeconds === undefined ? 10 : r.seconds(f.periodSeconds, join(p, 'periodSeconds'));
+  if (period <= 0) r.expected(join(p, 'periodSeconds'), 'a number of seconds > 0', f.periodSeconds);
+  return {
+    initialDelaySeconds: f.initialDelaySeconds === undefined ? 0 : r.seconds(f.initialDelaySeconds, join(p, 'initialDelaySeconds')),
+    periodSeconds: period,
+    successThreshold: f.successThreshold === undefined ? 1 : r.integer(f.successThreshold, join(p, 'successThreshold'), 1),
+    failureThreshold: f.failureThreshold === undefined ? 3 : r.integer(f.failureThreshold, join(p, 'failureThreshold'), 1),
+  };
+}
+
+function readCalls(r: Reader, v: Raw, path: string): PendingCall[] {
+  if (v === undefined) return [];
+  return r.list(v, path, 'a list of service names').map((c, i) => {
+    const p = join(path, i);
+    if (typeof c === 'string') return { service: r.name(c, p, 'a service name'), override: EMPTY_OVERRIDE, path: p };
+    const f = r.fields(c, p, ['service', 'client'], 'a service name or {service, client}');
+    return {
+      service: r.name(required(r, f.service, join(p, 'service')), join(p, 'service'), 'a service name'),
+      override: readClient(r, f.client, join(p, 'client')),
+      path: p,
+    };
+  });
+}

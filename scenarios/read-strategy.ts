@@ -1,0 +1,237 @@
+/**
+ * `release.strategy:` — a strategy name, or `{name, …knobs}` read over that strategy's
+ * defaults. Canary also takes Flagger's shorthand (interval/stepWeight/maxWeight/threshold),
+ * expanded here into Argo-style steps.
+ */
+import {
+  STRATEGY_NAMES, type AnalysisSpec, type CanaryStep, type LaneSpec, type MatchRule, type StrategyName, type StrategySpec,
+} from './types.ts';
+import { Reader, join, type Raw, type RawMap } from './reader.ts';
+import { required } from './read-distribution.ts';
+import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
+
+const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold'];
+
+export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
+  recreate: ['name'],
+  rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
+  'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis'],
+  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', ...FLAGGER_KNOBS],
+  ab: ['name', 'match', 'duration', 'then', 'replicas'],
+  lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
+};
+
+export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
+  if (typeof v === 'string') return defaultStrategy(r.oneOf(v, path, STRATEGY_NAMES));
+  if (!r.isMap(v)) r.expected(path, `a strategy name (${STRATEGY_NAMES.join(', ')}) or a map {name, …}`, v);
+  const name = r.oneOf(required(r, v.name, join(path, 'name')), join(path, 'name'), STRATEGY_NAMES);
+  const f = r.fields(v, path, STRATEGY_KNOBS[name]);
+  const at = (k: string) => join(path, k);
+  const s = defaultStrategy(name);
+  switch (s.name) {
+    case 'recreate':
+      return s;
+    case 'rolling':
+      if (f.maxSurge !== undefined) s.maxSurge = r.intOrPercent(f.maxSurge, at('maxSurge'));
+      if (f.maxUnavailable !== undefined) s.maxUnavailable = r.intOrPercent(f.maxUnavailable, at('maxUnavailable'));
+      if (isZero(s.maxSurge) && isZero(s.maxUnavailable)) r.fail(at('maxUnavailable'), 'maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress)');
+      if (f.minReadySeconds !== undefined) s.minReadySeconds = r.secondsAsMs(f.minReadySeconds, at('minReadySeconds'));
+      if (f.progressDeadlineSeconds !== undefined) s.progressDeadlineSeconds = r.secondsAsMs(f.progressDeadlineSeconds, at('progressDeadlineSeconds'));
+      if (f.batches !== undefined) s.batches = readBatches(r, f.batches, at('batches'));
+      if (f.takeOutFirst !== undefined) s.takeOutFirst = r.boolean(f.takeOutFirst, at('takeOutFirst'));
+      if (f.drainWait !== undefined) s.drainWait = r.duration(f.drainWait, at('drainWait'));
+      return s;
+    case 'blue-green':
+      if (f.previewReplicaCount !== undefined) s.previewReplicaCount = r.integer(f.previewReplicaCount, at('previewReplicaCount'), 1);
+      if (f.autoPromotionEnabled !== undefined) s.autoPromotionEnabled = r.boolean(f.autoPromotionEnabled, at('autoPromotionEnabled'));
+      if (f.autoPromotionSeconds !== undefined) s.autoPromotionSeconds = r.secondsAsMs(f.autoPromotionSeconds, at('autoPromotionSeconds'));
+      if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
+      if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
+      if (f.prePromotionAnalysis !== undefined) s.prePromotionAnalysis = readAnalysis(r, f.prePromotionAnalysis, at('prePromotionAnalysis'));
+      return s;
+    case 'canary':
+      if (f.trafficRouting !== undefined) s.trafficRouting = r.boolean(f.trafficRouting, at('trafficRouting'));
+      if (f.maxSurge !== undefined) s.maxSurge = r.intOrPercent(f.maxSurge, at('maxSurge'));
+      if (f.maxUnavailable !== undefined) s.maxUnavailable = r.intOrPercent(f.maxUnavailable, at('maxUnavailable'));
+      if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
+      if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
+      if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
+      if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
+      if (FLAGGER_KNOBS.some((k) => f[k] !== undefined)) {
+        if (f.steps !== undefined) r.fail(at('steps'), 'steps cannot be combined with the Flagger shorthand (interval, stepWeight, stepWeights, maxWeight, threshold)');
+        applyFlagger(r, f, path, s);
+      }
+      return s;
+    case 'ab':
+      if (f.match !== undefined) s.match = readMatch(r, f.match, at('match'));
+      if (f.duration !== undefined) s.duration = r.duration(f.duration, at('duration'), { positive: true });
+      if (f.then !== undefined) s.then = r.oneOf(f.then, at('then'), ['promote', 'rollback'] as const);
+      if (f.replicas !== undefined) s.replicas = r.integer(f.replicas, at('replicas'), 1);
+      return s;
+    case 'lanes':
+      s.lanes = readLanes(r, required(r, f.lanes, at('lanes')), at('lanes'));
+      if (f.mode !== undefined) s.mode = r.oneOf(f.mode, at('mode'), ['permissive', 'strict'] as const);
+      if (f.duration !== undefined) s.duration = r.duration(f.duration, at('duration'), { positive: true });
+      if (f.teardown !== undefined) s.teardown = r.boolean(f.teardown, at('teardown'));
+      return s;
+  }
+}
+
+function isZero(v: number | string): boolean {
+  return v === 0 || v === '0%';
+}
+
+function readBatches(r: Reader, v: Raw, path: string): { replicas: number | string; pause: number }[] {
+  const list = r.list(v, path, 'a non-empty list of {replicas, pause}');
+  if (list.length === 0) r.expected(path, 'a non-empty list of {replicas, pause}', v);
+  return list.map((b, i) => {
+    const p = join(path, i);
+    const f = r.fields(b, p, ['replicas', 'pause']);
+    return {
+      replicas: r.intOrPercent(required(r, f.replicas, join(p, 'replicas')), join(p, 'replicas')),
+      pause: f.pause === undefined ? 0 : r.duration(f.pause, join(p, 'pause')),
+    };
+  });
+}
+
+const STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis'] as const;
+
+function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
+  return r.list(v, path, 'a list of steps').map((step, i) => {
+    const p = join(path, i);
+    if (!r.isMap(step)) r.expected(p, 'a step like {setWeight: 10} or {pause: {duration: 30s}}', step);
+    const keys = Object.keys(step);
+    if (keys.length !== 1) r.fail(p, `expected exactly one of ${STEP_KINDS.join(', ')} per step, got ${keys.length === 0 ? 'none' : keys.join(' and ')}`);
+    r.fields(step, p, STEP_KINDS);
+    const kind = keys[0] as (typeof STEP_KINDS)[number];
+    const q = join(p, kind);
+    const body = step[kind];
+    switch (kind) {
+      case 'setWeight':
+        return { setWeight: r.number(body, q, { min: 0, max: 100, what: 'a weight between 0 and 100' }) };
+      case 'pause': {
+        // Argo writes `pause: {}` for "wait for a human"; `pause: 30s` is accepted as a shorthand.
+        if (body === null || typeof body === 'string' || typeof body === 'number') {
+          return { pause: { duration: body === null ? null : r.duration(body, q) } };
+        }
+        const f = r.fields(body, q, ['duration']);
+        return { pause: { duration: f.duration === undefined || f.duration === null ? null : r.duration(f.duration, join(q, 'duration')) } };
+      }
+      case 'setCanaryScale': {
+        const f = r.fields(body, q, ['replicas', 'weight', 'matchTrafficWeight']);
+        if (Object.keys(f).length !== 1) r.fail(q, 'expected exactly one of replicas, weight, matchTrafficWeight');
+        const out: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } = {};
+        if (f.replicas !== undefined) out.replicas = r.integer(f.replicas, join(q, 'replicas'), 0);
+        if (f.weight !== undefined) out.weight = r.number(f.weight, join(q, 'weight'), { min: 0, max: 100, what: 'a weight between 0 and 100' });
+        if (f.matchTrafficWeight !== undefined) out.matchTrafficWeight = r.boolean(f.matchTrafficWeight, join(q, 'matchTrafficWeight'));
+        return { setCanaryScale: out };
+      }
+      case 'analysis':
+        return { analysis: readAnalysis(r, body, q) };
+    }
+  });
+}
+
+export function readAnalysis(r: Reader, v: Raw, path: string): AnalysisSpec {
+  const f = r.fields(v ?? {}, path, ['interval', 'count', 'failureLimit', 'inconclusiveLimit', 'minRequests', 'successRate', 'latency', 'judge']);
+  const a = defaultAnalysis();
+  const at = (k: string) => join(path, k);
+  if (f.interval !== undefined) a.interval = r.duration(f.interval, at('interval'), { positive: true });
+  if (f.count !== undefined) a.count = r.integer(f.count, at('count'), 0);
+  if (f.failureLimit !== undefined) a.failureLimit = r.integer(f.failureLimit, at('failureLimit'), 0);
+  if (f.inconclusiveLimit !== undefined) a.inconclusiveLimit = r.integer(f.inconclusiveLimit, at('inconclusiveLimit'), 0);
+  if (f.minRequests !== undefined) a.minRequests = r.integer(f.minRequests, at('minRequests'), 0);
+  if (f.successRate !== undefined) a.successRate = r.fraction(f.successRate, at('successRate'));
+  if (f.latency !== undefined) {
+    const l = r.fields(f.latency, at('latency'), ['p', 'max'], 'a map {p: 99, max: 500ms}');
+    a.latency = {
+      p: l.p === undefined ? 99 : r.number(l.p, join(at('latency'), 'p'), { min: 0, max: 100, minExclusive: true, what: 'a percentile between 0 and 100' }),
+      max: r.duration(required(r, l.max, join(at('latency'), 'max')), join(at('latency'), 'max'), { positive: true }),
+    };
+  }
+  if (f.judge !== undefined) {
+    const j = r.fields(f.judge ?? {}, at('judge'), ['confidence', 'tolerance', 'direction']);
+    const jp = at('judge');
+    // Kayenta's NetflixACAJudge passes confLevel 0.98 and tolerance 0.25.
+    a.judge = {
+      confidence: j.confidence === undefined ? 0.98 : r.number(j.confidence, join(jp, 'confidence'), { min: 0, max: 1, minExclusive: true }),
+      tolerance: j.tolerance === undefined ? 0.25 : r.number(j.tolerance, join(jp, 'tolerance'), { min: 0 }),
+      direction: j.direction === undefined ? 'increase' : r.oneOf(j.direction, join(jp, 'direction'), ['increase', 'decrease', 'either'] as const),
+    };
+  }
+  return a;
+}
+
+/** Flagger: setWeight w + one interval per weight; threshold failed checks ⇒ rollback. */
+function applyFlagger(r: Reader, f: RawMap, path: string, s: StrategySpec & { name: 'canary' }): void {
+  const at = (k: string) => join(path, k);
+  const interval = f.interval === undefined ? FLAGGER_DEFAULTS.interval : r.duration(f.interval, at('interval'), { positive: true });
+  const threshold = f.threshold === undefined ? FLAGGER_DEFAULTS.threshold : r.integer(f.threshold, at('threshold'), 1);
+  let weights: number[];
+  let stepWeight = 0, maxWeight: number;
+  if (f.stepWeights !== undefined) {
+    if (f.stepWeight !== undefined) r.fail(at('stepWeight'), 'give stepWeight or stepWeights, not both');
+    const list = r.list(f.stepWeights, at('stepWeights'), 'a non-empty list of weights');
+    if (list.length === 0) r.expected(at('stepWeights'), 'a non-empty list of weights', f.stepWeights);
+    weights = list.map((w, i) => r.number(w, join(at('stepWeights'), i), { min: 0, max: 100, minExclusive: true, what: 'a weight between 0 and 100' }));
+    for (let i = 1; i < weights.length; i++) {
+      if (weights[i] <= weights[i - 1]) r.fail(join(at('stepWeights'), i), `expected increasing weights, got ${weights[i]} after ${weights[i - 1]}`);
+    }
+    maxWeight = weights[weights.length - 1];
+    if (f.maxWeight !== undefined) r.fail(at('maxWeight'), 'with stepWeights the last weight is the maximum; drop maxWeight');
+  } else {
+    stepWeight = f.stepWeight === undefined ? FLAGGER_DEFAULTS.stepWeight : r.number(f.stepWeight, at('stepWeight'), { min: 0, max: 100, minExclusive: true, what: 'a weight between 0 and 100' });
+    maxWeight = f.maxWeight === undefined ? FLAGGER_DEFAULTS.maxWeight : r.number(f.maxWeight, at('maxWeight'), { min: 0, max: 100, minExclusive: true, what: 'a weight between 0 and 100' });
+    if (stepWeight > maxWeight) r.fail(at('stepWeight'), `expected a stepWeight ≤ maxWeight (${maxWeight}), got ${stepWeight}`);
+    weights = [];
+    // Integer step counting avoids 0.1 + 0.2 style drift in the weight list.
+    for (let k = 1; k * stepWeight <= maxWeight + 1e-9; k++) weights.push(Math.round(k * stepWeight * 1e6) / 1e6);
+  }
+  s.steps = weights.flatMap((w): CanaryStep[] => [{ setWeight: w }, { pause: { duration: interval } }]);
+  s.flagger = { interval, stepWeight, stepWeights: f.stepWeights === undefined ? [] : weights, maxWeight, threshold };
+  if (s.analysis) {
+    // Flagger counts failed checks across the whole run; Argo fails when failures > limit.
+    const given = r.isMap(f.analysis) ? f.analysis : {};
+    if (given.interval === undefined) s.analysis.interval = interval;
+    if (given.failureLimit === undefined) s.analysis.failureLimit = threshold - 1;
+  }
+}
+
+function readMatch(r: Reader, v: Raw, path: string): MatchRule {
+  const f = r.fields(v, path, ['header', 'cookie', 'query', 'userIds', 'percent'], 'a match rule like {header: {name: x-canary, value: "1"}}');
+  if (Object.keys(f).length === 0) r.expected(path, 'at least one of header, cookie, query, userIds, percent', v);
+  const m: MatchRule = {};
+  for (const k of ['header', 'cookie', 'query'] as const) {
+    if (f[k] === undefined) continue;
+    const p = join(path, k);
+    const nv = r.fields(f[k], p, ['name', 'value'], 'a map {name, value}');
+    m[k] = {
+      name: r.string(required(r, nv.name, join(p, 'name')), join(p, 'name')),
+      value: r.text(required(r, nv.value, join(p, 'value')), join(p, 'value')),
+    };
+  }
+  if (f.userIds !== undefined) m.userIds = r.list(f.userIds, join(path, 'userIds')).map((u, i) => r.integer(u, join(join(path, 'userIds'), i), 1, 'a user id (an integer ≥ 1)'));
+  if (f.percent !== undefined) m.percent = r.number(f.percent, join(path, 'percent'), { min: 0, max: 100, what: 'a percentage between 0 and 100' });
+  return m;
+}
+
+function readLanes(r: Reader, v: Raw, path: string): LaneSpec[] {
+  const list = r.list(v, path, 'a non-empty list of lanes');
+  if (list.length === 0) r.expected(path, 'a non-empty list of lanes', v);
+  return list.map((lane, i) => {
+    const p = join(path, i);
+    const f = r.fields(lane, p, ['name', 'tag', 'match', 'services', 'replicas']);
+    const name = r.name(required(r, f.name, join(p, 'name')), join(p, 'name'), 'a lane name');
+    const svcMap = r.namedMap(required(r, f.services, join(p, 'services')), join(p, 'services'), 'a map service → lane version');
+    if (Object.keys(svcMap).length === 0) r.expected(join(p, 'services'), 'at least one service → version', svcMap);
+    const services: Record<string, string> = {};
+    for (const s of Object.keys(svcMap)) services[s] = r.name(svcMap[s], join(join(p, 'services'), s), 'a version name');
+    return {
+      name,
+      tag: f.tag === undefined ? name : r.name(f.tag, join(p, 'tag'), 'a tag'),
+      match: readMatch(r, required(r, f.match, join(p, 'match')), join(p, 'match')),
+      services,
+      replicas: f.replicas === undefined ? 1 : r.integer(f.replicas, join(p, 'replicas'), 1),
+    };
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * Typed reads of one field of a parsed YAML/JSON tree, each failing with a ScenarioError
+ * that names the file, the field path, what was expected and what was found. The parse
+ * modules (read-*.ts) are written against this so every error looks the same.
+ */
+import { ScenarioError, describeValue } from './scenario-error.ts';
+import { didYouMean } from './nearest-name.ts';
+import { parseDuration } from './durations.ts';
+
+export type Raw = unknown;
+export type RawMap = Record<string, Raw>;
+
+export class Reader {
+  constructor(readonly file: string) {}
+
+  fail(path: string, problem: string): never {
+    throw new ScenarioError(this.file, path, problem);
+  }
+
+  expected(path: string, what: string, got: Raw): never {
+    this.fail(path, `expected ${what}, got ${describeValue(got)}`);
+  }
+
+  isMap(v: Raw): v is RawMap {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+
+  /** A map whose keys are all in `known`; an unknown key is an error with a suggestion. */
+  fields(v: Raw, path: string, known: readonly string[], what = 'a map'): RawMap {
+    if (!this.isMap(v)) this.expected(path, what, v);
+    for (const key of Object.keys(v)) {
+      if (!known.includes(key)) {
+        const hint = didYouMean(key, known) || ` (known fields: ${known.join(', ')})`;
+        this.fail(join(path, key), `unknown field${hint}`);
+      }
+    }
+    return v;
+  }
+
+  /** A map keyed by user-chosen names (services, versions): keys in file order. */
+  namedMap(v: Raw, path: string, what: string): RawMap {
+    if (!this.isMap(v)) this.expected(path, what, v);
+    return v;
+  }
+
+  list(v: Raw, path: string, what = 'a list'): Raw[] {
+    if (!Array.isArray(v)) this.expected(path, what, v);
+    return v;
+  }
+
+  number(v: Raw, path: string, opts: { min?: number; max?: number; minExclusive?: boolean; what?: string } = {}): number {
+    const what = opts.what ?? describeRange('a number', opts);
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.expected(path, what, v);
+    if (opts.min !== undefined && (opts.minExclusive ? v <= opts.min : v < opts.min)) this.expected(path, what, v);
+    if (opts.max !== undefined && v > opts.max) this.expected(path, what, v);
+    return v;
+  }
+
+  integer(v: Raw, path: string, min: number, what?: string): number {
+    const w = what ?? (min === 1 ? 'a positive integer' : min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.expected(path, w, v);
+    return v;
+  }
+
+  string(v: Raw, path: string, what = 'a string'): string {
+    if (typeof v !== 'string' || v === '') this.expected(path, what, v);
+    return v;
+  }
+
+  /** A name: letters, digits, `-`, `_`, `.` — no spaces, `:` or `>` (they delimit lane paths). */
+  name(v: Raw, path: string, what = 'a name'): string {
+    if (typeof v === 'number') this.fail(path, `expected ${what} (a string; quote numbers: "${v}"), got ${v}`);
+    if (typeof v !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(v)) this.expected(path, `${what} (letters, digits, '-', '_', '.')`, v);
+    return v;
+  }
+
+  /** Header values etc.: a string, or a number written without quotes. */
+  text(v: Raw, path: string): string {
+    if (typeof v === 'number') return String(v);
+    if (typeof v !== 'string') this.expected(path, 'a string', v);
+    return v;
+  }
+
+  boolean(v: Raw, path: string): boolean {
+    if (typeof v !== 'boolean') this.expected(path, 'true or false', v);
+    return v;
+  }
+
+  oneOf<T extends string>(v: Raw, path: string, options: readonly T[]): T {
+    if (typeof v !== 'string' || !options.includes(v as T)) {
+      const hint = typeof v === 'string' ? didYouMean(v, options) : '';
+      this.fail(path, `expected one of ${options.join(', ')}, got ${describeValue(v)}${hint}`);
+    }
+    return v as T;
+  }
+
+  /** A duration with a unit (`250ms`, `5s`, `2m`, `1h`) or 0, in ms. */
+  duration(v: Raw, path: string, opts: { positive?: boolean } = {}): number {
+    const what = opts.positive ? 'a duration > 0 like 250ms, 5s, 2m' : 'a duration like 250ms, 5s, 2m';
+    let ms: number | null = null;
+    if (v === 0) ms = 0;
+    else if (typeof v === 'string') ms = parseDuration(v);
+    else if (typeof v === 'number') this.fail(path, `expected ${what}, got ${v} (a bare number is only allowed in *Seconds fields; write ${v}ms or ${v}s)`);
+    if (ms === null || (opts.positive && ms <= 0)) this.expected(path, what, v);
+    return ms;
+  }
+
+  /** A *Seconds field: a bare number of seconds (Kubernetes style) or a duration string; in s. */
+  seconds(v: Raw, path: string): number {
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+    if (typeof v === 'string') {
+      const ms = parseDuration(v);
+      if (ms !== null) return ms / 1000;
+    }
+    this.expected(path, 'a number of seconds ≥ 0 (or a duration like 30s)', v);
+  }
+
+  /** A *Seconds field whose typed value is ms (every one but the probe's): seconds × 1000. */
+  secondsAsMs(v: Raw, path: string): number {
+    return this.seconds(v, path) * 1000;
+  }
+
+  /** A fraction in [0, 1]: 0.01 or "1%". */
+  fraction(v: Raw, path: string): number {
+    if (typeof v === 'number' && v >= 0 && v <= 1) return v;
+    if (typeof v === 'string') {
+      const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(v.trim());
+      if (m && Number(m[1]) <= 100) return Number(m[1]) / 100;
+    }
+    this.expected(path, 'a fraction between 0 and 1 (or a percentage like "1%")', v);
+  }
+
+  /** A count or a percentage of replicas, as Kubernetes writes it: 1 or "25%". */
+  intOrPercent(v: Raw, path: string): number | string {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+    if (typeof v === 'string') {
+      const m = /^(\d+)%$/.exec(v.trim());
+      if (m && Number(m[1]) <= 100) return `${Number(m[1])}%`;
+    }
+    this.expected(path, 'an integer ≥ 0 or a percentage like "25%"', v);
+  }
+}
+
+export function join(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path ? `${path}.${key}` : key;
+}
+
+function describeRange(base: string, o: { min?: number; max?: number; minExclusive?: boolean }): string {
+  if (o.min !== undefined && o.max !== undefined) return `${base} between ${o.min} and ${o.max}`;
+  if (o.min !== undefined) return o.min === 0 && o.minExclusive ? `a positive number` : `${base} ${o.minExclusive ? '>' : '≥'} ${o.min}`;
+  if (o.max !== undefined) return `${base} ≤ ${o.max}`;
+  return base;
+}
