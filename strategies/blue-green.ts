@@ -1,0 +1,65 @@
+/**
+ * Blue-green as Argo Rollouts' `blueGreen` strategy: bring up the green stack while the
+ * router keeps every request on blue, optionally analyse it, switch the router in one
+ * action, keep blue for `scaleDownDelaySeconds` (callers' views and in-flight work
+ * catch up), then scale blue down. A green that is not fully available is never
+ * switched to. Works for any service in the topology: weights live on the router of the
+ * released service, whoever its callers are.
+ */
+import type { BlueGreenKnobs } from '../scenarios/types.ts';
+import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
+import { runAnalysis } from './analysis.ts';
+import { formatMs, pauseIndefinitely, versionState } from './common.ts';
+
+const READY_TIMEOUT_MS = 600_000;
+
+export function* blueGreenPlan(ctx: StrategyContext): Plan {
+  const k = ctx.strategy as BlueGreenKnobs;
+  const svc = ctx.service.name;
+  const blue = ctx.from;
+  const green = ctx.to;
+  const previewCount = Math.min(ctx.replicas, k.previewReplicaCount ?? ctx.replicas);
+
+  yield* step('deploy green');
+  // Pin production traffic to blue before any green instance can register.
+  yield* setWeights(svc, { [blue]: 100, [green]: 0 });
+  yield* scale(svc, green, previewCount);
+  if (!(yield* waitReady(svc, green, previewCount, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
+
+  if (k.prePromotionAnalysis) {
+    yield* step('pre-promotion analysis');
+    const verdict = yield* runAnalysis(k.prePromotionAnalysis, svc, green, blue);
+    if (verdict === 'failed') return yield* abort(ctx, k);
+    if (verdict === 'inconclusive') return yield* pauseIndefinitely(ctx, 'analysis inconclusive');
+  }
+  if (previewCount < ctx.replicas) {
+    yield* step('scale up green');
+    yield* scale(svc, green, ctx.replicas);
+    if (!(yield* waitReady(svc, green, ctx.replicas, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
+  }
+  if (!k.autoPromotionEnabled) return yield* pauseIndefinitely(ctx, 'awaiting promotion');
+  if (k.autoPromotionSeconds > 0) {
+    yield* step(`auto-promotion in ${formatMs(k.autoPromotionSeconds)}`);
+    yield* sleep(k.autoPromotionSeconds);
+  }
+
+  yield* step('switch to green');
+  // Green may have lost an instance while we waited; never switch to a short stack.
+  const g = yield* versionState(svc, green);
+  if (g.available < ctx.replicas && !(yield* waitReady(svc, green, ctx.replicas, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
+  yield* setWeights(svc, { [blue]: 0, [green]: 100 });
+
+  yield* step('scale down blue');
+  yield* sleep(k.scaleDownDelaySeconds);
+  yield* scale(svc, blue, 0);
+  yield* outcome('promoted');
+}
+
+function* abort(ctx: StrategyContext, k: BlueGreenKnobs): Plan {
+  const svc = ctx.service.name;
+  yield* step('rollback');
+  yield* setWeights(svc, { [ctx.from]: 100, [ctx.to]: 0 });
+  yield* sleep(k.abortScaleDownDelaySeconds);
+  yield* scale(svc, ctx.to, 0);
+  yield* outcome('rolled-back');
+}

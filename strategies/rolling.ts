@@ -1,0 +1,159 @@
+/**
+ * Rolling update with Kubernetes Deployment semantics, plus two common variants:
+ *
+ *  - default: the Deployment controller's loop. Scale the new ReplicaSet up while the
+ *    total (by spec) stays within replicas + maxSurge; scale old down while available
+ *    pods stay at or above replicas − maxUnavailable (deployment/rolling.go:
+ *    NewRSNewReplicas, reconcileOldReplicaSets). "Available" means ready for
+ *    minReadySeconds, which the platform reports. If no new pod becomes available for
+ *    progressDeadlineSeconds the rollout is rolled back.
+ *  - batches: explicit cumulative batches with a pause after each (OpenKruise multi-batch).
+ *  - takeOutFirst: the two-instance nginx release: mark one old instance `down` in the
+ *    upstream, wait for it to drain, replace it, wait until the new one is ready, repeat.
+ */
+import type { IntOrPercent, RollingKnobs } from '../scenarios/types.ts';
+import { markDown, outcome, scale, sleep, state, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
+import { formatMs, resolveFenceposts, scaledValue, type Outcome } from './common.ts';
+
+const BLOCKED_POLL_MS = 1000;
+
+export function* rollingPlan(ctx: StrategyContext): Plan {
+  const knobs = ctx.strategy as RollingKnobs;
+  let result: Outcome;
+  if (knobs.takeOutFirst) result = yield* takeOutFirst(ctx, knobs);
+  else if (knobs.batches && knobs.batches.length > 0) result = yield* multiBatch(ctx, knobs);
+  else {
+    yield* step('rolling update');
+    result = yield* rollForward({
+      service: ctx.service.name, from: ctx.from, to: ctx.to, replicas: ctx.replicas,
+      maxSurge: knobs.maxSurge, maxUnavailable: knobs.maxUnavailable,
+      progressDeadlineMs: knobs.progressDeadlineSeconds,
+    });
+  }
+  if (result !== 'none') yield* outcome(result);
+}
+
+export interface RollForward {
+  service: string;
+  from: string;
+  to: string;
+  replicas: number;
+  maxSurge: IntOrPercent;
+  maxUnavailable: IntOrPercent;
+  /** No new pod available for this long ⇒ roll back (ms). */
+  progressDeadlineMs: number;
+}
+
+/**
+ * The Deployment controller's loop from whatever state the two versions are in now to
+ * `replicas` of `to` and none of `from`. Also used to finish a basic canary.
+ */
+export function* rollForward(r: RollForward): Plan<Outcome> {
+  const { surge, unavailable } = resolveFenceposts(r.maxSurge, r.maxUnavailable, r.replicas);
+  const minAvailable = r.replicas - unavailable;
+  const maxTotal = r.replicas + surge;
+  const first = yield* state(r.service);
+  let oldSpec = first[r.from]?.desired ?? 0;
+  let newSpec = first[r.to]?.desired ?? 0;
+  let blockedMs = 0;
+  for (;;) {
+    const st = yield* state(r.service);
+    const newAvailable = st[r.to]?.available ?? 0;
+    const oldAvailable = st[r.from]?.available ?? 0;
+    if (newSpec >= r.replicas && oldSpec === 0 && newAvailable >= r.replicas) return 'promoted';
+
+    // Scale up: NewRSNewReplicas.
+    const total = oldSpec + newSpec;
+    if (total < maxTotal && newSpec < r.replicas) {
+      newSpec += Math.min(maxTotal - total, r.replicas - newSpec);
+      yield* scale(r.service, r.to, newSpec);
+    }
+    // Scale down: reconcileOldReplicaSets + scaleDownOldReplicaSetsForRollingUpdate.
+    const newUnavailable = newSpec - newAvailable;
+    const maxScaledDown = oldSpec + newSpec - minAvailable - newUnavailable;
+    const byAvailability = oldAvailable + newAvailable - minAvailable;
+    const down = Math.min(oldSpec, maxScaledDown, byAvailability);
+    if (down > 0) {
+      oldSpec -= down;
+      yield* scale(r.service, r.from, oldSpec);
+    }
+    if (newSpec >= r.replicas && oldSpec === 0) {
+      if (newAvailable >= r.replicas) return 'promoted';
+      if (!(yield* waitReady(r.service, r.to, r.replicas, r.progressDeadlineMs))) return yield* rollBack(r, oldSpec);
+      return 'promoted';
+    }
+    if (down > 0) { blockedMs = 0; continue; } // room for the next surge: re-evaluate at once
+    if (newSpec > newAvailable) {
+      blockedMs = 0;
+      // Progress means one more new pod available (the controller's progress condition).
+      if (!(yield* waitReady(r.service, r.to, newAvailable + 1, r.progressDeadlineMs))) return yield* rollBack(r, oldSpec);
+    } else {
+      // Blocked by unavailable old pods (nothing of ours is starting): look again shortly.
+      if (blockedMs >= r.progressDeadlineMs) return yield* rollBack(r, oldSpec);
+      yield* sleep(BLOCKED_POLL_MS);
+      blockedMs += BLOCKED_POLL_MS;
+    }
+  }
+}
+
+function* rollBack(r: RollForward, oldSpec: number): Plan<Outcome> {
+  yield* step('rollback');
+  if (oldSpec < r.replicas) yield* scale(r.service, r.from, r.replicas);
+  yield* waitReady(r.service, r.from, r.replicas, r.progressDeadlineMs);
+  yield* scale(r.service, r.to, 0);
+  return 'rolled-back';
+}
+
+function* multiBatch(ctx: StrategyContext, knobs: RollingKnobs): Plan<Outcome> {
+  const svc = ctx.service.name;
+  const batches = knobs.batches ?? [];
+  let done = 0;
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i];
+    const target = Math.min(ctx.replicas, Math.max(done, scaledValue(b.replicas, ctx.replicas, true)));
+    yield* step(`batch ${i + 1} (${target}/${ctx.replicas})`);
+    // New first, then old: a batch never lowers capacity below `replicas`.
+    yield* scale(svc, ctx.to, target);
+    if (!(yield* waitReady(svc, ctx.to, target, knobs.progressDeadlineSeconds))) {
+      return yield* rollBack(rollSpec(ctx, knobs), ctx.replicas - done);
+    }
+    yield* scale(svc, ctx.from, ctx.replicas - target);
+    done = target;
+    if (b.pause > 0 && i < batches.length - 1) {
+      yield* step(`pause ${formatMs(b.pause)}`);
+      yield* sleep(b.pause);
+    }
+  }
+  if (done < ctx.replicas) {
+    yield* step(`batch ${batches.length + 1} (${ctx.replicas}/${ctx.replicas})`);
+    yield* scale(svc, ctx.to, ctx.replicas);
+    if (!(yield* waitReady(svc, ctx.to, ctx.replicas, knobs.progressDeadlineSeconds))) {
+      return yield* rollBack(rollSpec(ctx, knobs), ctx.replicas - done);
+    }
+    yield* scale(svc, ctx.from, 0);
+  }
+  return 'promoted';
+}
+
+function* takeOutFirst(ctx: StrategyContext, knobs: RollingKnobs): Plan<Outcome> {
+  const svc = ctx.service.name;
+  for (let i = 1; i <= ctx.replicas; i++) {
+    yield* step(`take out old ${i}`);
+    yield* markDown(svc, ctx.from, 1, true);
+    if (knobs.drainWait > 0) yield* sleep(knobs.drainWait);
+    yield* step(`replace ${i}`);
+    yield* scale(svc, ctx.from, ctx.replicas - i);
+    yield* scale(svc, ctx.to, i);
+    if (!(yield* waitReady(svc, ctx.to, i, knobs.progressDeadlineSeconds))) {
+      return yield* rollBack(rollSpec(ctx, knobs), ctx.replicas - i);
+    }
+  }
+  return 'promoted';
+}
+
+function rollSpec(ctx: StrategyContext, knobs: RollingKnobs): RollForward {
+  return {
+    service: ctx.service.name, from: ctx.from, to: ctx.to, replicas: ctx.replicas,
+    maxSurge: knobs.maxSurge, maxUnavailable: knobs.maxUnavailable, progressDeadlineMs: knobs.progressDeadlineSeconds,
+  };
+}
