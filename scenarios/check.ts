@@ -32,10 +32,6 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
   const rel = s.release;
   if (rel) {
     if (rel.startAt >= s.duration) r.fail('release.startAt', `expected a time before the end of the run (${formatDuration(s.duration)}), got ${formatDuration(rel.startAt)}`);
-    rel.services.forEach((n, i) => {
-      const svc = service(n, join('release.services', i), 'released service');
-      version(svc, rel.to[n], 'release.to');
-    });
     const st = rel.strategy;
     if (st.name === 'lanes') {
       const seenNames = new Set<string>(), seenTags = new Set<string>();
@@ -49,6 +45,11 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
         }
       });
     }
+    // After the lanes: a `to` defaulted from a lane is best reported at the lane.
+    rel.services.forEach((n, i) => {
+      const svc = service(n, join('release.services', i), 'released service');
+      version(svc, rel.to[n], 'release.to');
+    });
   }
   checkLanePaths(r, s, byName);
 }
