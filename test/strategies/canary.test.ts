@@ -1,0 +1,111 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CanaryKnobs, CanaryStep, StrategySpec } from '../../scenarios/types.ts';
+import { basicCanaryReplicas, canaryPlan, canarySteps, routedCanaryReplicas } from '../../strategies/canary.ts';
+import { flaggerWeights } from '../../strategies/flagger.ts';
+import { FakePlatform, healthyWindow } from './fake-platform.ts';
+import { analysis, context, scenario, service } from './fixture.ts';
+
+function canary(over: Partial<CanaryKnobs> = {}): StrategySpec & CanaryKnobs {
+  return { name: 'canary', steps: [], trafficRouting: true, maxSurge: '25%', maxUnavailable: '25%', analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, ...over };
+}
+const w = (n: number): CanaryStep => ({ setWeight: n });
+const pause = (ms: number | null): CanaryStep => ({ pause: { duration: ms } });
+
+function run(k: StrategySpec, replicas: number, opts = {}, untilMs = 3_600_000) {
+  const sc = scenario(k, [service('a', replicas)]);
+  return new FakePlatform({ a: { v1: replicas } }, { readyDelayMs: 5000, ...opts }).run(canaryPlan(context(sc)), untilMs);
+}
+
+test('router: weights follow setWeight; canary scaled to ceil(w·R/100) and ready before each weight', () => {
+  const p = run(canary({ steps: [w(10), pause(30_000), w(50), pause(60_000)], scaleDownDelaySeconds: 20_000 }), 4);
+  assert.equal(p.stepNames(), ['canary start', 'setWeight 10', 'pause 30s', 'setWeight 50', 'pause 1m', 'promote', 'scale down stable']);
+  assert.equal(p.of('setWeights').map((r) => r.action.weights), [{ v1: 100, v2: 0 }, { v1: 90, v2: 10 }, { v1: 50, v2: 50 }, { v1: 0, v2: 100 }]);
+  assert.equal(p.of('scale').map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=1', 'v2=2', 'v2=4', 'v1=0']);
+  for (const r of p.of('setWeights')) {
+    const share = r.action.weights!.v2;
+    const need = routedCanaryReplicas(share, 4);
+    const at = p.snapshots.filter((s) => s.t <= r.t).at(-1)!;
+    assert.ok((at.versions.v2?.available ?? 0) >= need, `weight ${share} set with ${at.versions.v2?.available} ready`);
+  }
+  // Stable keeps full size until scaleDownDelay after the final weight.
+  const full = p.of('setWeights').at(-1)!.t;
+  assert.is(p.of('scale').at(-1)!.t, full + 20_000);
+  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
+});
+
+test('no router: the weight is the replica ratio, rounded to whole instances (argo-rollouts#2281)', () => {
+  assert.equal([10, 25, 50, 75, 90].map((x) => basicCanaryReplicas(x, 4)), [1, 1, 2, 3, 3]);
+  assert.equal([5, 15, 33, 50].map((x) => basicCanaryReplicas(x, 10)), [1, 2, 3, 5]);
+  assert.equal([10, 50, 100].map((x) => routedCanaryReplicas(x, 10)), [1, 5, 10]);
+  const p = run(canary({ trafficRouting: false, steps: [w(10), pause(10_000), w(50), pause(10_000), w(75), pause(10_000)] }), 4);
+  assert.is(p.of('setWeights').length, 0);
+  // Actual share at the end of each pause = canary / (canary + stable).
+  const shares = p.of('step').filter((r) => r.action.name.startsWith('pause')).map((r) => {
+    const at = p.snapshots.filter((x) => x.t <= r.t).at(-1)!;
+    const c = at.versions.v2?.current ?? 0;
+    return c / (c + (at.versions.v1?.current ?? 0));
+  });
+  assert.equal(shares, [0.25, 0.5, 0.75]);
+  for (const s of p.snapshots) assert.ok((s.versions.v1?.available ?? 0) + (s.versions.v2?.available ?? 0) >= 4 - 1);
+  assert.is(p.versionState('a', 'v2').available, 4);
+  assert.is(p.versionState('a', 'v1').current, 0);
+});
+
+test('Flagger shorthand: stepWeight up to maxWeight, or explicit stepWeights, each held one interval', () => {
+  const f = { interval: 60_000, stepWeight: 10, stepWeights: [], maxWeight: 50, threshold: 5 };
+  assert.equal(flaggerWeights(f), [10, 20, 30, 40, 50]);
+  assert.equal(flaggerWeights({ ...f, stepWeights: [1, 5, 25, 60] }), [1, 5, 25]);
+  const p = run(canary({ flagger: f }), 10);
+  const weights = p.of('setWeights').map((r) => r.action.weights!.v2);
+  assert.equal(weights, [0, 10, 20, 30, 40, 50, 100]);
+  const times = p.of('setWeights').slice(1, 6).map((r) => r.t);
+  // Each weight lasts one interval (plus the canary's start-up when it grows).
+  for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 60_000 && times[i] - times[i - 1] <= 65_000);
+  assert.equal(canarySteps(canary({ flagger: f })).length, 10);
+});
+
+test('background analysis failure aborts: weight to stable, canary down after abortScaleDownDelay', () => {
+  let t0 = -1;
+  const metrics = (_s: string, v: string, _w: number, now: number) => {
+    if (v === 'v2' && now >= 40_000 && t0 < 0) t0 = now;
+    return v === 'v2' && now >= 40_000 ? { ...healthyWindow(), ok: 70, errors: 30, successRate: 0.7 } : healthyWindow();
+  };
+  const k = canary({ steps: [w(20), pause(120_000), w(60), pause(120_000)], analysis: analysis({ interval: 10_000, count: 0, failureLimit: 1 }), abortScaleDownDelaySeconds: 15_000 });
+  const p = run(k, 5, { metrics });
+  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
+  const rb = p.of('step').find((r) => r.action.name === 'rollback')!.t;
+  // failureLimit 1 ⇒ the second failing measurement aborts.
+  assert.is(rb, t0 + 10_000);
+  assert.equal(p.of('setWeights').at(-1)!.action.weights, { v1: 100, v2: 0 });
+  const down = p.of('scale').at(-1)!;
+  assert.equal([down.t, down.action.version, down.action.replicas], [rb + 15_000, 'v2', 0]);
+  assert.ok(!p.of('setWeights').some((r) => r.action.weights!.v2 === 60));
+});
+
+test('indefinite pause: later steps never run and the outcome stays none', () => {
+  const k = canary({ steps: [w(20), pause(null), w(50)] });
+  const sc = scenario(k, [service('a', 5)]);
+  sc.duration = 200_000;
+  const p = new FakePlatform({ a: { v1: 5 } }).run(canaryPlan(context(sc)), 400_000);
+  assert.equal(p.of('setWeights').map((r) => r.action.weights!.v2), [0, 20]);
+  assert.is(p.of('outcome').length, 0);
+});
+
+test('inline analysis with too few requests is inconclusive ⇒ pause', () => {
+  const k = canary({ steps: [w(10), { analysis: analysis({ minRequests: 500 }) }, w(50)] });
+  const sc = scenario(k, [service('a', 5)]);
+  sc.duration = 200_000;
+  const p = new FakePlatform({ a: { v1: 5 } }).run(canaryPlan(context(sc)), 400_000);
+  assert.ok(p.stepNames().includes('paused (analysis inconclusive)'));
+  assert.is(p.of('outcome').length, 0);
+  assert.ok(!p.of('setWeights').some((r) => r.action.weights!.v2 === 50));
+});
+
+test('setCanaryScale: fixed replicas decoupled from the weight, then matchTrafficWeight', () => {
+  const k = canary({ steps: [{ setCanaryScale: { replicas: 3 } }, w(10), pause(10_000), { setCanaryScale: { matchTrafficWeight: true } }, pause(10_000)] });
+  const p = run(k, 10);
+  assert.equal(p.of('scale').filter((r) => r.action.version === 'v2').map((r) => r.action.replicas), [3, 1, 10]);
+});
+
+test.run();
