@@ -3,14 +3,15 @@
  *
  *   drive(releasePlan(scenario), platform, done)
  *
- * The plan waits until `release.startAt`, then releases each service of
+ * The driver starts the plan at `release.startAt` (simulate() and the replay driver
+ * both wait for it; the plan itself does not). It releases each service of
  * `release.services` in order with the scenario's strategy (lanes: all lane services at
  * once). It stops at the first service that rolls back, and reports one composite
  * outcome: rolled-back if any service rolled back, promoted if all were, else none
  * (paused, or a strategy without a verdict such as lanes).
  */
 import type { Scenario, StrategyName } from '../scenarios/types.ts';
-import { outcome, sleep, type Action, type Plan, type StrategyContext } from './actions.ts';
+import { outcome, type Action, type Plan, type StrategyContext } from './actions.ts';
 import { abPlan } from './ab.ts';
 import { blueGreenPlan } from './blue-green.ts';
 import { canaryPlan } from './canary.ts';
@@ -55,7 +56,6 @@ export function releaseContexts(scenario: Scenario): StrategyContext[] {
 export function* releasePlan(scenario: Scenario): Plan<unknown> {
   const contexts = releaseContexts(scenario);
   if (contexts.length === 0) return;
-  if (scenario.release!.startAt > 0) yield* sleep(scenario.release!.startAt);
   let composite: Outcome = 'none';
   for (const ctx of contexts) {
     if (ctx.from === ctx.to) continue;

@@ -66,11 +66,10 @@ test('blue-green without auto-promotion pauses: no switch, no outcome', () => {
 
 test('two-tier: front-end b and back-end a released blue-green in turn, one composite outcome', () => {
   const sc = scenario(bg({ scaleDownDelaySeconds: 5000 }), [service('b', 2, ['a']), service('a', 3)], ['b', 'a']);
-  sc.release!.startAt = 10_000;
   const p = new FakePlatform({ b: { v1: 2 }, a: { v1: 3 } }, { readyDelayMs: 8000 }).run(releasePlan(sc));
   assert.ok(p.finished);
   assert.equal(p.of('setWeights').map((r) => `${r.t}:${r.action.service}:${r.action.weights!.v2}`), [
-    '10000:b:0', '18000:b:100', '23000:a:0', '31000:a:100',
+    '0:b:0', '8000:b:100', '13000:a:0', '21000:a:100',
   ]);
   assertNeverRoutesToUnready(p, 'a', 3);
   assertNeverRoutesToUnready(p, 'b', 2);
