@@ -1,0 +1,139 @@
+/**
+ * Pooled call records (one attempt from a caller to a callee), structure-of-arrays.
+ * A record is reused through a free list; `gen` changes every time a record's attempt
+ * ends, so events and timeout entries that point at an old attempt are recognised.
+ */
+export const CALL_FREE = 0, CALL_QUEUED = 1, CALL_SERVING = 2, CALL_WAITING = 3, CALL_PENDING = 4;
+
+export class CallPool {
+  capacity: number;
+  /** Records ever handed out (scan bound for the rare "every call at this instance"). */
+  highWater = 0;
+  req: Int32Array;
+  parent: Int32Array;
+  view: Int32Array;
+  edge: Int32Array;
+  inst: Int32Array;
+  attempt: Int32Array;
+  state: Uint8Array;
+  orphan: Uint8Array;
+  child: Int32Array;
+  next: Int32Array;
+  tag: Int32Array;
+  gen: Int32Array;
+  /** When the callee accepted the attempt, ms. */
+  sent: Float64Array;
+  private free: Int32Array;
+  private freeN = 0;
+
+  constructor(capacity = 1024) {
+    this.capacity = capacity;
+    this.req = new Int32Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.view = new Int32Array(capacity);
+    this.edge = new Int32Array(capacity);
+    this.inst = new Int32Array(capacity);
+    this.attempt = new Int32Array(capacity);
+    this.state = new Uint8Array(capacity);
+    this.orphan = new Uint8Array(capacity);
+    this.child = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.tag = new Int32Array(capacity);
+    this.gen = new Int32Array(capacity);
+    this.sent = new Float64Array(capacity);
+    this.free = new Int32Array(capacity);
+  }
+
+  alloc(req: number, parent: number, view: number, edge: number, tag: number): number {
+    let c: number;
+    if (this.freeN > 0) c = this.free[--this.freeN];
+    else {
+      if (this.highWater === this.capacity) this.grow();
+      c = this.highWater++;
+    }
+    this.req[c] = req;
+    this.parent[c] = parent;
+    this.view[c] = view;
+    this.edge[c] = edge;
+    this.inst[c] = -1;
+    this.attempt[c] = 0;
+    this.state[c] = CALL_PENDING;
+    this.orphan[c] = 0;
+    this.child[c] = -1;
+    this.next[c] = 0;
+    this.tag[c] = tag;
+    return c;
+  }
+
+  release(c: number): void {
+    this.state[c] = CALL_FREE;
+    this.gen[c]++;
+    this.free[this.freeN++] = c;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    this.req = g32(this.req); this.parent = g32(this.parent); this.view = g32(this.view);
+    this.edge = g32(this.edge); this.inst = g32(this.inst); this.attempt = g32(this.attempt);
+    this.state = g8(this.state); this.orphan = g8(this.orphan); this.child = g32(this.child);
+    this.next = g32(this.next); this.tag = g32(this.tag); this.gen = g32(this.gen);
+    this.sent = g64(this.sent); this.free = g32(this.free);
+    this.capacity = cap;
+  }
+}
+
+/** Pooled root requests (what the entry offered), structure-of-arrays. */
+export class RequestPool {
+  capacity: number;
+  start: Float64Array;
+  user: Int32Array;
+  /** Lane index + 1 assigned at the entry, 0 for none. */
+  lane: Int32Array;
+  /** Path key: base-64 digits of (global version id + 1) per accepted hop. */
+  path: Float64Array;
+  hops: Uint8Array;
+  misrouted: Uint8Array;
+  nonIdempotent: Uint8Array;
+  private free: Int32Array;
+  private freeN = 0;
+  private used = 0;
+  live = 0;
+
+  constructor(capacity = 1024) {
+    this.capacity = capacity;
+    this.start = new Float64Array(capacity);
+    this.user = new Int32Array(capacity);
+    this.lane = new Int32Array(capacity);
+    this.path = new Float64Array(capacity);
+    this.hops = new Uint8Array(capacity);
+    this.misrouted = new Uint8Array(capacity);
+    this.nonIdempotent = new Uint8Array(capacity);
+    this.free = new Int32Array(capacity);
+  }
+
+  alloc(): number {
+    this.live++;
+    if (this.freeN > 0) return this.free[--this.freeN];
+    if (this.used === this.capacity) this.grow();
+    return this.used++;
+  }
+
+  release(r: number): void {
+    this.live--;
+    this.free[this.freeN++] = r;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    this.start = g64(this.start); this.user = g32(this.user); this.lane = g32(this.lane);
+    this.path = g64(this.path); this.hops = g8(this.hops); this.misrouted = g8(this.misrouted);
+    this.nonIdempotent = g8(this.nonIdempotent); this.free = g32(this.free);
+    this.capacity = cap;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Instances (pods), structure-of-arrays. Ids are never reused, so a stale reference in a
+ * caller's view always points at the instance it meant (which may be gone).
+ *
+ * Lifecycle: STARTING (image pull + init) → UP (listening, readiness not yet passed) →
+ * READY (probe passed; registered after the registration delay) → TERMINATING (preStop,
+ * still serving) → DRAINING (SIGTERM, graceful: listener closed, finishing in-flight) → GONE.
+ */
+export const ST_STARTING = 0, ST_UP = 1, ST_READY = 2, ST_TERMINATING = 3, ST_DRAINING = 4, ST_GONE = 5;
+/** Timeline groups of states, in RunResult series names. */
+export const STATE_GROUPS = ['starting', 'ready', 'terminating'] as const;
+export function stateGroup(st: number): number {
+  return st <= ST_UP ? 0 : st === ST_READY ? 1 : st <= ST_DRAINING ? 2 : -1;
+}
+
+export class InstanceStore {
+  n = 0;
+  capacity: number;
+  svc: Int32Array;
+  ver: Int32Array;
+  gv: Int32Array;
+  state: Uint8Array;
+  accepting: Uint8Array;
+  registered: Uint8Array;
+  down: Uint8Array;
+  created: Float64Array;
+  /** When the app came up (uptime clock for cold start and warmup). */
+  upAt: Float64Array;
+  readyAt: Float64Array;
+  /** When it left the registry (or was marked down); Infinity while listed. */
+  deregAt: Float64Array;
+  busy: Int32Array;
+  /** busy + queued: what least-request balancers compare. */
+  load: Int32Array;
+  qHead: Int32Array;
+  qLen: Int32Array;
+  queues: Int32Array[] = [];
+  /** First view id of this instance's outgoing calls (one view per downstream). */
+  viewBase: Int32Array;
+
+  constructor(capacity = 64) {
+    this.capacity = capacity;
+    this.svc = new Int32Array(capacity);
+    this.ver = new Int32Array(capacity);
+    this.gv = new Int32Array(capacity);
+    this.state = new Uint8Array(capacity);
+    this.accepting = new Uint8Array(capacity);
+    this.registered = new Uint8Array(capacity);
+    this.down = new Uint8Array(capacity);
+    this.created = new Float64Array(capacity);
+    this.upAt = new Float64Array(capacity);
+    this.readyAt = new Float64Array(capacity);
+    this.deregAt = new Float64Array(capacity);
+    this.busy = new Int32Array(capacity);
+    this.load = new Int32Array(capacity);
+    this.qHead = new Int32Array(capacity);
+    this.qLen = new Int32Array(capacity);
+    this.viewBase = new Int32Array(capacity);
+  }
+
+  /** Appends an instance and returns its id. Arrays may be reallocated: re-read fields after. */
+  add(svc: number, ver: number, gv: number, queueCap: number): number {
+    if (this.n === this.capacity) this.grow();
+    const i = this.n++;
+    this.svc[i] = svc; this.ver[i] = ver; this.gv[i] = gv;
+    this.state[i] = ST_STARTING; this.accepting[i] = 0; this.registered[i] = 0; this.down[i] = 0;
+    this.deregAt[i] = Infinity; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
+    this.queues[i] = new Int32Array(Math.max(1, queueCap));
+    return i;
+  }
+
+  enqueue(i: number, call: number): void {
+    const q = this.queues[i];
+    q[(this.qHead[i] + this.qLen[i]++) % q.length] = call;
+  }
+
+  dequeue(i: number): number {
+    const q = this.queues[i];
+    const c = q[this.qHead[i]];
+    this.qHead[i] = (this.qHead[i] + 1) % q.length;
+    this.qLen[i]--;
+    return c;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    this.svc = g32(this.svc); this.ver = g32(this.ver); this.gv = g32(this.gv);
+    this.state = g8(this.state); this.accepting = g8(this.accepting); this.registered = g8(this.registered);
+    this.down = g8(this.down); this.created = g64(this.created); this.upAt = g64(this.upAt);
+    this.readyAt = g64(this.readyAt); this.deregAt = g64(this.deregAt); this.busy = g32(this.busy);
+    this.load = g32(this.load); this.qHead = g32(this.qHead); this.qLen = g32(this.qLen);
+    this.viewBase = g32(this.viewBase);
+    this.capacity = cap;
+  }
+}

@@ -1,0 +1,911 @@
+/**
+ * The cluster model: instances with their lifecycle, one registry with per-caller views,
+ * routers and balancers, and the request flow through the call graph, with every failed
+ * request counted once by cause and by the strategy step active when it failed.
+ *
+ *   const m = new Model(scenario, seed);
+ *   m.scale('a', 'v2', 4);           // control API (cold): what a platform calls
+ *   m.run();                          // until scenario.duration
+ *   const r = m.result('rolling');    // RunResult
+ *
+ * Hot path (per request per hop): arrival → send (route, pick, accept or refuse) → serve
+ * (K_DONE) → downstream calls → finish → deliver to the caller (retry or propagate). All
+ * of it works on integer ids into typed arrays; nothing is allocated per request.
+ */
+import type { LaneSpec, MatchRule, Scenario } from '../scenarios/types.ts';
+import { Engine } from './engine.ts';
+import { RandomStreams, type Uniform } from './random.ts';
+import { Topology, CLASS_CONNECT, CLASS_RESET, CLASS_TIMEOUT, CLASS_5XX, CLASS_NONE } from './topology.ts';
+import { InstanceStore, ST_STARTING, ST_UP, ST_READY, ST_TERMINATING, ST_DRAINING, ST_GONE, STATE_GROUPS, stateGroup } from './instances.ts';
+import { CallPool, RequestPool, CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
+import { TimeoutQueue } from './timeouts.ts';
+import { View } from './view.ts';
+import { Propagation } from './registry.ts';
+import { Metrics, CAUSE_REFUSED, CAUSE_RESET, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_TIMEOUT, CAUSE_ERROR, CAUSE_MISROUTE } from './metrics.ts';
+import { Arrivals, Users } from './traffic.ts';
+import { hashString } from './balancers/hash.ts';
+import type { HeaderRoute, VersionState, WindowStats } from './control-types.ts';
+import { buildResult } from './result.ts';
+import type { RunResult } from './run-result.ts';
+
+const OK = -1;
+
+/** A routing config published to the callers of one service. */
+interface RouteConfig {
+  weights: Float64Array | null;
+  routes: number;
+}
+
+interface CompiledRoute {
+  match: MatchRule;
+  salt: number;
+  version: number;
+}
+
+export interface LaneTable {
+  specs: LaneSpec[];
+  /** [lane][service] → local version, −1 where the lane has none. */
+  version: Int32Array[];
+  salts: number[];
+  strict: boolean;
+}
+
+export class Model {
+  readonly engine: Engine;
+  readonly topo: Topology;
+  readonly metrics: Metrics;
+  readonly scenario: Scenario;
+  readonly seed: number;
+
+  // state
+  readonly inst = new InstanceStore();
+  readonly calls = new CallPool();
+  readonly reqs = new RequestPool();
+  readonly views: View[] = [];
+  private readonly subscribers: View[][];
+  private readonly fifo: TimeoutQueue[];
+  private readonly propagation: Propagation;
+  private readonly arrivals: Arrivals;
+  readonly users: Users;
+  private readonly uArrive: Uniform;
+  private readonly uUser: Uniform;
+  private readonly uIdem: Uniform;
+  private readonly uError: Uniform;
+  private readonly uRoute: Uniform;
+  private readonly streams: RandomStreams;
+  /** Per service, per local version: 1 when the version is lane-only (not in the base pool). */
+  readonly laneOnly: Uint8Array[];
+  lanes: LaneTable = { specs: [], version: [], salts: [], strict: false };
+  private readonly routeTable: CompiledRoute[][] = [];
+  private readonly routeConfigs: RouteConfig[] = [];
+  /** The latest routing config per service (what a newly created caller starts with). */
+  private readonly currentRoute: number[];
+  /** Desired replicas per service per local version (from scale calls). */
+  readonly desired: Int32Array[];
+  readonly laneUsage: Map<number, number>[] = [];
+  readonly laneRequests: number[] = [];
+
+  // accounting
+  private existing = 0;
+  peakInstances = 0;
+  private instanceMs = 0;
+  private lastCostAt = 0;
+  maxStaleSendMs = 0;
+  /** Σ time calls waited in an instance queue, and how many started service (analytic checks). */
+  queueWaitSum = 0;
+  serviceStarts = 0;
+  /** ∫ requests in the system dt (Little's law: L = λW). */
+  private inSystemArea = 0;
+  private inSystemAt = 0;
+  rolloutStart = -1;
+  rolloutEnd = -1;
+  outcome: 'promoted' | 'rolled-back' | 'none' = 'none';
+  readonly steps: { name: string; startMs: number; endMs: number }[] = [];
+  readonly log: { t: number; message: string }[] = [];
+  private pathsOn = false;
+  private booting = true;
+  /** Lane names by index (0 = base); kept after teardown so late requests still count. */
+  laneNames: string[] = ['base'];
+
+  // event kinds
+  private readonly K_ARRIVAL: number;
+  private readonly K_DONE: number;
+  private readonly K_TIMEOUT: number;
+  private readonly K_APP_UP: number;
+  private readonly K_READY: number;
+  private readonly K_REGISTER: number;
+  private readonly K_TERM_START: number;
+  private readonly K_SIGTERM: number;
+  private readonly K_KILL: number;
+  private readonly K_VIEW: number;
+  private readonly K_ROUTE: number;
+  private readonly K_SAMPLE: number;
+  private readonly K_NOTIFY: number;
+
+  constructor(scenario: Scenario, seed = scenario.seed) {
+    this.scenario = scenario;
+    this.seed = seed;
+    this.streams = new RandomStreams(seed);
+    const st = this.streams;
+    this.engine = new Engine({ maxEvents: scenario.limits.maxEvents, capacity: 1 << 14 });
+    this.topo = new Topology(scenario, st);
+    const S = this.topo.services.length;
+    this.metrics = new Metrics(scenario.bucketMs, scenario.duration, this.topo.gvNames, STATE_GROUPS);
+    this.subscribers = Array.from({ length: S }, () => []);
+    this.fifo = this.topo.edgeClient.map(() => new TimeoutQueue());
+    this.propagation = new Propagation(scenario.registry, st);
+    this.arrivals = new Arrivals(scenario.traffic, st.stream('arrivals'));
+    this.users = new Users(scenario.traffic);
+    this.uArrive = st.stream('arrivals');
+    this.uUser = st.stream('users');
+    this.uIdem = st.stream('idempotency');
+    this.uError = st.stream('errors');
+    this.uRoute = st.stream('router');
+    this.laneOnly = this.topo.services.map((s) => new Uint8Array(s.versions.length));
+    this.desired = this.topo.services.map((s) => new Int32Array(s.versions.length));
+    this.routeConfigs.push({ weights: null, routes: -1 });
+    this.currentRoute = new Array(S).fill(0);
+
+    const e = this.engine;
+    this.K_ARRIVAL = e.register(() => this.onArrival());
+    this.K_DONE = e.register((c, gen) => this.onDone(c, gen));
+    this.K_TIMEOUT = e.register((edge) => this.onTimeout(edge));
+    this.K_APP_UP = e.register((i) => this.onAppUp(i));
+    this.K_READY = e.register((i) => this.onReady(i));
+    this.K_REGISTER = e.register((i) => this.onRegister(i));
+    this.K_TERM_START = e.register((i) => this.onTermStart(i));
+    this.K_SIGTERM = e.register((i) => this.onSigterm(i));
+    this.K_KILL = e.register((i) => this.onKill(i));
+    this.K_VIEW = e.register((v, p) => this.onViewUpdate(v, p));
+    this.K_ROUTE = e.register((v, cfg) => this.onRouteUpdate(v, cfg));
+    this.K_SAMPLE = e.register(() => this.onSample());
+    this.K_NOTIFY = e.register(() => this.engine.notify());
+
+    this.boot();
+  }
+
+  // ---- set-up ---------------------------------------------------------------------------
+
+  /** Initial instances: warm, ready and registered at t = 0, known to every caller. */
+  private boot(): void {
+    const t = this.topo;
+    t.services.forEach((s, si) => {
+      const v = t.versionIndex(si, s.initialVersion);
+      this.desired[si][v] = s.replicas;
+      for (let k = 0; k < s.replicas; k++) {
+        const i = this.createInstance(si, v);
+        const I = this.inst;
+        I.state[i] = ST_READY;
+        I.accepting[i] = 1;
+        I.registered[i] = 1;
+        I.upAt[i] = -1e12; // long warm: no cold start, no warmup
+        I.readyAt[i] = -1e12;
+      }
+    });
+    // The gateway's view of the entry service is view 0.
+    this.newView(t.entryService, -1, t.edgeClient[0]);
+    for (const v of this.views) this.fillView(v);
+    this.booting = false;
+    const first = this.arrivals.next(0);
+    if (first < this.scenario.duration) this.engine.scheduleAt(first, this.K_ARRIVAL);
+    this.engine.scheduleAt(this.scenario.bucketMs, this.K_SAMPLE);
+  }
+
+  private newView(target: number, caller: number, client: View['client']): View {
+    const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.inst,
+      this.streams.stream(`lb/${this.topo.services[target].name}`));
+    this.views.push(v);
+    this.subscribers[target].push(v);
+    const cfg = this.routeConfigs[this.currentRoute[target]];
+    v.weights = cfg.weights;
+    v.routes = cfg.routes;
+    return v;
+  }
+
+  /** A new caller starts from the registry's current truth (it fetches on start). */
+  private fillView(v: View): void {
+    const I = this.inst;
+    for (let i = 0; i < I.n; i++) {
+      if (I.svc[i] === v.target && I.registered[i] && !I.down[i] && I.state[i] !== ST_GONE) v.add(i, I.ver[i], this.engine.now);
+    }
+  }
+
+  private createInstance(s: number, v: number): number {
+    const t = this.topo;
+    const i = this.inst.add(s, v, t.gvBase[s] + v, t.queueCap[s]);
+    const I = this.inst;
+    I.created[i] = this.engine.now;
+    I.viewBase[i] = this.views.length;
+    const svc = t.services[s];
+    for (let k = 0; k < svc.calls.length; k++) {
+      const v = this.newView(t.calls[s][k], i, t.edgeClient[t.edgeBase[s] + k]);
+      if (!this.booting) this.fillView(v);
+    }
+    this.costTick();
+    this.existing++;
+    if (this.existing > this.peakInstances) this.peakInstances = this.existing;
+    return i;
+  }
+
+  // ---- the request hot path -------------------------------------------------------------
+
+  private onArrival(): void {
+    const now = this.engine.now;
+    const next = this.arrivals.next(now);
+    if (next < this.scenario.duration) this.engine.scheduleAt(next, this.K_ARRIVAL);
+    const R = this.reqs;
+    const r = R.alloc();
+    const tr = this.scenario.traffic;
+    const user = 1 + ((this.uUser() * tr.users) | 0);
+    R.start[r] = now;
+    R.user[r] = user;
+    R.lane[r] = this.lanes.specs.length > 0 ? this.laneOf(user) : 0;
+    R.path[r] = 0;
+    R.hops[r] = 0;
+    R.misrouted[r] = 0;
+    R.nonIdempotent[r] = tr.nonIdempotent > 0 && this.uIdem() < tr.nonIdempotent ? 1 : 0;
+    this.metrics.offer(now);
+    this.inSystemTick(now, -1);
+    const c = this.calls.alloc(r, -1, 0, 0, R.lane[r]);
+    this.send(c);
+  }
+
+  /** One attempt: route, pick, and hand the call to the instance (or fail at once). */
+  private send(c: number): void {
+    const C = this.calls, I = this.inst, now = this.engine.now;
+    const view = this.views[C.view[c]];
+    const r = C.req[c];
+    const i = this.route(view, c, r);
+    if (i < 0) {
+      this.deliver(c, CAUSE_NO_ENDPOINT, CLASS_NONE);
+      return;
+    }
+    const dereg = I.deregAt[i];
+    if (dereg <= now && now - dereg > this.maxStaleSendMs) this.maxStaleSendMs = now - dereg;
+    if (I.accepting[i] === 0) {
+      view.failed(i, now);
+      this.deliver(c, CAUSE_REFUSED, CLASS_CONNECT);
+      return;
+    }
+    const s = I.svc[i];
+    if (I.busy[i] >= this.topo.concurrency[s] && I.qLen[i] >= this.topo.queueCap[s]) {
+      view.failed(i, now);
+      this.deliver(c, CAUSE_QUEUE_FULL, CLASS_5XX);
+      return;
+    }
+    C.inst[c] = i;
+    C.sent[c] = now;
+    if (this.pathsOn) this.notePath(r, I.gv[i]);
+    const edge = C.edge[c];
+    const timeout = this.topo.edgeTimeout[edge];
+    if (timeout > 0) this.armTimeout(edge, now + timeout, c);
+    I.load[i]++;
+    if (I.busy[i] < this.topo.concurrency[s]) {
+      I.busy[i]++;
+      this.startService(c, i);
+    } else {
+      C.state[c] = CALL_QUEUED;
+      I.enqueue(i, c);
+    }
+  }
+
+  /** Router (subset) then balancer (instance) for one hop; −1 when nothing can take it. */
+  private route(view: View, c: number, r: number): number {
+    const now = this.engine.now;
+    const t = view.target;
+    const user = this.reqs.user[r];
+    const tag = this.calls.tag[c];
+    let want = -1;
+    if (tag > 0) {
+      const lv = this.lanes.version[tag - 1][t];
+      if (lv >= 0) {
+        const i = view.pick(lv, now, user);
+        if (i >= 0) return i;
+        if (this.lanes.strict) return -1;
+        this.reqs.misrouted[r] = 1; // permissive fallback where the lane has a version
+      } else if (this.lanes.strict) return -1;
+    }
+    if (view.routes >= 0) want = this.matchRoute(view.routes, user);
+    if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
+    const i = view.pick(want, now, user);
+    if (i >= 0 && tag === 0 && this.reqs.lane[r] === 0 && this.laneOnly[t][this.inst.ver[i]] === 1) this.reqs.misrouted[r] = 1;
+    else if (i >= 0 && tag === 0 && this.reqs.lane[r] > 0 && this.lanes.version[this.reqs.lane[r] - 1][t] >= 0) this.reqs.misrouted[r] = 1;
+    return i;
+  }
+
+  private pickVersion(w: Float64Array): number {
+    let total = 0;
+    for (let v = 0; v < w.length; v++) total += w[v];
+    if (total <= 0) return -1;
+    let x = this.uRoute() * total;
+    for (let v = 0; v < w.length; v++) {
+      x -= w[v];
+      if (x < 0 && w[v] > 0) return v;
+    }
+    for (let v = w.length - 1; v >= 0; v--) if (w[v] > 0) return v;
+    return -1;
+  }
+
+  private matchRoute(table: number, user: number): number {
+    const rules = this.routeTable[table];
+    for (let k = 0; k < rules.length; k++) if (this.users.matches(user, rules[k].match, rules[k].salt)) return rules[k].version;
+    return -1;
+  }
+
+  private startService(c: number, i: number): void {
+    const I = this.inst, t = this.topo;
+    const gv = I.gv[i];
+    const now = this.engine.now;
+    this.queueWaitSum += now - this.calls.sent[c];
+    this.serviceStarts++;
+    let ms = t.serviceTime[gv].sample() * t.latencyFactor[gv];
+    const f = t.coldFactor[gv];
+    if (f !== 1) ms *= 1 + (f - 1) * Math.exp(-(now - I.upAt[i]) / t.coldDecay[gv]);
+    this.calls.state[c] = CALL_SERVING;
+    this.engine.schedule(ms, this.K_DONE, c, this.calls.gen[c]);
+  }
+
+  /** Local work done: fail (bad release), call downstream, or respond. */
+  private onDone(c: number, gen: number): void {
+    const C = this.calls;
+    if (C.gen[c] !== gen || C.state[c] !== CALL_SERVING) return;
+    const i = C.inst[c];
+    const gv = this.inst.gv[i];
+    const er = this.topo.errorRate[gv];
+    if (er > 0 && this.uError() < er) {
+      this.finish(c, CAUSE_ERROR);
+      return;
+    }
+    const s = this.inst.svc[i];
+    if (this.topo.calls[s].length > 0) {
+      C.state[c] = CALL_WAITING;
+      this.callDownstream(c, 0);
+    } else this.finish(c, OK);
+  }
+
+  private callDownstream(p: number, k: number): void {
+    const C = this.calls, I = this.inst;
+    const i = C.inst[p];
+    const s = I.svc[i];
+    C.next[p] = k;
+    const tag = this.topo.services[s].propagatesLane ? C.tag[p] : 0;
+    const child = C.alloc(C.req[p], p, I.viewBase[i] + k, this.topo.edgeBase[s] + k, tag);
+    C.child[p] = child;
+    this.send(child);
+  }
+
+  /** The instance answers call c (success or failure) and frees its slot. */
+  private finish(c: number, cause: number): void {
+    const C = this.calls, I = this.inst, now = this.engine.now;
+    const i = C.inst[c];
+    this.metrics.served(now, I.gv[i], cause === OK, now - C.sent[c]);
+    if (I.state[i] >= ST_TERMINATING && this.topo.services[I.svc[i]].proactiveNotification) {
+      this.views[C.view[c]].remove(i); // the caller saw the shutdown mark on the response
+    }
+    C.gen[c]++;
+    this.releaseSlot(i);
+    this.deliver(c, cause, cause === OK ? CLASS_NONE : CLASS_5XX);
+  }
+
+  private releaseSlot(i: number): void {
+    const I = this.inst;
+    I.load[i]--;
+    if (I.qLen[i] > 0 && I.state[i] !== ST_GONE) {
+      this.startService(I.dequeue(i), i);
+    } else {
+      I.busy[i]--;
+      if (I.state[i] === ST_DRAINING && I.load[i] === 0) this.gone(i);
+    }
+  }
+
+  /**
+   * The caller learns the outcome of attempt c: retry it, or pass the outcome up (to the
+   * parent call, or to the end of the request).
+   */
+  private deliver(c: number, cause: number, cls: number): void {
+    const C = this.calls;
+    if (C.orphan[c] === 1) {
+      C.release(c);
+      return;
+    }
+    const edge = C.edge[c];
+    if (cause !== OK) {
+      const r = C.req[c];
+      const t = this.topo;
+      if (C.attempt[c] < t.edgeAttempts[edge] && (t.edgeRetryMask[edge] & cls) !== 0 &&
+        (cls === CLASS_CONNECT || this.reqs.nonIdempotent[r] === 0)) {
+        C.attempt[c]++;
+        C.gen[c]++;
+        C.inst[c] = -1;
+        C.state[c] = CALL_PENDING;
+        this.send(c);
+        return;
+      }
+    } else if (C.inst[c] >= 0) this.views[C.view[c]].succeeded(C.inst[c]);
+    const parent = C.parent[c];
+    const r = C.req[c];
+    C.release(c);
+    if (parent < 0) this.complete(r, cause);
+    else this.childReturned(parent, cause);
+  }
+
+  private childReturned(p: number, cause: number): void {
+    const C = this.calls;
+    C.child[p] = -1;
+    if (cause !== OK) {
+      this.finish(p, cause); // the upstream answers 5xx; the root cause travels with it
+      return;
+    }
+    const k = C.next[p] + 1;
+    const s = this.inst.svc[C.inst[p]];
+    if (k < this.topo.calls[s].length) this.callDownstream(p, k);
+    else this.finish(p, OK);
+  }
+
+  private complete(r: number, cause: number): void {
+    const R = this.reqs, now = this.engine.now;
+    if (cause === OK) {
+      if (R.misrouted[r] === 1) this.metrics.drop(now, CAUSE_MISROUTE);
+      else this.metrics.succeed(now, now - R.start[r]);
+    } else this.metrics.drop(now, cause);
+    if (this.pathsOn) this.countPath(r);
+    this.inSystemTick(now, 0);
+    R.release(r);
+  }
+
+  /** Accumulates the in-system area; `bias` −1 when called after alloc (count includes the new one). */
+  private inSystemTick(now: number, bias: number): void {
+    this.inSystemArea += (this.reqs.live + bias) * (now - this.inSystemAt);
+    this.inSystemAt = now;
+  }
+
+  /** Time-average number of requests in the system so far. */
+  meanInSystem(): number {
+    this.inSystemTick(this.engine.now, 0);
+    return this.engine.now > 0 ? this.inSystemArea / this.engine.now : 0;
+  }
+
+  // ---- timeouts -------------------------------------------------------------------------
+
+  private armTimeout(edge: number, deadline: number, c: number): void {
+    const q = this.fifo[edge];
+    q.push(deadline, c, this.calls.gen[c]);
+    if (!q.armed) {
+      q.armed = true;
+      this.engine.scheduleAt(deadline, this.K_TIMEOUT, edge);
+    }
+  }
+
+  private onTimeout(edge: number): void {
+    const q = this.fifo[edge], C = this.calls, now = this.engine.now;
+    q.armed = false;
+    while (q.length > 0) {
+      const c = q.peekId(), gen = q.peekGen();
+      const live = C.gen[c] === gen && C.orphan[c] === 0 && C.state[c] >= CALL_QUEUED && C.state[c] <= CALL_WAITING;
+      if (live && q.peekDeadline() > now) break;
+      q.shift();
+      if (live) this.timeOut(c);
+    }
+    if (q.length > 0) {
+      q.armed = true;
+      this.engine.scheduleAt(q.peekDeadline(), this.K_TIMEOUT, edge);
+    }
+  }
+
+  /** The caller gives up on attempt c; the callee keeps working on it, unobserved. */
+  private timeOut(c: number): void {
+    const C = this.calls;
+    C.orphan[c] = 1;
+    const c2 = C.alloc(C.req[c], C.parent[c], C.view[c], C.edge[c], C.tag[c]);
+    C.attempt[c2] = C.attempt[c];
+    if (C.parent[c] >= 0) C.child[C.parent[c]] = c2;
+    this.deliver(c2, CAUSE_TIMEOUT, CLASS_TIMEOUT);
+  }
+
+  // ---- lanes and paths ------------------------------------------------------------------
+
+  private laneOf(user: number): number {
+    const L = this.lanes;
+    for (let k = 0; k < L.specs.length; k++) if (this.users.matches(user, L.specs[k].match, L.salts[k])) return k + 1;
+    return 0;
+  }
+
+  private notePath(r: number, gv: number): void {
+    const R = this.reqs;
+    if (R.hops[r] < 8) {
+      R.path[r] = R.path[r] * 64 + gv + 1;
+      R.hops[r]++;
+    }
+  }
+
+  private countPath(r: number): void {
+    const lane = this.reqs.lane[r];
+    const m = this.laneUsage[lane];
+    const key = this.reqs.path[r];
+    m.set(key, (m.get(key) ?? 0) + 1);
+    this.laneRequests[lane]++;
+  }
+
+  /** Decodes a path key into `a:v2>b:v1>c:v2`. */
+  pathName(key: number): string {
+    const parts: string[] = [];
+    let k = key;
+    while (k > 0) {
+      const gv = (k % 64) - 1;
+      parts.unshift(`${this.topo.gvNames[gv].service}:${this.topo.gvNames[gv].version}`);
+      k = Math.floor(k / 64);
+    }
+    return parts.join('>');
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  private onAppUp(i: number): void {
+    const I = this.inst;
+    if (I.state[i] !== ST_STARTING) return;
+    const now = this.engine.now;
+    I.state[i] = ST_UP;
+    I.upAt[i] = now;
+    I.accepting[i] = 1;
+    // Probes tick at created + initialDelay + m·period; the first tick after the app is up
+    // passes, and successThreshold consecutive passes make it ready.
+    const p = this.topo.services[I.svc[i]].instance.readinessProbe;
+    const first = I.created[i] + p.initialDelaySeconds * 1000;
+    const period = p.periodSeconds * 1000;
+    const m = Math.max(0, Math.ceil((now - first) / period));
+    const readyAt = first + m * period + (p.successThreshold - 1) * period;
+    this.engine.scheduleAt(readyAt, this.K_READY, i);
+  }
+
+  private onReady(i: number): void {
+    const I = this.inst;
+    if (I.state[i] !== ST_UP) return;
+    const now = this.engine.now;
+    I.state[i] = ST_READY;
+    I.readyAt[i] = now;
+    const spec = this.topo.services[I.svc[i]].instance;
+    if (spec.minReadySeconds > 0) this.engine.schedule(spec.minReadySeconds * 1000, this.K_NOTIFY);
+    this.engine.schedule(spec.registrationDelay, this.K_REGISTER, i);
+    this.engine.notify();
+  }
+
+  private onRegister(i: number): void {
+    const I = this.inst;
+    if (I.state[i] !== ST_READY || I.registered[i]) return;
+    I.registered[i] = 1;
+    I.deregAt[i] = Infinity;
+    if (!I.down[i]) this.publish(i, true);
+    this.engine.notify();
+  }
+
+  /** Starts termination of instance i (the pod was deleted). */
+  terminate(i: number): void {
+    const I = this.inst;
+    const st = I.state[i];
+    if (st >= ST_TERMINATING) return;
+    if (st !== ST_READY) {
+      // never became ready: nobody routes to it; it just goes
+      this.gone(i);
+      return;
+    }
+    const spec = this.topo.services[I.svc[i]].instance;
+    I.state[i] = ST_TERMINATING; // counted as terminating from the delete on
+    if (spec.deregistration === 'before-termination') {
+      this.deregister(i);
+      this.engine.schedule(spec.deregistrationLead, this.K_TERM_START, i);
+    } else this.onTermStart(i);
+    this.engine.notify();
+  }
+
+  private onTermStart(i: number): void {
+    const I = this.inst;
+    if (I.state[i] === ST_GONE) return;
+    const spec = this.topo.services[I.svc[i]].instance;
+    if (I.registered[i]) this.deregister(i);
+    const grace = spec.terminationGracePeriod;
+    const preStop = spec.preStop;
+    this.engine.schedule(Math.min(preStop, grace), this.K_SIGTERM, i);
+    this.engine.schedule(grace + (preStop >= grace && preStop > 0 ? 2000 : 0), this.K_KILL, i);
+  }
+
+  private onSigterm(i: number): void {
+    const I = this.inst;
+    if (I.state[i] === ST_GONE || I.state[i] === ST_DRAINING) return;
+    if (this.topo.services[I.svc[i]].instance.shutdown === 'abrupt') {
+      this.hardStop(i);
+      return;
+    }
+    I.state[i] = ST_DRAINING;
+    I.accepting[i] = 0;
+    if (I.load[i] === 0) this.gone(i);
+  }
+
+  private onKill(i: number): void {
+    if (this.inst.state[i] !== ST_GONE) this.hardStop(i);
+  }
+
+  /** SIGKILL (or an abrupt exit): everything in flight at this instance is reset. */
+  private hardStop(i: number): void {
+    const I = this.inst, C = this.calls;
+    I.state[i] = ST_GONE;
+    I.accepting[i] = 0;
+    const now = this.engine.now;
+    const victims: number[] = [];
+    for (let c = 0; c < C.highWater; c++) {
+      const st = C.state[c];
+      if (C.inst[c] === i && st >= CALL_QUEUED && st <= CALL_WAITING) victims.push(c);
+    }
+    I.qLen[i] = 0;
+    I.busy[i] = 0;
+    I.load[i] = 0;
+    for (const c of victims) {
+      if (C.state[c] === CALL_WAITING && C.child[c] >= 0) C.orphan[C.child[c]] = 1;
+      this.metrics.served(now, I.gv[i], false, now - C.sent[c]);
+      C.gen[c]++;
+      C.state[c] = CALL_PENDING;
+      this.deliver(c, CAUSE_RESET, CLASS_RESET);
+    }
+    this.gone(i);
+  }
+
+  private gone(i: number): void {
+    const I = this.inst;
+    I.state[i] = ST_GONE;
+    I.accepting[i] = 0;
+    if (I.registered[i]) this.deregister(i);
+    const s = I.svc[i];
+    const n = this.topo.services[s].calls.length;
+    for (let k = 0; k < n; k++) {
+      const v = this.views[I.viewBase[i] + k];
+      v.alive = false;
+      const subs = this.subscribers[v.target];
+      subs.splice(subs.indexOf(v), 1);
+    }
+    this.costTick();
+    this.existing--;
+    this.engine.notify();
+  }
+
+  private deregister(i: number): void {
+    const I = this.inst;
+    I.registered[i] = 0;
+    if (I.deregAt[i] === Infinity) I.deregAt[i] = this.engine.now;
+    if (!I.down[i]) this.publish(i, false);
+  }
+
+  // ---- registry propagation ---------------------------------------------------------------
+
+  /** Tells every caller of the instance's service, each after its own propagation delay. */
+  private publish(i: number, add: boolean): void {
+    const now = this.engine.now;
+    const subs = this.subscribers[this.inst.svc[i]];
+    for (const v of subs) {
+      const t = this.deliverAt(v, now);
+      this.engine.scheduleAt(t, this.K_VIEW, v.id, (i << 1) | (add ? 1 : 0));
+    }
+  }
+
+  private deliverAt(v: View, now: number): number {
+    let t = this.propagation.deliveryTime(v.caller + 1, now);
+    if (t < v.lastDelivery) t = v.lastDelivery; // one caller receives updates in order
+    v.lastDelivery = t;
+    return t;
+  }
+
+  private onViewUpdate(vid: number, payload: number): void {
+    const v = this.views[vid];
+    if (!v.alive) return;
+    const i = payload >> 1;
+    if (payload & 1) {
+      if (this.inst.state[i] !== ST_GONE) v.add(i, this.inst.ver[i], this.engine.now);
+    } else v.remove(i);
+  }
+
+  private onRouteUpdate(vid: number, cfg: number): void {
+    const v = this.views[vid];
+    if (!v.alive) return;
+    v.weights = this.routeConfigs[cfg].weights;
+    v.routes = this.routeConfigs[cfg].routes;
+  }
+
+  private publishRoute(s: number, cfg: RouteConfig): void {
+    const id = this.routeConfigs.length;
+    this.routeConfigs.push(cfg);
+    this.currentRoute[s] = id;
+    const delayed = this.scenario.registry.routingDelay;
+    const now = this.engine.now;
+    for (const v of this.subscribers[s]) {
+      if (delayed) this.engine.scheduleAt(this.deliverAt(v, now), this.K_ROUTE, v.id, id);
+      else { v.weights = cfg.weights; v.routes = cfg.routes; }
+    }
+  }
+
+  // ---- periodic sampling and cost ----------------------------------------------------------
+
+  private onSample(): void {
+    const now = this.engine.now;
+    this.metrics.closeBucketsUntil(now, (counts, b) => {
+      const I = this.inst;
+      for (let i = 0; i < I.n; i++) {
+        const g = stateGroup(I.state[i]);
+        if (g >= 0) counts[I.gv[i]][g][b]++;
+      }
+    });
+    const next = now + this.scenario.bucketMs;
+    if (next <= this.scenario.duration + 1e-9) this.engine.scheduleAt(next, this.K_SAMPLE);
+  }
+
+  private costTick(): void {
+    const now = this.engine.now;
+    this.instanceMs += this.existing * (now - this.lastCostAt);
+    this.lastCostAt = now;
+  }
+
+  instanceSeconds(): number {
+    this.costTick();
+    return this.instanceMs / 1000;
+  }
+
+  // ---- control API (cold path): what platforms call --------------------------------------
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  /** Sets the replica count of one version: creates instances, or terminates the ones Kubernetes would. */
+  scale(service: string, version: string, replicas: number): void {
+    const s = this.topo.index(service);
+    const v = this.topo.versionIndex(s, version);
+    this.desired[s][v] = replicas;
+    const I = this.inst;
+    const live: number[] = [];
+    for (let i = 0; i < I.n; i++) if (I.svc[i] === s && I.ver[i] === v && I.state[i] <= ST_READY) live.push(i);
+    if (replicas > live.length) {
+      for (let k = live.length; k < replicas; k++) {
+        const i = this.createInstance(s, v);
+        this.engine.schedule(Math.max(0, this.topo.startup[s].sample()), this.K_APP_UP, i);
+      }
+    } else if (replicas < live.length) {
+      // ReplicaSet scale-down order: marked down first, then not ready before ready, then
+      // the most recently ready (newest) first.
+      live.sort((a, b) => (I.down[b] - I.down[a]) || (rank(I.state[a]) - rank(I.state[b])) ||
+        (I.readyAt[b] - I.readyAt[a]) || (b - a));
+      for (let k = 0; k < live.length - replicas; k++) this.terminate(live[k]);
+    }
+    this.engine.notify();
+  }
+
+  /** Version weights on the router of every caller of `service` (null: pool by replicas). */
+  setWeights(service: string, weights: Record<string, number> | null): void {
+    const s = this.topo.index(service);
+    let w: Float64Array | null = null;
+    if (weights) {
+      w = new Float64Array(this.topo.services[s].versions.length);
+      for (const [name, x] of Object.entries(weights)) w[this.topo.versionIndex(s, name)] = x;
+    }
+    const cur = this.routeConfigs[this.currentRoute[s]];
+    this.publishRoute(s, { weights: w, routes: cur.routes });
+  }
+
+  setRoutes(service: string, routes: HeaderRoute[]): void {
+    const s = this.topo.index(service);
+    let idx = -1;
+    if (routes.length > 0) {
+      idx = this.routeTable.length;
+      this.routeTable.push(routes.map((r, k) => ({ match: r.match, salt: hashString(`route/${service}/${k}`), version: this.topo.versionIndex(s, r.version) })));
+    }
+    const cur = this.routeConfigs[this.currentRoute[s]];
+    this.publishRoute(s, { weights: cur.weights, routes: idx });
+  }
+
+  /** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
+  setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): void {
+    const t = this.topo;
+    for (const lo of this.laneOnly) lo.fill(0);
+    const version = lanes.map((l) => {
+      const row = new Int32Array(t.services.length).fill(-1);
+      for (const [svc, ver] of Object.entries(l.services)) {
+        const s = t.index(svc);
+        const v = t.versionIndex(s, ver);
+        row[s] = v;
+        this.laneOnly[s][v] = 1;
+      }
+      return row;
+    });
+    this.lanes = { specs: lanes, version, salts: lanes.map((l) => hashString(`lane/${l.name}`)), strict: mode === 'strict' };
+    if (lanes.length > 0 && !this.pathsOn) {
+      this.pathsOn = true;
+      for (let k = 0; k <= lanes.length; k++) { this.laneUsage[k] = new Map(); this.laneRequests[k] = 0; }
+    }
+    while (this.laneUsage.length <= lanes.length) { this.laneUsage.push(new Map()); this.laneRequests.push(0); }
+    if (lanes.length > 0) this.laneNames = ['base', ...lanes.map((l) => l.name)];
+  }
+
+  /** Takes `count` ready instances of a version out of (or back into) every caller's list. */
+  markDown(service: string, version: string, count: number, down: boolean): void {
+    const s = this.topo.index(service);
+    const v = this.topo.versionIndex(s, version);
+    const I = this.inst;
+    let n = 0;
+    for (let i = 0; i < I.n && n < count; i++) {
+      if (I.svc[i] !== s || I.ver[i] !== v || I.state[i] !== ST_READY) continue;
+      if (down && !I.down[i]) {
+        I.down[i] = 1;
+        I.deregAt[i] = this.engine.now;
+        if (I.registered[i]) this.publish(i, false);
+        n++;
+      } else if (!down && I.down[i]) {
+        I.down[i] = 0;
+        I.deregAt[i] = Infinity;
+        if (I.registered[i]) this.publish(i, true);
+        n++;
+      }
+    }
+  }
+
+  versionState(service: string): Record<string, VersionState> {
+    const s = this.topo.index(service);
+    const svc = this.topo.services[s];
+    const out: Record<string, VersionState> = {};
+    const minReady = svc.instance.minReadySeconds * 1000;
+    const now = this.engine.now;
+    svc.versions.forEach((ver, v) => {
+      const st: VersionState = { desired: this.desired[s][v], current: 0, ready: 0, available: 0, terminating: 0 };
+      const I = this.inst;
+      for (let i = 0; i < I.n; i++) {
+        if (I.svc[i] !== s || I.ver[i] !== v) continue;
+        const x = I.state[i];
+        if (x <= ST_READY) st.current++;
+        if (x === ST_READY) {
+          st.ready++;
+          if (now - I.readyAt[i] >= minReady) st.available++;
+        }
+        if (x === ST_TERMINATING || x === ST_DRAINING) st.terminating++;
+      }
+      out[ver.name] = st;
+    });
+    return out;
+  }
+
+  windowStats(service: string, version: string, windowMs: number): WindowStats {
+    const s = this.topo.index(service);
+    const v = this.topo.versionIndex(s, version);
+    return this.metrics.window(this.topo.gvBase[s] + v, this.engine.now, windowMs);
+  }
+
+  /** Wakes `until` waiters at a future time (for timeouts of waits). */
+  notifyAt(time: number): void {
+    this.engine.scheduleAt(time, this.K_NOTIFY);
+  }
+
+  beginStep(name: string): void {
+    const now = this.engine.now;
+    if (this.rolloutStart < 0) this.rolloutStart = now;
+    const last = this.steps[this.steps.length - 1];
+    if (last && last.endMs < 0) last.endMs = now;
+    this.steps.push({ name, startMs: now, endMs: -1 });
+    this.metrics.beginStep();
+  }
+
+  endRollout(): void {
+    const now = this.engine.now;
+    if (this.rolloutStart < 0) this.rolloutStart = now;
+    this.rolloutEnd = now;
+    const last = this.steps[this.steps.length - 1];
+    if (last && last.endMs < 0) last.endMs = now;
+    this.metrics.step = -1;
+  }
+
+  run(onProgress?: (fraction: number) => void): void {
+    const d = this.scenario.duration;
+    this.engine.run({ until: d, onProgress: onProgress ? (t) => onProgress(t / d) : undefined, progressEvery: 500_000 });
+  }
+
+  result(strategy: string): RunResult {
+    return buildResult(this, strategy);
+  }
+}
+
+function rank(state: number): number {
+  return state === ST_STARTING ? 0 : state === ST_UP ? 1 : 2;
+}

@@ -1,0 +1,269 @@
+/**
+ * One caller's view of one upstream service: the endpoints it currently knows (its own,
+ * possibly stale, copy of the registry), its balancer state and its routing config.
+ * Every caller has its own views: the gateway, and each instance of each calling service.
+ *
+ * Hot path: `pick()` runs once per request per hop. Members live in typed arrays; the
+ * version filter is a field, not a closure, so picking allocates nothing.
+ */
+import type { ClientSpec } from '../scenarios/types.ts';
+import { mix2 } from './balancers/hash.ts';
+import { slowStartFactor } from './balancers/slow-start.ts';
+import { smoothPick, smoothFail, smoothSuccess, type Eligibility, type SmoothPeers } from './balancers/smooth-wrr.ts';
+import type { Uniform } from './random.ts';
+
+/** What views need to read about instances (owned by the model). */
+export interface InstanceLoad {
+  /** Requests in service + queued, per instance id. */
+  load: Int32Array;
+  /** When each instance's app came up (for uptime-based warmup), ms. */
+  upAt: Float64Array;
+}
+
+const ALGO_RR = 0, ALGO_SWRR = 1, ALGO_RANDOM = 2, ALGO_LEAST = 3, ALGO_HASH = 4;
+const ALGOS: Record<string, number> = {
+  'round-robin': ALGO_RR, 'smooth-wrr': ALGO_SWRR, random: ALGO_RANDOM, 'least-request': ALGO_LEAST, 'consistent-hash': ALGO_HASH,
+};
+
+export class View implements Eligibility {
+  n = 0;
+  inst: Int32Array;
+  ver: Int32Array;
+  joinedAt: Float64Array;
+  peers: SmoothPeers;
+  private rr = 0;
+  /** Per local version: routing weight, or null for "pool every base version". */
+  weights: Float64Array | null = null;
+  /** Index into the model's header-route table, −1 for none. */
+  routes = -1;
+  /** Last time an update was delivered (updates to one caller arrive in order). */
+  lastDelivery = 0;
+  alive = true;
+  /** Version filter for the current pick: ≥ 0 exact version, −1 base pool. */
+  private want = -1;
+  private readonly algo: number;
+  private readonly slowWindow: number;
+  private readonly uptimeClock: boolean;
+
+  constructor(
+    readonly id: number,
+    readonly target: number,
+    /** Caller instance id, or −1 for the entry gateway. */
+    readonly caller: number,
+    readonly client: ClientSpec,
+    /** Per local version of the target: 1 when it is a lane-only version (not base). */
+    private readonly laneOnly: Uint8Array,
+    private readonly insts: InstanceLoad,
+    private readonly u: Uniform,
+  ) {
+    const cap = 8;
+    this.inst = new Int32Array(cap);
+    this.ver = new Int32Array(cap);
+    this.joinedAt = new Float64Array(cap);
+    this.peers = { w: new Float64Array(cap), ew: new Float64Array(cap), cw: new Float64Array(cap), fails: new Int32Array(cap), checked: new Float64Array(cap) };
+    this.algo = ALGOS[client.lb.algorithm];
+    const ss = client.lb.slowStart;
+    this.slowWindow = ss ? ss.window : 0;
+    this.uptimeClock = ss ? ss.mode === 'dubbo' || ss.mode === 'curve' : false;
+  }
+
+  has(instance: number): boolean {
+    return this.indexOf(instance) >= 0;
+  }
+
+  indexOf(instance: number): number {
+    const a = this.inst;
+    for (let i = 0; i < this.n; i++) if (a[i] === instance) return i;
+    return -1;
+  }
+
+  add(instance: number, version: number, now: number): void {
+    if (this.indexOf(instance) >= 0) return;
+    if (this.n === this.inst.length) this.grow();
+    const i = this.n++;
+    this.inst[i] = instance;
+    this.ver[i] = version;
+    this.joinedAt[i] = now;
+    const p = this.peers;
+    p.w[i] = 1; p.ew[i] = 1; p.cw[i] = 0; p.fails[i] = 0; p.checked[i] = now;
+  }
+
+  /** Removes keeping order (balancer order is part of determinism and of nginx's sequence). */
+  remove(instance: number): void {
+    const i = this.indexOf(instance);
+    if (i < 0) return;
+    const last = --this.n;
+    for (let j = i; j < last; j++) {
+      this.inst[j] = this.inst[j + 1]; this.ver[j] = this.ver[j + 1]; this.joinedAt[j] = this.joinedAt[j + 1];
+      const p = this.peers;
+      p.w[j] = p.w[j + 1]; p.ew[j] = p.ew[j + 1]; p.cw[j] = p.cw[j + 1]; p.fails[j] = p.fails[j + 1]; p.checked[j] = p.checked[j + 1];
+    }
+    if (this.rr > i) this.rr--;
+    if (this.rr >= this.n) this.rr = 0;
+  }
+
+  /** Count of members of a local version (−1: base pool). */
+  count(version: number): number {
+    let c = 0;
+    this.want = version;
+    for (let i = 0; i < this.n; i++) if (this.eligible(i)) c++;
+    return c;
+  }
+
+  eligible(i: number): boolean {
+    const v = this.ver[i];
+    return this.want >= 0 ? v === this.want : this.laneOnly[v] === 0;
+  }
+
+  /**
+   * The instance id for the next request, or −1 when this caller knows no instance of the
+   * wanted version. `key` feeds consistent hashing (the user id).
+   */
+  pick(version: number, now: number, key: number): number {
+    this.want = version;
+    const n = this.n;
+    if (n === 0) return -1;
+    const warming = this.slowWindow > 0 && this.anyWarming(now);
+    switch (this.algo) {
+      case ALGO_RR:
+        return warming ? this.pickWeighted(now, true) : this.pickRoundRobin();
+      case ALGO_SWRR:
+        if (warming) this.refreshSlowStartWeights(now);
+        return this.pickSmooth(now);
+      case ALGO_RANDOM:
+        return warming ? this.pickWeighted(now, false) : this.pickRandom();
+      case ALGO_LEAST:
+        return warming ? this.pickWeighted(now, false) : this.pickP2C();
+      default:
+        return this.pickHash(key);
+    }
+  }
+
+  /** A failed attempt to this instance (nginx passive health bookkeeping). */
+  failed(instance: number, now: number): void {
+    if (this.algo !== ALGO_SWRR) return;
+    const i = this.indexOf(instance);
+    if (i >= 0) smoothFail(this.peers, i, now, this.client.lb.maxFails);
+  }
+
+  succeeded(instance: number): void {
+    if (this.algo !== ALGO_SWRR) return;
+    const i = this.indexOf(instance);
+    if (i >= 0) smoothSuccess(this.peers, i);
+  }
+
+  // ---- algorithms ----------------------------------------------------------------------
+
+  private pickRoundRobin(): number {
+    const n = this.n;
+    for (let k = 0; k < n; k++) {
+      const i = (this.rr + k) % n;
+      if (this.eligible(i)) {
+        this.rr = (i + 1) % n;
+        return this.inst[i];
+      }
+    }
+    return -1;
+  }
+
+  private pickSmooth(now: number): number {
+    const i = smoothPick(this.peers, this.n, this, now, this.client.lb.maxFails, this.client.lb.failTimeout);
+    return i < 0 ? -1 : this.inst[i];
+  }
+
+  private pickRandom(): number {
+    const c = this.count(this.want);
+    if (c === 0) return -1;
+    let k = (this.u() * c) | 0;
+    for (let i = 0; i < this.n; i++) if (this.eligible(i) && k-- === 0) return this.inst[i];
+    return -1;
+  }
+
+  /** Envoy least-request: two uniform choices with replacement, fewer active wins, first on ties. */
+  private pickP2C(): number {
+    const c = this.count(this.want);
+    if (c === 0) return -1;
+    const a = this.nth((this.u() * c) | 0);
+    if (c === 1) return a;
+    const b = this.nth((this.u() * c) | 0);
+    const load = this.insts.load;
+    return load[b] < load[a] ? b : a;
+  }
+
+  private nth(k: number): number {
+    for (let i = 0; i < this.n; i++) if (this.eligible(i) && k-- === 0) return this.inst[i];
+    return -1;
+  }
+
+  /** Rendezvous (highest-random-weight) hashing on the key: moving one endpoint moves only its keys. */
+  private pickHash(key: number): number {
+    let best = -1, bestScore = -1;
+    for (let i = 0; i < this.n; i++) {
+      if (!this.eligible(i)) continue;
+      const s = mix2(key, this.inst[i]);
+      if (s > bestScore) { bestScore = s; best = i; }
+    }
+    return best < 0 ? -1 : this.inst[best];
+  }
+
+  private anyWarming(now: number): boolean {
+    const W = this.slowWindow;
+    for (let i = 0; i < this.n; i++) if (now - this.clockStart(i) < W) return true;
+    return false;
+  }
+
+  private clockStart(i: number): number {
+    return this.uptimeClock ? this.insts.upAt[this.inst[i]] : this.joinedAt[i];
+  }
+
+  private factor(i: number, now: number): number {
+    return slowStartFactor(this.client.lb.slowStart!, now - this.clockStart(i));
+  }
+
+  /**
+   * Weighted choice while some endpoint is warming. `smooth`: deterministic smooth WRR on
+   * the warmup weights (what Envoy's EDF round robin converges to); otherwise a weighted
+   * random draw, dividing by (active + 1) for least-request as Envoy's EDF does.
+   */
+  private pickWeighted(now: number, smooth: boolean): number {
+    if (smooth) {
+      this.refreshSlowStartWeights(now);
+      return this.pickSmooth(now);
+    }
+    const least = this.algo === ALGO_LEAST;
+    const load = this.insts.load;
+    let total = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (!this.eligible(i)) continue;
+      total += this.factor(i, now) / (least ? load[this.inst[i]] + 1 : 1);
+    }
+    if (total <= 0) return -1;
+    let r = this.u() * total;
+    let last = -1;
+    for (let i = 0; i < this.n; i++) {
+      if (!this.eligible(i)) continue;
+      last = i;
+      r -= this.factor(i, now) / (least ? load[this.inst[i]] + 1 : 1);
+      if (r < 0) return this.inst[i];
+    }
+    return last < 0 ? -1 : this.inst[last];
+  }
+
+  /** Weights in hundredths so smooth WRR's integer recovery step (ew += 1) stays fine-grained. */
+  private refreshSlowStartWeights(now: number): void {
+    const p = this.peers;
+    for (let i = 0; i < this.n; i++) {
+      const w = Math.max(1, Math.round(this.factor(i, now) * 100));
+      if (p.w[i] !== w) { p.w[i] = w; if (p.ew[i] > w) p.ew[i] = w; }
+    }
+  }
+
+  private grow(): void {
+    const cap = this.inst.length * 2;
+    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    this.inst = g32(this.inst); this.ver = g32(this.ver); this.joinedAt = g64(this.joinedAt);
+    const p = this.peers;
+    this.peers = { w: g64(p.w), ew: g64(p.ew), cw: g64(p.cw), fails: g32(p.fails), checked: g64(p.checked) };
+  }
+}
