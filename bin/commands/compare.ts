@@ -1,9 +1,119 @@
-// Placeholder until the compare command lands; replaced by its owner.
+/**
+ * `relsim compare <scenario>`: every strategy × N seeds, side by side, mean and 95%
+ * interval; JSON (CompareResult), Markdown and HTML on request. Logic lives in
+ * strategies/compare.ts; this file parses flags and prints.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
+import { loadScenario } from '../../scenarios/load.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
+import { DROP_CAUSES, type CompareResult, type RunResult } from '../../sim/run-result.ts';
+import { compareStrategies, CompareRunError, defaultStrategies } from '../../strategies/compare.ts';
+import { compareTable, table } from '../../reports/summary.ts';
+import { fmtInterval } from '../../reports/format.ts';
+import { progress } from '../../reports/progress.ts';
 
-export const compareCommand: CommandModule = {
-  command: 'compare',
-  describe: '(not built yet)',
-  handler: () => { throw new UserError('relsim compare is not built yet', 1); },
+interface CompareArgs {
+  scenario: string;
+  strategies?: string;
+  seeds: number;
+  workers?: number;
+  json?: string;
+  md?: string;
+  html?: string;
+  with?: string[];
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <scenario>',
+  describe: 'Run every strategy × N seeds of a scenario side by side (mean and 95% interval)',
+  builder: (y) => y
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json)' })
+    .option('strategies', { type: 'string', describe: `comma-separated: ${STRATEGY_NAMES.join(', ')} (default: recreate, rolling, blue-green, canary + the scenario's own)` })
+    .option('seeds', { type: 'number', default: 5, describe: 'seeds per strategy: the scenario seed, seed+1, …' })
+    .option('workers', { type: 'number', describe: 'worker threads (default: available cores; 1 = no threads); results do not depend on it' })
+    .option('json', { type: 'string', describe: 'write the CompareResult JSON here (- for stdout)' })
+    .option('md', { type: 'string', describe: 'write a Markdown report here' })
+    .option('html', { type: 'string', describe: 'write an HTML report here' })
+    .option('with', { type: 'string', array: true, describe: 'RunResult JSON file(s) to show alongside, e.g. a replayed run' })
+    .example('$0 compare scenarios/default.yaml', 'the four release strategies, 5 seeds each')
+    .example('$0 compare scenarios/rolling-default.yaml --strategies rolling,blue-green --seeds 10 --md out.md', 'two strategies, 10 seeds, Markdown report')
+    .example('$0 compare scenarios/nginx-two-instances.yaml --with replay.json', 'simulation next to a replayed run')
+    .epilogue('Strategies other than the scenario\'s own run with their defaults (docs/scenario-format.md).') as never,
+  handler: async (args) => {
+    const scenario = loadScenario(args.scenario);
+    const strategies = args.strategies ? parseStrategies(args.strategies) : defaultStrategies(scenario);
+    if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
+    if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
+      throw new UserError(`--workers: expected a positive integer, got ${args.workers}`, 2);
+    }
+    const extra = (args.with ?? []).map(readRunResult);
+    const total = strategies.length * args.seeds;
+    const bar = progress(total, `compare ${scenario.name}`);
+    let cmp: CompareResult;
+    try {
+      cmp = await compareStrategies(scenario, { strategies, seeds: args.seeds, workers: args.workers, extra, onRun: () => bar.tick() });
+    } catch (e) {
+      if (e instanceof CompareRunError && e.causeName === 'EventCapError') throw new UserError(e.message, 2);
+      throw e;
+    } finally {
+      bar.done();
+    }
+    const json = JSON.stringify(cmp, null, 2) + '\n';
+    if (args.json === '-') process.stdout.write(json);
+    else {
+      console.log(compareTable(cmp));
+      console.log('');
+      console.log(causeTable(cmp));
+      if (args.json) writeFileSync(args.json, json);
+    }
+    if (args.md) {
+      const { renderCompareMarkdown } = await import('../../reports/markdown.ts');
+      writeFileSync(args.md, renderCompareMarkdown(cmp));
+    }
+    if (args.html) {
+      const { renderCompareHtml } = await import('../../reports/html.ts');
+      writeFileSync(args.html, renderCompareHtml(cmp));
+    }
+    for (const [flag, file] of [['json', args.json], ['md', args.md], ['html', args.html]] as const) {
+      if (file && file !== '-') console.error(`wrote ${file} (${flag})`);
+    }
+  },
 };
+
+function parseStrategies(list: string): StrategyName[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError('--strategies: name at least one strategy', 2);
+  for (const n of names) {
+    if (!(STRATEGY_NAMES as readonly string[]).includes(n)) {
+      throw new UserError(`--strategies: unknown strategy '${n}' (expected one of ${STRATEGY_NAMES.join(', ')})`, 2);
+    }
+  }
+  if (new Set(names).size !== names.length) throw new UserError('--strategies: a strategy is named twice', 2);
+  return names as StrategyName[];
+}
+
+function readRunResult(file: string): RunResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`--with ${file}: ${code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`, 2);
+  }
+  const r = parsed as Partial<RunResult>;
+  if (r?.schema !== 'relsim.run/1') throw new UserError(`--with ${file}: expected a RunResult (schema relsim.run/1), got schema ${JSON.stringify(r?.schema)}`, 2);
+  return r as RunResult;
+}
+
+/** Mean drops per cause, for the causes any row has. */
+function causeTable(cmp: CompareResult): string {
+  const causes = DROP_CAUSES.filter((c) => cmp.rows.some((row) => (row.stats[`dropped.${c}`]?.mean ?? 0) > 0));
+  if (causes.length === 0) return 'dropped by cause: none in any run';
+  const rows = cmp.rows.map((row) => [row.label, ...causes.map((c) => {
+    const i = row.stats[`dropped.${c}`];
+    return i ? fmtInterval('dropped', i) : '–';
+  })]);
+  return ['dropped by cause (mean ± 95% interval)', ...table(['strategy', ...causes], rows, [false, ...causes.map(() => true)])].join('\n');
+}
