@@ -202,11 +202,15 @@ export class Model {
     return v;
   }
 
-  /** A new caller starts from the registry's current truth (it fetches on start). */
+  /**
+   * A new caller starts from the registry's current truth (it fetches on start). Endpoints
+   * known when the caller starts are not slow-started (Envoy does not ramp the hosts of
+   * its initial cluster load), so they join "long ago".
+   */
   private fillView(v: View): void {
     const I = this.inst;
     for (let i = 0; i < I.n; i++) {
-      if (I.svc[i] === v.target && I.registered[i] && !I.down[i] && I.state[i] !== ST_GONE) v.add(i, I.ver[i], this.engine.now);
+      if (I.svc[i] === v.target && I.registered[i] && !I.down[i] && I.state[i] !== ST_GONE) v.add(i, I.ver[i], -1e12);
     }
   }
 

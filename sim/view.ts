@@ -77,15 +77,16 @@ export class View implements Eligibility {
     return -1;
   }
 
-  add(instance: number, version: number, now: number): void {
+  /** Adds an endpoint that joined at `joinedAt` (the slow-start clock of Envoy/HAProxy). */
+  add(instance: number, version: number, joinedAt: number): void {
     if (this.indexOf(instance) >= 0) return;
     if (this.n === this.inst.length) this.grow();
     const i = this.n++;
     this.inst[i] = instance;
     this.ver[i] = version;
-    this.joinedAt[i] = now;
+    this.joinedAt[i] = joinedAt;
     const p = this.peers;
-    p.w[i] = 1; p.ew[i] = 1; p.cw[i] = 0; p.fails[i] = 0; p.checked[i] = now;
+    p.w[i] = 1; p.ew[i] = 1; p.cw[i] = 0; p.fails[i] = 0; p.checked[i] = joinedAt;
   }
 
   /** Removes keeping order (balancer order is part of determinism and of nginx's sequence). */
