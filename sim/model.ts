@@ -29,6 +29,10 @@ import { buildResult } from './result.ts';
 import type { RunResult } from './run-result.ts';
 
 const OK = -1;
+const GATEWAY_VIEW = 0;
+const ENTRY_EDGE = 0;
+/** Hop count marking a request whose path is not recorded. */
+const UNTRACKED = 255;
 
 /** A routing config published to the callers of one service. */
 interface RouteConfig {
@@ -169,6 +173,8 @@ export class Model {
   /** Initial instances: warm, ready and registered at t = 0, known to every caller. */
   private boot(): void {
     const t = this.topo;
+    // The gateway's view of the entry service is view 0 (GATEWAY_VIEW).
+    this.newView(t.entryService, -1, t.edgeClient[0]);
     t.services.forEach((s, si) => {
       const v = t.versionIndex(si, s.initialVersion);
       this.desired[si][v] = s.replicas;
@@ -182,8 +188,6 @@ export class Model {
         I.readyAt[i] = -1e12;
       }
     });
-    // The gateway's view of the entry service is view 0.
-    this.newView(t.entryService, -1, t.edgeClient[0]);
     for (const v of this.views) this.fillView(v);
     this.booting = false;
     const first = this.arrivals.next(0);
@@ -245,12 +249,12 @@ export class Model {
     R.user[r] = user;
     R.lane[r] = this.lanes.specs.length > 0 ? this.laneOf(user) : 0;
     R.path[r] = 0;
-    R.hops[r] = 0;
+    R.hops[r] = this.pathsOn ? 0 : UNTRACKED; // paths are counted from the moment lanes exist
     R.misrouted[r] = 0;
     R.nonIdempotent[r] = tr.nonIdempotent > 0 && this.uIdem() < tr.nonIdempotent ? 1 : 0;
     this.metrics.offer(now);
     this.inSystemTick(now, -1);
-    const c = this.calls.alloc(r, -1, 0, 0, R.lane[r]);
+    const c = this.calls.alloc(r, -1, GATEWAY_VIEW, ENTRY_EDGE, R.lane[r]);
     this.send(c);
   }
 
@@ -523,6 +527,7 @@ export class Model {
   }
 
   private countPath(r: number): void {
+    if (this.reqs.hops[r] === UNTRACKED) return;
     const lane = this.reqs.lane[r];
     const m = this.laneUsage[lane];
     const key = this.reqs.path[r];
@@ -530,8 +535,9 @@ export class Model {
     this.laneRequests[lane]++;
   }
 
-  /** Decodes a path key into `a:v2>b:v1>c:v2`. */
+  /** Decodes a path key into `a:v2>b:v1>c:v2` (`-` when no instance accepted it). */
   pathName(key: number): string {
+    if (key === 0) return '-';
     const parts: string[] = [];
     let k = key;
     while (k > 0) {
