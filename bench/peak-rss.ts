@@ -19,10 +19,10 @@ export interface RssRun {
 
 const childPath = fileURLToPath(new URL('./rss-child.ts', import.meta.url));
 
-export function peakRss(model: string, sizes: number[], seed: number): RssRun[] {
+export function peakRss(model: string, sizes: number[], seed: number, extra: (string | number)[] = []): RssRun[] {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return sizes.map((size) => {
-    const out = execFileSync(process.execPath, ['--import', tsx, childPath, model, String(size), String(seed)],
+    const out = execFileSync(process.execPath, ['--import', tsx, childPath, model, String(size), String(seed), ...extra.map(String)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const { maxRssKb, ...detail } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
     return { size, maxRssKb, detail };

@@ -36,10 +36,20 @@ test('bench --quick --json - puts only the figures on stdout, the table on stder
   assert.equal(j.rss.runs.map((x: { durationFactor: number }) => x.durationFactor), [1, 6]);
   for (const x of j.rss.runs) assert.ok(x.maxRssKb > 1000 && x.detail.events > 0);
   assert.ok(j.rss.runs[1].detail.events > 5 * j.rss.runs[0].detail.events, 'the 6× run simulated longer');
+  const chain = j.chain;
+  assert.ok(chain.throughput.requests > 0 && chain.throughput.events > chain.throughput.requests,
+    'the chain run offered requests and each took several events');
+  assert.is(chain.throughput.dropped, 0, 'the bench chain is sized to drop nothing');
+  assert.ok(Math.abs(chain.throughput.requests - chain.throughput.rate * chain.throughput.simSeconds)
+    < 5 * Math.sqrt(chain.throughput.rate * chain.throughput.simSeconds), 'Poisson arrivals at the configured rate');
+  assert.ok(chain.throughput.requestsPerSec > 0);
+  assert.is(chain.rss.runs.length, 2);
+  assert.ok(chain.rss.runs[1].detail.requests > 4 * chain.rss.runs[0].detail.requests, 'the longer run simulated longer');
   assert.ok('skipped' in j.ceiling, 'quick mode does not measure the harness ceiling');
   assert.match(r.stderr, /Hold model/);
   assert.match(r.stderr, /M\/M\/8/);
   assert.match(r.stderr, /Peak RSS/);
+  assert.match(r.stderr, /Chain model/);
 });
 
 test('bench --json into a missing directory: one line, exit 2, before measuring', () => {
