@@ -1,0 +1,86 @@
+/**
+ * `relsim gate` end to end through the real CLI: exit 1 on a scenario whose SLO is
+ * violated, 0 on the fixed one, JUnit a CI system can read, and a baseline regression
+ * caught on a deliberately worsened setting (preStop removed) while seed noise passes.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../../scenarios/load.ts';
+import { simulate } from '../../strategies/simulate.ts';
+import { summarizeRuns } from '../../reports/stats.ts';
+import type { CompareResult } from '../../sim/run-result.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'relsim-gate-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function relsim(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/relsim.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario × check', () => {
+  const junit = join(dir, 'gate.xml');
+  const bad = relsim('gate', 'scenarios/rolling-default.yaml', 'scenarios/rolling-tuned.yaml', '--seeds', '2', '--junit', junit);
+  assert.is(bad.code, 1, bad.err);
+  assert.match(bad.out, /FAIL {2}rolling-default .*\n\s+FAIL maxDropped: dropped [\d,.]+ > max 0 \(over by [\d,.]+\)/);
+  assert.match(bad.out, /PASS {2}rolling-tuned/);
+  const xml = readFileSync(junit, 'utf8');
+  assert.is((xml.match(/<testcase /g) ?? []).length, 2);
+  assert.is((xml.match(/<failure /g) ?? []).length, 1);
+  assert.match(xml, /<testsuite name="rolling-default" tests="1" failures="1"/);
+
+  const good = relsim('gate', 'scenarios/rolling-tuned.yaml', '--seeds', '2');
+  assert.is(good.code, 0, good.out + good.err);
+  assert.match(good.out, /gate: pass \(1 scenario\)/);
+});
+
+test('baseline: same settings on other seeds pass; removing preStop fails on dropped', () => {
+  // Baseline: the tuned scenario's CompareResult row over seeds 1–3.
+  const tuned = loadScenario('scenarios/rolling-tuned.yaml');
+  const runs = [1, 2, 3].map((seed) => simulate(tuned, { seed }));
+  const baseline: CompareResult = {
+    schema: 'relsim.compare/1', scenario: tuned.name, seeds: [1, 2, 3],
+    rows: [{ label: 'rolling', strategy: 'rolling', platform: 'sim', runs, stats: summarizeRuns(runs) }],
+  };
+  const baseFile = join(dir, 'baseline.json');
+  writeFileSync(baseFile, JSON.stringify(baseline));
+
+  // Loose SLO so only the baseline decides; seed 21 so the runs differ from the baseline's.
+  const text = readFileSync('scenarios/rolling-tuned.yaml', 'utf8').replace(/^seed: 1$/m, 'seed: 21').replace(/^slo: .*$/m, 'slo: {maxDropped: 1000000}');
+  const same = join(dir, 'same.yaml');
+  const worse = join(dir, 'worse.yaml');
+  writeFileSync(same, text);
+  writeFileSync(worse, text.replace(/preStop: 6s/, 'preStop: 0s'));
+  assert.ok(readFileSync(worse, 'utf8').includes('preStop: 0s'), 'worsened setting applied');
+
+  const ok = relsim('gate', same, '--seeds', '3', '--baseline', baseFile);
+  assert.is(ok.code, 0, ok.out + ok.err);
+  assert.match(ok.out, /ok {3}baseline\.dropped: dropped 0 vs baseline 0: within tolerance 10%/);
+  assert.match(ok.out, /ok {3}baseline\.p99: p99 latency .* within tolerance/);
+
+  const bad = relsim('gate', worse, '--seeds', '3', '--baseline', baseFile, '--json', join(dir, 'v.json'));
+  assert.is(bad.code, 1, bad.out + bad.err);
+  assert.match(bad.out, /FAIL baseline\.dropped: dropped [\d,.]+ ± [\d,.]+ vs baseline 0: regressed; even the interval's low end [\d,.]+ exceeds the allowed 0/);
+  const doc = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8'));
+  assert.is(doc.pass, false);
+  assert.ok(doc.scenarios[0].stats['dropped.refused'].mean > 0, 'the regression is refused drops');
+});
+
+test('bad input exits 2 with one line', () => {
+  const missing = relsim('gate', 'scenarios/rolling-tuned.yaml', '--baseline', join(dir, 'nope.json'));
+  assert.is(missing.code, 2);
+  assert.match(missing.err, /^relsim: --baseline .*nope\.json: no such file\n$/);
+  writeFileSync(join(dir, 'other.json'), JSON.stringify({ schema: 'relsim.run/1', scenario: 'elsewhere' }));
+  const other = relsim('gate', 'scenarios/rolling-tuned.yaml', '--baseline', join(dir, 'other.json'));
+  assert.is(other.code, 2);
+  assert.match(other.err, /it is for scenario "elsewhere", which is not among the gated scenarios/);
+  const seeds = relsim('gate', 'scenarios/rolling-tuned.yaml', '--seeds', '0');
+  assert.is(seeds.code, 2);
+  assert.not.match(seeds.err, /\n\s+at /);
+});
+
+test.run();
