@@ -1,0 +1,105 @@
+/**
+ * Renders the routing state as one haproxy.cfg (pure; bench/replay/haproxy.ts runs it).
+ *
+ * Per service front: backend `bI` holding every version's server slots (weights carry the
+ * version split) and `bI_K` per version (for lane and header routes), the same slot names
+ * in both so one runtime command set can be mirrored. Free slots are `disabled` at
+ * 127.0.0.1:9, filled at run time with `set server … addr`, so scaling needs no reload.
+ * `x-relsim-srv` reports the server that answered (`<NOSRV>` ⇒ no-endpoint).
+ */
+import type { MatchRule, RetryOn } from '../../scenarios/types.ts';
+import type { RoutingState } from './proxy.ts';
+import { ms } from './tools.ts';
+
+/** Server slots per version (more ⇒ the adapter re-renders and reloads). */
+export const SLOTS_PER_VERSION = 12;
+
+export interface HaproxySlot {
+  /** `v<K>_<n>`: version index K in the front's version list, slot n. */
+  name: string;
+  version: string;
+  endpointId: string | null;
+  port: number;
+  weight: number;
+  state: 'ready' | 'maint';
+}
+
+export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map<number, HaproxySlot[]>): string {
+  const out: string[] = [
+    'global',
+    `  stats socket ${dir}/admin.sock mode 600 level admin`,
+    '  maxconn 4096',
+    '  nbthread 1',
+    'defaults',
+    '  mode http',
+    '  option http-keep-alive',
+    '  timeout connect 1s',
+    '  timeout client 60s',
+    '  timeout http-keep-alive 60s',
+  ];
+  state.fronts.forEach((front, i) => {
+    const versions = state.versionsOf(front.service);
+    const be = (v: string): string => `b${i}_${versions.indexOf(v)}`;
+    out.push(`frontend f${i}`, `  bind 127.0.0.1:${front.port}`,
+      '  http-after-response set-header x-relsim-srv %s');
+    if (front.isEntry) {
+      for (const lane of state.lanes) {
+        out.push(`  http-request set-header x-lane ${lane.tag} if !{ req.hdr(x-lane) -m found } ${acl(lane.match)}`);
+      }
+    }
+    for (const lane of state.lanes) {
+      const v = lane.services[front.service];
+      if (v) out.push(`  use_backend ${be(v)} if { req.hdr(x-lane) -m str ${lane.tag} }`);
+      else if (state.laneMode === 'strict') out.push(`  http-request return status 503 hdr x-relsim-srv <NOSRV> if { req.hdr(x-lane) -m str ${lane.tag} }`);
+    }
+    for (const r of state.routes.get(front.service) ?? []) out.push(`  use_backend ${be(r.version)} if ${acl(r.match)}`);
+    out.push(`  default_backend b${i}`);
+
+    const all = slots.get(i) ?? [];
+    const backend = (name: string, list: HaproxySlot[]): void => {
+      out.push(`backend ${name}`, `  balance ${balance(front.lb)}`);
+      if (front.lb === 'consistent-hash') out.push('  hash-type consistent');
+      out.push(
+        `  timeout server ${front.timeoutMs > 0 ? ms(front.timeoutMs) : '60s'}`,
+        ...renderRetry(front.retry.attempts, front.retry.on),
+        '  option httpchk GET /__health',
+        `  default-server check inter 500ms fall 2 rise 1${front.slowStartMs > 0 ? ` slowstart ${ms(front.slowStartMs)}` : ''}`,
+      );
+      for (const s of list) {
+        out.push(`  server ${s.name} 127.0.0.1:${s.port} weight ${s.weight}${s.state === 'maint' ? ' disabled' : ''}`);
+      }
+    };
+    backend(`b${i}`, all);
+    versions.forEach((v) => backend(be(v), all.filter((s) => s.version === v)));
+  });
+  out.push('');
+  return out.join('\n');
+}
+
+function balance(lb: string): string {
+  if (lb === 'least-request') return 'leastconn';
+  if (lb === 'random') return 'random';
+  if (lb === 'consistent-hash') return 'hdr(x-user-id)';
+  return 'roundrobin';
+}
+
+export function renderRetry(attempts: number, on: RetryOn[]): string[] {
+  if (attempts <= 0 || on.length === 0) return ['  retries 0'];
+  const conds = new Set<string>();
+  for (const c of on) {
+    if (c === 'connect-failure') conds.add('conn-failure');
+    else if (c === 'reset') { conds.add('empty-response'); conds.add('junk-response'); }
+    else if (c === 'timeout') conds.add('response-timeout');
+    else if (c === '5xx') ['500', '502', '503', '504'].forEach((x) => conds.add(x));
+  }
+  return [`  retries ${attempts}`, '  option redispatch 1', `  retry-on ${[...conds].join(' ')}`];
+}
+
+function acl(m: MatchRule): string {
+  if (m.header) return `{ req.hdr(${m.header.name}) -m str ${m.header.value} }`;
+  if (m.cookie) return `{ req.cook(${m.cookie.name}) -m str ${m.cookie.value} }`;
+  if (m.query) return `{ urlp(${m.query.name}) -m str ${m.query.value} }`;
+  if (m.userIds) return `{ req.hdr(x-user-id) -m str ${m.userIds.join(' ')} }`;
+  if (m.percent !== undefined) return `{ req.hdr(x-user-id),crc32,mod(100) -m int lt ${Math.round(m.percent)} }`;
+  return 'TRUE';
+}

@@ -1,0 +1,226 @@
+/**
+ * HAProxy as the replay's proxy: master-worker in the foreground (`-W -db`), admin socket
+ * in the run's temp dir. Weights, drains and maintenance go through the runtime API (no
+ * reload); scaling fills pre-declared server slots (`set server … addr`). Lane and header
+ * routes are ACLs, so they need a reload: the config always holds the full desired state
+ * (addresses, weights, states), so nothing is lost across it.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { HeaderRoute } from '../../sim/control-types.ts';
+import type { LaneSpec } from '../../scenarios/types.ts';
+import { isRunning, makeTrackedTempDir, removeTrackedDir, spawnTracked, stopChild } from './cleanup.ts';
+import { renderHaproxyConfig, SLOTS_PER_VERSION, type HaproxySlot } from './haproxy-config.ts';
+import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
+import { assertPortsFree, requireBinary, sleepMs } from './tools.ts';
+
+const run = promisify(execFile);
+
+export class HaproxyProxy implements ProxyAdapter {
+  readonly kind = 'haproxy' as const;
+  reloads = 0;
+  private readonly bin = requireBinary('haproxy');
+  private dir = '';
+  private child: ChildProcess | null = null;
+  /** front index → slots (every version's, in version order). */
+  private readonly slots = new Map<number, HaproxySlot[]>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly state: RoutingState, private readonly runDir?: string) {}
+
+  async start(): Promise<void> {
+    this.dir = this.runDir ? join(this.runDir, 'haproxy') : makeTrackedTempDir('relsim-haproxy-');
+    mkdirSync(this.dir, { recursive: true });
+    await assertPortsFree(this.state.fronts.map((f) => f.port));
+    this.layoutSlots();
+    await this.writeConfig();
+    this.child = spawnTracked(this.bin, ['-W', '-db', '-f', join(this.dir, 'haproxy.cfg')]);
+    this.child.stdout?.resume();
+    this.child.stderr?.resume();
+    await this.waitSocket(null, 5000);
+  }
+
+  applyWeights(service: string, weights: Record<string, number> | null): Promise<void> {
+    return this.serial(async () => {
+      this.state.weights.set(service, weights);
+      if (this.needsNewLayout()) return this.reload();
+      await this.syncRuntime();
+    });
+  }
+  applyRoutes(service: string, routes: HeaderRoute[]): Promise<void> {
+    return this.serial(async () => { this.state.routes.set(service, routes); await this.reload(); });
+  }
+  applyLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): Promise<void> {
+    return this.serial(async () => { this.state.lanes = lanes; this.state.laneMode = mode; await this.reload(); });
+  }
+  markDown(instanceId: string, down: boolean): Promise<void> {
+    return this.serial(async () => {
+      const e = this.state.endpoints.get(instanceId);
+      if (e) e.down = down;
+      await this.syncRuntime();
+    });
+  }
+  addServer(endpoint: Endpoint): Promise<void> {
+    return this.serial(async () => {
+      this.state.endpoints.set(endpoint.id, endpoint);
+      if (this.needsNewLayout()) return this.reload();
+      await this.syncRuntime();
+    });
+  }
+  removeServer(instanceId: string): Promise<void> {
+    return this.serial(async () => { this.state.endpoints.delete(instanceId); await this.syncRuntime(); });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child) await stopChild(this.child, 'SIGUSR1', 2000);
+    this.child = null;
+    if (this.dir && !this.runDir) removeTrackedDir(this.dir);
+  }
+
+  /** One runtime API call (several commands joined by ';'); '' means success. */
+  command(cmd: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const sock = connect(join(this.dir, 'admin.sock'));
+      let out = '';
+      sock.on('connect', () => sock.write(`${cmd}\n`));
+      sock.on('data', (d) => { out += d; });
+      sock.on('end', () => resolve(out));
+      sock.on('error', reject);
+      sock.setTimeout(3000, () => { sock.destroy(); reject(new Error(`haproxy admin socket timed out on: ${cmd}`)); });
+    });
+  }
+
+  // ---- internals ----------------------------------------------------------------------
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Places every endpoint in a slot of its version, keeping existing placements. */
+  private layoutSlots(): boolean {
+    let grew = false;
+    this.state.fronts.forEach((front, i) => {
+      const versions = this.state.versionsOf(front.service);
+      const list = this.slots.get(i) ?? [];
+      for (const [k, v] of versions.entries()) {
+        const have = list.filter((s) => s.version === v).length;
+        const need = Math.max(SLOTS_PER_VERSION, this.state.endpointsOf(front.service, v).length);
+        for (let n = have; n < need; n++) { list.push({ name: `v${k}_${n}`, version: v, endpointId: null, port: 9, weight: 1, state: 'maint' }); grew = true; }
+      }
+      this.slots.set(i, list);
+    });
+    this.assignSlots();
+    return grew;
+  }
+
+  private needsNewLayout(): boolean {
+    return this.state.fronts.some((front, i) => {
+      const list = this.slots.get(i) ?? [];
+      return this.state.versionsOf(front.service).some((v) =>
+        this.state.endpointsOf(front.service, v).length > list.filter((s) => s.version === v).length);
+    });
+  }
+
+  /** Desired slot contents from the endpoints and weights. */
+  private assignSlots(): void {
+    this.state.fronts.forEach((front, i) => {
+      const list = this.slots.get(i) ?? [];
+      const eps = this.state.endpointsOf(front.service);
+      for (const s of list) if (s.endpointId && !this.state.endpoints.has(s.endpointId)) { s.endpointId = null; s.state = 'maint'; s.port = 9; }
+      for (const e of eps) {
+        let s = list.find((x) => x.endpointId === e.id);
+        if (!s) { s = list.find((x) => x.version === e.version && x.endpointId === null); if (!s) continue; s.endpointId = e.id; }
+        s.port = e.port;
+        s.state = e.down ? 'maint' : 'ready';
+      }
+      const weights = this.state.weights.get(front.service) ?? null;
+      const live = (v: string): number => list.filter((s) => s.version === v && s.state === 'ready').length;
+      const per = new Map<string, number>();
+      for (const v of this.state.versionsOf(front.service)) {
+        const n = live(v);
+        per.set(v, n === 0 ? 0 : weights ? (weights[v] ?? 0) / n : 100);
+      }
+      const top = Math.max(0, ...per.values());
+      for (const s of list) {
+        const w = per.get(s.version) ?? 0;
+        s.weight = top > 0 && w > 0 ? Math.max(1, Math.round((w / top) * 256)) : 0;
+      }
+    });
+  }
+
+  /** Pushes the desired slots through the runtime API and into the config file. */
+  private async syncRuntime(): Promise<void> {
+    const before = new Map<string, string>();
+    for (const [i, list] of this.slots) for (const s of list) before.set(`${i}/${s.name}`, slotKey(s));
+    this.assignSlots();
+    const cmds: string[] = [];
+    for (const [i, list] of this.slots) {
+      const versions = this.state.versionsOf(this.state.fronts[i].service);
+      for (const s of list) {
+        if (before.get(`${i}/${s.name}`) === slotKey(s)) continue;
+        for (const be of [`b${i}`, `b${i}_${versions.indexOf(s.version)}`]) {
+          if (s.state === 'maint') cmds.push(`set server ${be}/${s.name} state maint`);
+          cmds.push(`set server ${be}/${s.name} addr 127.0.0.1 port ${s.port}`, `set server ${be}/${s.name} weight ${s.weight}`);
+          if (s.state === 'ready') cmds.push(`set server ${be}/${s.name} state ready`);
+        }
+      }
+    }
+    if (cmds.length > 0) {
+      const reply = await this.command(cmds.join(';'));
+      const bad = reply.split('\n').filter((l) => l.trim() && !/^IP changed|^no need to change|^port changed|addr changed/i.test(l.trim()));
+      if (bad.length > 0) throw new Error(`haproxy runtime API refused: ${bad.join(' | ')}`);
+    }
+    await this.writeConfig();
+  }
+
+  private async reload(): Promise<void> {
+    if (!this.child || !isRunning(this.child)) throw new Error('haproxy is not running');
+    this.layoutSlots();
+    await this.writeConfig();
+    const oldPid = await this.workerPid();
+    this.child.kill('SIGUSR2');
+    this.reloads++;
+    await this.waitSocket(oldPid, 5000);
+  }
+
+  private async writeConfig(): Promise<void> {
+    const text = renderHaproxyConfig(this.state, this.dir, this.slots);
+    const tmp = join(this.dir, 'haproxy.cfg.next');
+    writeFileSync(tmp, text);
+    try {
+      await run(this.bin, ['-c', '-q', '-f', tmp]);
+    } catch (e) {
+      const msg = (e as { stderr?: string; stdout?: string }).stderr || (e as { stdout?: string }).stdout || String(e);
+      throw new Error(`generated haproxy config is invalid: ${msg.trim()}`);
+    }
+    renameSync(tmp, join(this.dir, 'haproxy.cfg'));
+  }
+
+  private async workerPid(): Promise<string | null> {
+    try {
+      const info = await this.command('show info');
+      return /^Pid: (\d+)/m.exec(info)?.[1] ?? null;
+    } catch { return null; }
+  }
+
+  /** Waits until the admin socket answers from a worker other than `oldPid`. */
+  private async waitSocket(oldPid: string | null, timeoutMs: number): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    while (performance.now() < until) {
+      const pid = await this.workerPid();
+      if (pid && pid !== oldPid) return;
+      if (this.child && !isRunning(this.child)) throw new Error('haproxy exited during start/reload');
+      await sleepMs(10);
+    }
+    throw new Error(`haproxy did not answer on its admin socket within ${timeoutMs} ms`);
+  }
+}
+
+function slotKey(s: HaproxySlot): string {
+  return `${s.endpointId}|${s.port}|${s.weight}|${s.state}`;
+}

@@ -1,0 +1,142 @@
+/**
+ * nginx as the replay's proxy: a foreground child (`daemon off`) with everything (pid,
+ * error_log, temp paths) in a private temp dir. Every change is a reload, done the way
+ * the probe found reliable: render, `nginx -t`, atomic rename, SIGHUP the master, then
+ * poll the generation endpoint until it serves the new number (`nginx -s reload` returns
+ * before the reload happens, and a config that fails to bind only shows in error.log).
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { HeaderRoute } from '../../sim/control-types.ts';
+import type { LaneSpec } from '../../scenarios/types.ts';
+import { spawnTracked, stopChild, isRunning, makeTrackedTempDir, removeTrackedDir } from './cleanup.ts';
+import { renderNginxConfig } from './nginx-config.ts';
+import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
+import { assertPortsFree, freePort, requireBinary, sleepMs } from './tools.ts';
+
+const run = promisify(execFile);
+
+export class NginxProxy implements ProxyAdapter {
+  readonly kind = 'nginx' as const;
+  reloads = 0;
+  private readonly bin = requireBinary('nginx');
+  private dir = '';
+  private genPort = 0;
+  private generation = 0;
+  private child: ChildProcess | null = null;
+  /** Reloads are serialised: two at once would race on the generation probe. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly state: RoutingState, private readonly runDir?: string) {}
+
+  async start(): Promise<void> {
+    this.dir = this.runDir ? join(this.runDir, 'nginx') : makeTrackedTempDir('relsim-nginx-');
+    mkdirSync(join(this.dir, 'logs'), { recursive: true });
+    mkdirSync(join(this.dir, 'tmp'), { recursive: true });
+    this.genPort = await freePort();
+    await assertPortsFree([this.genPort, ...this.state.fronts.map((f) => f.port)]);
+    await this.writeConfig();
+    this.child = spawnTracked(this.bin, this.args());
+    this.child.stderr?.resume();
+    this.child.stdout?.resume();
+    await this.waitGeneration(5000);
+  }
+
+  applyWeights(service: string, weights: Record<string, number> | null): Promise<void> {
+    this.state.weights.set(service, weights);
+    return this.reload();
+  }
+  applyRoutes(service: string, routes: HeaderRoute[]): Promise<void> {
+    this.state.routes.set(service, routes);
+    return this.reload();
+  }
+  applyLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): Promise<void> {
+    this.state.lanes = lanes;
+    this.state.laneMode = mode;
+    return this.reload();
+  }
+  markDown(instanceId: string, down: boolean): Promise<void> {
+    const e = this.state.endpoints.get(instanceId);
+    if (e) e.down = down;
+    return this.reload();
+  }
+  addServer(endpoint: Endpoint): Promise<void> {
+    this.state.endpoints.set(endpoint.id, endpoint);
+    return this.reload();
+  }
+  removeServer(instanceId: string): Promise<void> {
+    this.state.endpoints.delete(instanceId);
+    return this.reload();
+  }
+
+  async stop(): Promise<void> {
+    if (this.child) await stopChild(this.child, 'SIGQUIT', 2000);
+    this.child = null;
+    if (this.dir && !this.runDir) removeTrackedDir(this.dir);
+  }
+
+  /** The last lines of nginx's error log (for failure messages). */
+  errorLogTail(): string {
+    try { return readFileSync(join(this.dir, 'logs', 'error.log'), 'utf8').split('\n').slice(-5).join('\n'); } catch { return ''; }
+  }
+
+  // ---- internals ----------------------------------------------------------------------
+
+  private args(conf = join(this.dir, 'nginx.conf')): string[] {
+    return ['-p', this.dir, '-c', conf, '-e', join(this.dir, 'logs', 'error.log'), '-g', 'daemon off;'];
+  }
+
+  private reload(): Promise<void> {
+    const next = this.chain.then(() => this.doReload());
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async doReload(): Promise<void> {
+    if (!this.child || !isRunning(this.child)) throw new Error('nginx is not running');
+    await this.writeConfig();
+    this.child.kill('SIGHUP');
+    this.reloads++;
+    await this.waitGeneration(5000);
+  }
+
+  private async writeConfig(): Promise<void> {
+    this.generation++;
+    const text = renderNginxConfig(this.state, { dir: this.dir, genPort: this.genPort, generation: this.generation });
+    const tmp = join(this.dir, 'nginx.conf.next');
+    writeFileSync(tmp, text);
+    try {
+      await run(this.bin, ['-t', '-q', ...this.args(tmp)]);
+    } catch (e) {
+      const msg = (e as { stderr?: string }).stderr ?? String(e);
+      throw new Error(`generated nginx config is invalid: ${msg.trim()}`);
+    }
+    renameSync(tmp, join(this.dir, 'nginx.conf'));
+  }
+
+  private async waitGeneration(timeoutMs: number): Promise<void> {
+    const want = String(this.generation);
+    const until = performance.now() + timeoutMs;
+    while (performance.now() < until) {
+      if ((await fetchText(this.genPort, '/__gen')) === want) return;
+      if (this.child && !isRunning(this.child)) throw new Error(`nginx exited: ${this.errorLogTail()}`);
+      await sleepMs(5);
+    }
+    throw new Error(`nginx did not serve config generation ${want} within ${timeoutMs} ms: ${this.errorLogTail()}`);
+  }
+}
+
+function fetchText(port: number, path: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', () => resolve(null));
+    req.setTimeout(500, () => req.destroy());
+  });
+}
