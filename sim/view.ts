@@ -111,6 +111,14 @@ export class View implements Eligibility {
     return c;
   }
 
+  /** True when every member qualifies for the current pick (no version filter, no lanes). */
+  private unfiltered(): boolean {
+    if (this.want >= 0) return false;
+    const lo = this.laneOnly;
+    for (let v = 0; v < lo.length; v++) if (lo[v] !== 0) return false;
+    return true;
+  }
+
   eligible(i: number): boolean {
     const v = this.ver[i];
     return this.want >= 0 ? v === this.want : this.laneOnly[v] === 0;
@@ -157,6 +165,11 @@ export class View implements Eligibility {
 
   private pickRoundRobin(): number {
     const n = this.n;
+    if (this.unfiltered()) {
+      const i = this.rr < n ? this.rr : 0;
+      this.rr = i + 1 < n ? i + 1 : 0;
+      return this.inst[i];
+    }
     for (let k = 0; k < n; k++) {
       const i = (this.rr + k) % n;
       if (this.eligible(i)) {
@@ -182,6 +195,13 @@ export class View implements Eligibility {
 
   /** Envoy least-request: two uniform choices with replacement, fewer active wins, first on ties. */
   private pickP2C(): number {
+    if (this.unfiltered()) {
+      const n = this.n;
+      const a = this.inst[(this.u() * n) | 0];
+      if (n === 1) return a;
+      const b = this.inst[(this.u() * n) | 0];
+      return this.insts.load[b] < this.insts.load[a] ? b : a;
+    }
     const c = this.count(this.want);
     if (c === 0) return -1;
     const a = this.nth((this.u() * c) | 0);
