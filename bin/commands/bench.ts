@@ -18,7 +18,7 @@ interface BenchArgs {
 
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'Measure the event engine and the models: events/s, customers/s, ratios to C++ and Python, peak RSS',
+  describe: 'Measure the event engine and the models: events/s, customers/s, chain requests/s, ratios to C++ and Python, peak RSS',
   builder: (y) => y
     .option('json', {
       type: 'string',
