@@ -150,6 +150,11 @@ export interface RetrySpec {
   on: RetryOn[];
 }
 
+/**
+ * `routingDelay`: routing changes (weights, header routes) reach each caller through the
+ * same propagation delay as endpoint changes, instead of at once (a Service selector
+ * switch or an xDS push is not instantaneous either).
+ */
 export type RegistrySpec =
   | { mode: 'push'; delay: DistSpec; routingDelay: boolean }
   | { mode: 'poll'; chain: PollStage[]; routingDelay: boolean };
@@ -212,6 +217,7 @@ export interface RecreateKnobs {}
 /** A count or a percentage of replicas, as Kubernetes writes it: 1 or "25%". */
 export type IntOrPercent = number | string;
 
+/** All *Seconds knobs of strategies are ms here; the file gives them in seconds, as manifests do. */
 export interface RollingKnobs {
   maxSurge: IntOrPercent;
   maxUnavailable: IntOrPercent;
@@ -253,6 +259,7 @@ export type CanaryStep =
   | { setCanaryScale: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } }
   | { analysis: AnalysisSpec };
 
+/** All *Seconds knobs are ms here (the file gives seconds). */
 export interface CanaryKnobs {
   steps: CanaryStep[];
   /** true: weights are set on a router (L7); false: weight follows replica ratio. */
@@ -267,6 +274,7 @@ export interface CanaryKnobs {
   flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number } | null;
 }
 
+/** All *Seconds knobs are ms here (the file gives seconds). */
 export interface BlueGreenKnobs {
   previewReplicaCount: number | null;
   autoPromotionEnabled: boolean;

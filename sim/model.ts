@@ -574,7 +574,7 @@ export class Model {
     I.state[i] = ST_READY;
     I.readyAt[i] = now;
     const spec = this.topo.services[I.svc[i]].instance;
-    if (spec.minReadySeconds > 0) this.engine.schedule(spec.minReadySeconds * 1000, this.K_NOTIFY);
+    if (spec.minReadySeconds > 0) this.engine.schedule(spec.minReadySeconds, this.K_NOTIFY);
     this.engine.schedule(spec.registrationDelay, this.K_REGISTER, i);
     this.engine.notify();
   }
@@ -857,7 +857,7 @@ export class Model {
     const s = this.topo.index(service);
     const svc = this.topo.services[s];
     const out: Record<string, VersionState> = {};
-    const minReady = svc.instance.minReadySeconds * 1000;
+    const minReady = svc.instance.minReadySeconds;
     const now = this.engine.now;
     svc.versions.forEach((ver, v) => {
       const st: VersionState = { desired: this.desired[s][v], current: 0, ready: 0, available: 0, terminating: 0 };

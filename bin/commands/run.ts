@@ -1,9 +1,81 @@
-// Placeholder until the run command lands; replaced by its owner.
+/**
+ * `relsim run <scenario>`: one simulated run; a human summary on stdout, the RunResult
+ * JSON with `--json` (`--json -` puts it on stdout instead), Markdown/HTML reports.
+ * SLO failures are reported, not fatal (that is `relsim gate`'s job): exit 0.
+ */
+import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
+import { loadScenario, withStrategy } from '../../scenarios/load.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
+import { simulate } from '../../strategies/simulate.ts';
+import { EventCapError } from '../../sim/engine.ts';
+import { summarizeRun } from '../../reports/summary.ts';
+import { progress } from '../../reports/progress.ts';
 
-export const runCommand: CommandModule = {
-  command: 'run',
-  describe: '(not built yet)',
-  handler: () => { throw new UserError('relsim run is not built yet', 1); },
+interface RunArgs {
+  scenario: string;
+  strategy?: string;
+  seed?: number;
+  json?: string;
+  md?: string;
+  html?: string;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <scenario>',
+  describe: 'Simulate one rollout and count every dropped, slowed or misrouted request',
+  builder: (y) => y
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json)' })
+    .option('strategy', { type: 'string', describe: `replace the release strategy with this one's defaults: ${STRATEGY_NAMES.join(', ')}` })
+    .option('seed', { type: 'number', describe: 'override the scenario seed (same seed ⇒ byte-identical JSON)' })
+    .option('json', { type: 'string', describe: 'write the RunResult JSON here (- for stdout, instead of the summary)' })
+    .option('md', { type: 'string', describe: 'write a Markdown report here' })
+    .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts here' })
+    .example('$0 run scenarios/rolling-default.yaml', 'summary of a Kubernetes rolling update with default settings')
+    .example('$0 run scenarios/rolling-default.yaml --strategy blue-green --html bg.html', 'the same service released blue-green, with a report')
+    .example('$0 run scenarios/canary-bad-release.yaml --seed 3 --json - | jq .requests', 'the RunResult on stdout') as never,
+  handler: async (args) => {
+    let scenario = loadScenario(args.scenario);
+    if (args.strategy !== undefined) {
+      if (!(STRATEGY_NAMES as readonly string[]).includes(args.strategy)) {
+        throw new UserError(`--strategy: expected one of ${STRATEGY_NAMES.join(', ')}, got '${args.strategy}'`, 2);
+      }
+      scenario = withStrategy(scenario, args.strategy as StrategyName);
+    }
+    if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
+      throw new UserError(`--seed: expected a non-negative integer, got ${args.seed}`, 2);
+    }
+    const bar = progress(100, `run ${scenario.name}`);
+    let done = 0;
+    let result;
+    try {
+      result = simulate(scenario, {
+        seed: args.seed,
+        onProgress: (f) => { const k = Math.floor(f * 100); if (k > done) { bar.tick(k - done); done = k; } },
+      });
+    } catch (e) {
+      if (e instanceof EventCapError) throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
+      throw e;
+      bar.tick(100 - done);
+    } finally {
+      bar.done();
+    }
+    const json = JSON.stringify(result, null, 2) + '\n';
+    if (args.json === '-') process.stdout.write(json);
+    else {
+      console.log(summarizeRun(result));
+      if (args.json) { writeFileSync(args.json, json); console.error(`wrote ${args.json}`); }
+    }
+    if (args.md) {
+      const { renderRunMarkdown } = await import('../../reports/markdown.ts');
+      writeFileSync(args.md, renderRunMarkdown(result));
+      console.error(`wrote ${args.md}`);
+    }
+    if (args.html) {
+      const { renderRunHtml } = await import('../../reports/html.ts');
+      writeFileSync(args.html, renderRunHtml(result));
+      console.error(`wrote ${args.html}`);
+    }
+  },
 };
