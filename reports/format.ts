@@ -40,8 +40,10 @@ export function fmtMetric(name: string, v: number): string {
 /** "150 ± 12" (the half-width of the 95% interval); n=1 prints the value alone. */
 export function fmtInterval(name: string, i: Interval): string {
   const half = (i.hi - i.lo) / 2;
-  if (i.n <= 1 || !(half > 0)) return fmtMetric(name, i.mean);
-  return `${fmtMetric(name, i.mean)} ± ${fmtMetric(name, half).replace(/ inst·s$/, '')}`;
+  const halfText = fmtMetric(name, half).replace(/ inst·s$/, '');
+  // A half-width that prints as zero says nothing; show the value alone.
+  if (i.n <= 1 || !(half > 0) || /^0( |%|$)/.test(halfText)) return fmtMetric(name, i.mean);
+  return `${fmtMetric(name, i.mean)} ± ${halfText}`;
 }
 
 export const METRIC_LABELS: Record<string, string> = {

@@ -23,7 +23,9 @@ export function renderLatencyChart(r: RunResult, opts: ChartOptions = {}): strin
   const y = d3.scaleLinear().domain([0, opts.yMax ?? Math.max(d3.max(all) ?? 1, 1) * 1.08]).nice().range([chart.innerHeight, 0]);
   valueAxis(chart.plot, y, chart.innerWidth, 'latency (ms)');
   timeAxis(chart.plot, x, chart.innerHeight);
-  const line = d3.line<number>().defined((v) => Number.isFinite(v) && v !== null).x((_, i) => x(bucketMidSeconds(r, i))).y((v) => y(v));
+  // A bucket with no completed request has no latency (the simulator may write 0): a gap.
+  const ok = r.timeline.series.ok;
+  const line = d3.line<number>().defined((v, i) => Number.isFinite(v) && v !== null && (!ok || ok[i] > 0)).x((_, i) => x(bucketMidSeconds(r, i))).y((v) => y(v));
   for (const [key, values, color] of [['p50Ms', p50, P50], ['p99Ms', p99, P99]] as const) {
     if (!values) continue;
     chart.plot.append('path').attr('class', 'series').attr('data-series', key).attr('d', line(values) ?? '')

@@ -100,6 +100,14 @@ test('latency chart: p99 line reaches the highest p99 bucket', () => {
   assert.match(svg, />latency \(ms\)</);
 });
 
+test('latency chart: buckets with no ok request are gaps, not 0 ms', () => {
+  const r = buildRun();
+  for (let i = 10; i < 15; i++) { r.timeline.series.ok[i] = 0; r.timeline.series.p99Ms[i] = 0; }
+  const d = /d="([^"]+)"/.exec(seriesElement(renderLatencyChart(r), 'p99Ms')!)![1];
+  assert.is((d.match(/M/g) ?? []).length, 2);
+  assert.is(points(d).length, 45);
+});
+
 test('rollout timeline: one bar per step with its drops', () => {
   const svg = renderRolloutTimeline(buildRun({ drops }));
   const steps = [...svg.matchAll(/class="step" data-step="([^"]+)" data-dropped="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);

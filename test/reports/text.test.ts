@@ -77,6 +77,7 @@ test('format helpers', () => {
   assert.is(fmtMs(84), '84 ms');
   assert.is(fmtMs(125000), '2 min 5 s');
   assert.is(fmtInterval('p99', { mean: 84, lo: 80, hi: 88, n: 5 }), '84 ms ± 4 ms');
+  assert.is(fmtInterval('instanceSeconds', { mean: 1079, lo: 1078.9, hi: 1079.1, n: 5 }), '1,079 inst·s');
 });
 
 test.run();
