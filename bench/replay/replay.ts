@@ -54,6 +54,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     await platform.startInitial();
     progress(`starting ${opts.proxy}`);
     await proxy.start();
+    progress(`proxy fronts on 127.0.0.1: ${state.fronts.map((f) => `${f.service}=${f.port}`).join(' ')}; run dir ${runDir}`);
 
     const instSeries = new Map<string, number[]>();
     const sampleInstances = (): void => {
