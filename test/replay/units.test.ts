@@ -1,0 +1,60 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { classifyResponse, classifyTransportError } from '../../bench/replay/classify.ts';
+import { LoadRecorder } from '../../bench/replay/recorder.ts';
+import { ToolMissingError, requireBinary } from '../../bench/replay/tools.ts';
+import { renderRetry } from '../../bench/replay/nginx-config.ts';
+
+test('drop causes from what the client sees (nginx and HAProxy reports)', () => {
+  assert.is(classifyResponse(200, {}), null);
+  assert.is(classifyResponse(500, { 'x-relsim-drop': 'error' }), 'error');
+  assert.is(classifyResponse(500, { 'x-relsim-drop': 'queue-full' }), 'queue-full');
+  assert.is(classifyResponse(502, { 'x-relsim-upstream': 'u0_1', 'x-relsim-connect': '' }), 'no-endpoint');
+  assert.is(classifyResponse(502, { 'x-relsim-upstream': '127.0.0.1:4000', 'x-relsim-connect': '-' }), 'refused');
+  assert.is(classifyResponse(502, { 'x-relsim-upstream': '127.0.0.1:4000, 127.0.0.1:4001', 'x-relsim-connect': '0.000, -' }), 'refused');
+  assert.is(classifyResponse(502, { 'x-relsim-upstream': '127.0.0.1:4000', 'x-relsim-connect': '0.001' }), 'reset');
+  assert.is(classifyResponse(503, { 'x-relsim-srv': '<NOSRV>' }), 'no-endpoint');
+  assert.is(classifyResponse(503, { 'x-relsim-srv': 'v0_1' }), 'refused');
+  assert.is(classifyResponse(504, {}), 'timeout');
+  assert.is(classifyTransportError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })), 'refused');
+  assert.is(classifyTransportError(Object.assign(new Error('x'), { code: 'ECONNRESET' })), 'reset');
+  assert.is(classifyTransportError(new Error('request timed out')), 'timeout');
+});
+
+test('recorder: one outcome per request, misroute from the reported path', () => {
+  const rec = new LoadRecorder(1, 1000);
+  rec.lanes = [{ name: 'gray', tag: 'gray', match: { header: { name: 'x-user-id', value: '100' } }, services: { a: 'v2', c: 'v2' }, replicas: 1 }];
+  const gray = rec.sent(100, { 'x-user-id': '100' });
+  const plain = rec.sent(7, { 'x-user-id': '7' });
+  const strayed = rec.sent(100, { 'x-user-id': '100' });
+  const lost = rec.sent(8, { 'x-user-id': '8' });
+  rec.sent(9, { 'x-user-id': '9' }); // never answered: in flight
+  rec.response(gray, 200, { 'x-relsim-path': 'a:v2>b:v1>c:v2' });
+  rec.response(plain, 200, { 'x-relsim-path': 'a:v1>b:v1>c:v2' }); // untagged on a lane version
+  rec.response(strayed, 200, { 'x-relsim-path': 'a:v2>b:v1>c:v1' }); // tag lost before C
+  rec.drop(lost, 'refused');
+  rec.drop(lost, 'reset'); // a second outcome is ignored
+  assert.is(rec.offered, 5);
+  assert.is(rec.ok, 1);
+  assert.equal({ ...rec.byCause }, { refused: 1, reset: 0, 'no-endpoint': 0, 'queue-full': 0, timeout: 0, error: 0, misroute: 2 });
+  assert.is(rec.offered - rec.ok - rec.dropped, 1);
+  assert.equal(rec.laneResults.gray, { requests: 2, paths: { 'a:v2>b:v1>c:v2': 1, 'a:v2>b:v1>c:v1': 1 } });
+});
+
+test('retry policy: off when attempts are 0, else nginx conditions and tries', () => {
+  assert.equal(renderRetry(0, ['connect-failure']), ['      proxy_next_upstream off;']);
+  assert.equal(renderRetry(2, ['connect-failure', 'timeout', '5xx']).map((l) => l.trim()),
+    ['proxy_next_upstream error timeout http_500 http_502 http_503 http_504;', 'proxy_next_upstream_tries 3;']);
+});
+
+test('a missing proxy binary names the install command', () => {
+  try {
+    requireBinary('relsim-no-such-proxy');
+    assert.unreachable('should throw');
+  } catch (e) {
+    assert.instance(e, ToolMissingError);
+    assert.match((e as Error).message, /apt-get install -y relsim-no-such-proxy/);
+  }
+});
+
+test.run();
