@@ -86,6 +86,8 @@ export class Model {
   private readonly currentRoute: number[];
   /** Desired replicas per service per local version (from scale calls). */
   readonly desired: Int32Array[];
+  /** Ready this long before "available": the instance setting, or a rolling release's minReadySeconds. */
+  private readonly minReadyMs: number[];
   readonly laneUsage: Map<number, number>[] = [];
   readonly laneRequests: number[] = [];
 
@@ -149,6 +151,11 @@ export class Model {
     this.desired = this.topo.services.map((s) => new Int32Array(s.versions.length));
     this.routeConfigs.push({ weights: null, routes: -1 });
     this.currentRoute = new Array(S).fill(0);
+    this.minReadyMs = this.topo.services.map((svc) => {
+      const rel = scenario.release;
+      const own = rel && rel.strategy.name === 'rolling' && rel.services.includes(svc.name) ? rel.strategy.minReadySeconds : 0;
+      return Math.max(svc.instance.minReadySeconds, own);
+    });
 
     const e = this.engine;
     this.K_ARRIVAL = e.register(() => this.onArrival());
@@ -574,7 +581,8 @@ export class Model {
     I.state[i] = ST_READY;
     I.readyAt[i] = now;
     const spec = this.topo.services[I.svc[i]].instance;
-    if (spec.minReadySeconds > 0) this.engine.schedule(spec.minReadySeconds, this.K_NOTIFY);
+    const minReady = this.minReadyMs[I.svc[i]];
+    if (minReady > 0) this.engine.schedule(minReady, this.K_NOTIFY);
     this.engine.schedule(spec.registrationDelay, this.K_REGISTER, i);
     this.engine.notify();
   }
@@ -857,7 +865,7 @@ export class Model {
     const s = this.topo.index(service);
     const svc = this.topo.services[s];
     const out: Record<string, VersionState> = {};
-    const minReady = svc.instance.minReadySeconds;
+    const minReady = this.minReadyMs[s];
     const now = this.engine.now;
     svc.versions.forEach((ver, v) => {
       const st: VersionState = { desired: this.desired[s][v], current: 0, ready: 0, available: 0, terminating: 0 };
@@ -897,13 +905,15 @@ export class Model {
     this.metrics.beginStep();
   }
 
+  /**
+   * The plan finished. Drops it still causes (callers that have not yet heard that the
+   * last old instances left) are attributed to an `after rollout` step running to the end.
+   */
   endRollout(): void {
     const now = this.engine.now;
     if (this.rolloutStart < 0) this.rolloutStart = now;
     this.rolloutEnd = now;
-    const last = this.steps[this.steps.length - 1];
-    if (last && last.endMs < 0) last.endMs = now;
-    this.metrics.step = -1;
+    if (this.steps.length > 0) this.beginStep('after rollout');
   }
 
   run(onProgress?: (fraction: number) => void): void {
