@@ -28,7 +28,10 @@ export interface HoldResult {
   /** Events actually dispatched in the timed stretch. */
   events: number;
   wallMs: number;
+  /** Process CPU time of the timed stretch (user + system), less disturbed by a busy neighbour. */
+  cpuMs: number;
   nsPerOp: number;
+  cpuNsPerOp: number;
   eventsPerSec: number;
   /** Pending events at the end (must still be `pending`: proves the model held N). */
   pendingAtEnd: number;
@@ -43,16 +46,24 @@ export function benchHold(opts: HoldOptions): HoldResult {
 
   env.run({ until: env.now + opts.warmupEvents / pending });
   const before = env.dispatched;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   env.run({ until: env.now + opts.events / pending });
   const wallMs = performance.now() - t0;
+  const cpuMs = cpuSince(c0);
   const events = env.dispatched - before;
   return {
-    pending, events, wallMs,
+    pending, events, wallMs, cpuMs,
     nsPerOp: (wallMs * 1e6) / events,
+    cpuNsPerOp: (cpuMs * 1e6) / events,
     eventsPerSec: events / (wallMs / 1000),
     pendingAtEnd: env.pending,
   };
+}
+
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 function nextPow2(n: number): number {

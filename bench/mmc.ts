@@ -15,6 +15,7 @@ import { Engine } from '../sim/engine.ts';
 import { RandomStreams } from '../sim/random.ts';
 import { makeSampler, type Sampler } from '../sim/distributions.ts';
 import { erlangC } from './erlang.ts';
+import { cpuSince } from './hold.ts';
 
 export interface MmcOptions {
   c: number;
@@ -33,6 +34,8 @@ export interface MmcResult {
   /** Events dispatched in the timed stretch (arrivals + departures). */
   events: number;
   wallMs: number;
+  /** Process CPU time of the timed stretch. */
+  cpuMs: number;
   customersPerSec: number;
   eventsPerSec: number;
   /** Mean wait in queue of the customers who started service in the timed stretch. */
@@ -49,15 +52,17 @@ export function benchMmc(opts: MmcOptions): MmcResult {
   env.run({ until: opts.warmupCustomers / opts.lambda });
   model.resetStats();
   const before = env.dispatched;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   env.run({ until: env.now + opts.customers / opts.lambda });
   const wallMs = performance.now() - t0;
+  const cpuMs = cpuSince(c0);
   const events = env.dispatched - before;
   const exact = erlangC(opts.c, opts.lambda, opts.mu).wq;
   const meanWait = model.waitSum / model.started;
   return {
     c: opts.c, lambda: opts.lambda, mu: opts.mu, rho: opts.lambda / (opts.c * opts.mu),
-    customers: model.arrivals, events, wallMs,
+    customers: model.arrivals, events, wallMs, cpuMs,
     customersPerSec: model.arrivals / (wallMs / 1000),
     eventsPerSec: events / (wallMs / 1000),
     meanWait, erlangWait: exact, relError: (meanWait - exact) / exact,

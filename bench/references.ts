@@ -23,6 +23,7 @@ export interface NativeMmc {
   customers: number;
   events: number;
   wallMs: number;
+  cpuMs: number;
   customersPerSec: number;
   eventsPerSec: number;
   meanWait: number;
@@ -32,7 +33,9 @@ export interface NativeHold {
   pending: number;
   events: number;
   wallMs: number;
+  cpuMs: number;
   nsPerOp: number;
+  cpuNsPerOp: number;
   eventsPerSec: number;
 }
 
@@ -64,8 +67,9 @@ export function buildCpp(): CppReference | Skipped {
     compiler: version,
     hold(o) {
       const r = runJson(exe, ['hold', o.pending, o.events, o.warmupEvents, o.seed]);
-      return { pending: r.pending, events: r.events, wallMs: r.wallMs,
-        nsPerOp: (r.wallMs * 1e6) / r.events, eventsPerSec: r.events / (r.wallMs / 1000) };
+      return { pending: r.pending, events: r.events, wallMs: r.wallMs, cpuMs: r.cpuMs,
+        nsPerOp: (r.wallMs * 1e6) / r.events, cpuNsPerOp: (r.cpuMs * 1e6) / r.events,
+        eventsPerSec: r.events / (r.wallMs / 1000) };
     },
     mmc(o) {
       return withRates(runJson(exe, ['mmc', o.c, o.lambda, o.mu, o.customers, o.warmupCustomers, o.seed]));
@@ -86,7 +90,7 @@ export function runPythonMmc(o: MmcOptions): NativeMmc | Skipped {
 
 function withRates(r: Record<string, number>): NativeMmc {
   const s = r.wallMs / 1000;
-  return { customers: r.customers, events: r.events, wallMs: r.wallMs,
+  return { customers: r.customers, events: r.events, wallMs: r.wallMs, cpuMs: r.cpuMs,
     customersPerSec: r.customers / s, eventsPerSec: r.events / s, meanWait: r.meanWait };
 }
 

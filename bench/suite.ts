@@ -41,6 +41,8 @@ export interface HoldRow {
   cpp: NativeHold | Skipped;
   /** C++ ns/op ÷ engine ns/op: the engine's speed as a fraction of C++. */
   ratioVsCpp: number | null;
+  /** The same on process CPU time (less disturbed by other processes on a shared machine). */
+  ratioVsCppCpu: number | null;
 }
 
 export interface BenchReport {
@@ -57,6 +59,8 @@ export interface BenchReport {
     cpp: NativeMmc | Skipped;
     python: NativeMmc | Skipped;
     ratioVsCpp: number | null;
+    /** engine ÷ C++ on process CPU time per event. */
+    ratioVsCppCpu: number | null;
     ratioVsPythonHeapq: number | null;
     /** ratioVsPythonHeapq × SIMPY_SLOWER_THAN_HEAPQ: SimPy itself cannot be installed here. */
     ratioVsSimpyEstimate: number | null;
@@ -144,7 +148,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
           if (isSkipped(ref) || r.nsPerOp < ref.nsPerOp) ref = r;
         }
       }
-      return { engine: engine!, cpp: ref, ratioVsCpp: isSkipped(ref) ? null : ref.nsPerOp / engine!.nsPerOp };
+      return { engine: engine!, cpp: ref, ratioVsCpp: isSkipped(ref) ? null : ref.nsPerOp / engine!.nsPerOp,
+        ratioVsCppCpu: isSkipped(ref) ? null : ref.cpuNsPerOp / engine!.cpuNsPerOp };
     });
 
     const mmcOpts: MmcOptions = { c: C, lambda: LAMBDA, mu: MU, customers: sizes.mmcCustomers,
@@ -169,6 +174,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     }
     const e = engine!;
     const ratioVsCpp = isSkipped(cppMmc) ? null : e.eventsPerSec / cppMmc.eventsPerSec;
+    const ratioVsCppCpu = isSkipped(cppMmc) ? null : (cppMmc.cpuMs / cppMmc.events) / (e.cpuMs / e.events);
     const ratioVsPy = isSkipped(pyMmc) ? null : e.eventsPerSec / pyMmc.eventsPerSec;
 
     let rss: BenchReport['rss'] = { skipped: 'not requested' };
@@ -215,7 +221,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       mmc: {
         c: C, lambda: LAMBDA, mu: MU, rho: LAMBDA / (C * MU), erlangC: erlangC(C, LAMBDA, MU),
         repetitions: sizes.repetitions, engine: e, cpp: cppMmc, python: pyMmc,
-        ratioVsCpp, ratioVsPythonHeapq: ratioVsPy,
+        ratioVsCpp, ratioVsCppCpu, ratioVsPythonHeapq: ratioVsPy,
         ratioVsSimpyEstimate: ratioVsPy === null ? null : ratioVsPy * SIMPY_SLOWER_THAN_HEAPQ,
         ratioVsSimpyResearchFigure: e.eventsPerSec / SIMPY_EVENTS_PER_SEC_RESEARCH,
         targets: { vsCpp: 0.5, vsSimpy: 50 },

@@ -54,10 +54,12 @@ def main(c, lam, mu, customers, warmup, seed):
         state.update(now=now, seq=seq, busy=busy, arrivals=arrivals, started=started, events=events, wait=wait)
 
     run(warmup / lam)
+    c0 = time.process_time()
     t0 = time.perf_counter()
     run(state["now"] + customers / lam)
     wall = time.perf_counter() - t0
-    print(json.dumps({"customers": state["arrivals"], "events": state["events"], "wallMs": wall * 1e3,
+    cpu = time.process_time() - c0
+    print(json.dumps({"customers": state["arrivals"], "events": state["events"], "wallMs": wall * 1e3, "cpuMs": cpu * 1e3,
                       "meanWait": state["wait"] / state["started"]}))
 
 

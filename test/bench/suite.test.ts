@@ -18,7 +18,7 @@ test('without references, RSS children or the chain: skipped sections say why, r
   const text = formatBench(r);
   assert.match(text, /C\+\+ std::priority_queue\s+skipped: references not requested/);
   assert.match(text, /Chain model: skipped: not requested/);
-  assert.match(text, /engine ÷ C\+\+ = — \(target ≥ 0\.5×\)\n/);
+  assert.match(text, /engine ÷ C\+\+ = — \(target ≥ 0\.5×\); on process CPU time per event: —\n/);
   assert.not.match(text, /NaN|undefined/);
 });
 
