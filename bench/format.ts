@@ -6,6 +6,7 @@
  */
 import type { BenchReport, RssReport } from './suite.ts';
 import { isSkipped } from './references.ts';
+import { CEILING_SECONDS } from './ceiling.ts';
 
 export function formatBench(r: BenchReport): string {
   const out: string[] = [];
@@ -81,6 +82,11 @@ function rssLines(rss: RssReport | { skipped: string }): string[] {
 
 function describeCeiling(c: unknown): string {
   if (isSkipped(c)) return `skipped: ${c.skipped}`;
+  const x = c as { directRps?: unknown; viaNginxRps?: unknown };
+  if (typeof x.directRps === 'number' && typeof x.viaNginxRps === 'number') {
+    return `autocannon, 10 connections, ${CEILING_SECONDS} s each: direct ${si(x.directRps)} req/s, ` +
+      `through nginx ${si(x.viaNginxRps)} req/s (a replay's rate × speed should stay well below the nginx figure)`;
+  }
   return JSON.stringify(c);
 }
 
