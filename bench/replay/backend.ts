@@ -81,7 +81,7 @@ function reply(res: http.ServerResponse, status: number, path: string, cause: Dr
 
 interface CallResult { path: string; cause: DropCause | null }
 
-function callDownstream(call: BackendConfig['calls'][number], inbound: http.IncomingMessage): Promise<CallResult> {
+function callDownstream(call: BackendConfig['calls'][number], inbound: http.IncomingMessage, retried = false): Promise<CallResult> {
   const headers: Record<string, string> = {};
   const user = inbound.headers[USER_HEADER];
   if (typeof user === 'string') headers[USER_HEADER] = user;
@@ -99,7 +99,16 @@ function callDownstream(call: BackendConfig['calls'][number], inbound: http.Inco
     if (call.timeoutMs > 0) {
       req.setTimeout(call.timeoutMs / cfg.speed, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
     }
-    req.on('error', (e) => resolve({ path: '', cause: classifyTransportError(e) }));
+    req.on('error', (e) => {
+      // The Node docs' pattern: a keep-alive socket the proxy closed (every nginx reload
+      // does) fails the next request on it; re-send once on a fresh socket, as the load
+      // generator does at the entry.
+      if (!retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        resolve(callDownstream(call, inbound, true));
+        return;
+      }
+      resolve({ path: '', cause: classifyTransportError(e) });
+    });
     req.end();
   });
 }

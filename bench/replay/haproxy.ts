@@ -22,6 +22,7 @@ const run = promisify(execFile);
 export class HaproxyProxy implements ProxyAdapter {
   readonly kind = 'haproxy' as const;
   reloads = 0;
+  readonly changeMs: number[] = [];
   private readonly bin = requireBinary('haproxy');
   private dir = '';
   private child: ChildProcess | null = null;
@@ -96,7 +97,11 @@ export class HaproxyProxy implements ProxyAdapter {
   // ---- internals ----------------------------------------------------------------------
 
   private serial(fn: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(fn);
+    const next = this.chain.then(async () => {
+      const t = performance.now();
+      await fn();
+      this.changeMs.push(performance.now() - t);
+    });
     this.chain = next.catch(() => undefined);
     return next;
   }

@@ -42,7 +42,9 @@ export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
   const users = new RandomStreams(opts.seed).stream('replay/users');
   const gaps = new RandomStreams(opts.seed).stream('replay/arrivals');
   const rate = Math.max(1, Math.round(opts.rate));
-  const connections = Math.min(rate, opts.connections ?? Math.max(4, Math.min(32, Math.ceil(rate / 50))));
+  // Enough connections that each has ≥ 50 ms between sends: a slow hop chain must not
+  // hold the offered rate down (each connection waits for its response).
+  const connections = Math.min(rate, opts.connections ?? Math.max(4, Math.min(64, Math.ceil(rate / 20))));
   const pickHeaders = (): { user: number; headers: Record<string, string> } => {
     const user = 1 + Math.floor(users() * Math.max(1, opts.users));
     const headers: Record<string, string> = { [USER_HEADER]: String(user) };

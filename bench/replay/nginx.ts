@@ -22,6 +22,7 @@ const run = promisify(execFile);
 export class NginxProxy implements ProxyAdapter {
   readonly kind = 'nginx' as const;
   reloads = 0;
+  readonly changeMs: number[] = [];
   private readonly bin = requireBinary('nginx');
   private dir = '';
   private genPort = 0;
@@ -97,10 +98,12 @@ export class NginxProxy implements ProxyAdapter {
 
   private async doReload(): Promise<void> {
     if (!this.child || !isRunning(this.child)) throw new Error('nginx is not running');
+    const t = performance.now();
     await this.writeConfig();
     this.child.kill('SIGHUP');
     this.reloads++;
     await this.waitGeneration(5000);
+    this.changeMs.push(performance.now() - t);
   }
 
   private async writeConfig(): Promise<void> {

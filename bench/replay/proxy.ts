@@ -25,6 +25,8 @@ export interface ProxyAdapter {
   stop(): Promise<void>;
   /** Configuration changes that needed a reload (nginx: all of them). */
   readonly reloads: number;
+  /** Real ms each change took from request to "the proxy serves it". */
+  readonly changeMs: number[];
 }
 
 /** A registered backend instance as the proxy sees it. */
