@@ -9,6 +9,7 @@
 import { parseScenario } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { simulate } from '../strategies/simulate.ts';
+import { cpuSince } from './hold.ts';
 
 export interface ChainOptions {
   /** Simulated seconds in the timed run. */
@@ -30,7 +31,11 @@ export interface ChainResult {
   /** Engine events in the timed run (RunResult.meta.events). */
   events: number;
   wallMs: number;
+  /** Process CPU time of the timed run. */
+  cpuMs: number;
   requestsPerSec: number;
+  /** Requests per second of process CPU time: steadier than wall time on a shared machine. */
+  requestsPerCpuSec: number;
   eventsPerSec: number;
   p99Ms: number;
 }
@@ -69,14 +74,17 @@ export function benchChain(opts: ChainOptions): ChainResult {
   const warm = opts.warmupSimSeconds ?? Math.max(2, opts.simSeconds / 10);
   if (warm > 0) simulate(chainScenario(warm, opts.rate, opts.seed + 1000));
   const scenario = chainScenario(opts.simSeconds, opts.rate, opts.seed);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = simulate(scenario);
   const wallMs = performance.now() - t0;
+  const cpuMs = cpuSince(c0);
   const events = r.meta?.events ?? NaN;
   return {
     simSeconds: opts.simSeconds, rate: opts.rate,
-    requests: r.requests.offered, ok: r.requests.ok, dropped: r.requests.dropped, events, wallMs,
+    requests: r.requests.offered, ok: r.requests.ok, dropped: r.requests.dropped, events, wallMs, cpuMs,
     requestsPerSec: r.requests.offered / (wallMs / 1000),
+    requestsPerCpuSec: r.requests.offered / (cpuMs / 1000),
     eventsPerSec: events / (wallMs / 1000),
     p99Ms: r.latencyMs.p99,
   };

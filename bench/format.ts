@@ -57,11 +57,11 @@ export function formatBench(r: BenchReport): string {
     const c = r.chain;
     const t = c.throughput;
     out.push(`Chain model through simulate(): ${c.scenario}; best of ${c.repetitions}`);
-    out.push(table(['simulated', 'rate', 'requests', 'dropped', 'p99', 'requests/s', 'events/s'],
+    out.push(table(['simulated', 'rate', 'requests', 'dropped', 'p99', 'requests/s', 'per CPU-s', 'events/s'],
       [[`${t.simSeconds} s`, `${t.rate}/s`, si(t.requests), String(t.dropped), `${t.p99Ms} ms`,
-        si(t.requestsPerSec), si(t.eventsPerSec)]]));
+        si(t.requestsPerSec), si(t.requestsPerCpuSec), si(t.eventsPerSec)]]));
     out.push(`  simulated requests/s = ${si(t.requestsPerSec)} (target ≥ ${si(c.targetRequestsPerSec)})` +
-      verdict(t.requestsPerSec, c.targetRequestsPerSec));
+      `${verdict(t.requestsPerSec, c.targetRequestsPerSec)}; per second of process CPU time: ${si(t.requestsPerCpuSec)}`);
     out.push(...rssLines(c.rss));
   }
   out.push('');
