@@ -1,15 +1,15 @@
 /**
- * End to end on the shipped scenarios: the strategies driving the real simulator.
- *
- * Some checks remove the endpoint-propagation race (registry delay 0, minReadySeconds 0)
- * to test a strategy's routing semantics on their own; the shipped files keep the race
- * and the minReadySeconds that closes it. (They also sidestep sim/model.ts multiplying
- * minReadySeconds, already ms after loading, by 1000 — reported to the lead.)
+ * End to end on the shipped scenarios, exactly as shipped: the strategies driving the real
+ * simulator, checked against issue 4's "Done when". The only changes made in code are the
+ * ones the issue asks for — a `--strategy` override (withStrategy) to compare strategies
+ * on the same file, and lanes-abc switched to strict mode. Every bound is computed from
+ * the scenario's own numbers, so retuning a file cannot leave a stale constant behind.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadScenario, withStrategy } from '../../scenarios/load.ts';
-import type { Scenario, StrategyName } from '../../scenarios/types.ts';
+import type { CanaryKnobs, Scenario, StrategyName } from '../../scenarios/types.ts';
+import type { RunResult } from '../../sim/run-result.ts';
 import { simulate } from '../../strategies/simulate.ts';
 
 const load = (name: string, strategy?: StrategyName): Scenario => {
@@ -17,91 +17,157 @@ const load = (name: string, strategy?: StrategyName): Scenario => {
   return strategy ? withStrategy(sc, strategy) : sc;
 };
 
-function withoutPropagationRace(sc: Scenario): Scenario {
-  return {
-    ...sc,
-    registry: { mode: 'push', delay: { type: 'constant', value: 0 }, routingDelay: false },
-    services: sc.services.map((s) => ({ ...s, instance: { ...s.instance, minReadySeconds: 0 } })),
-  };
+const causes = (r: RunResult): string => JSON.stringify(Object.fromEntries(Object.entries(r.requests.byCause).filter(([, n]) => n > 0)));
+
+/** Requests a version served, recovered from its share series (share × served per bucket). */
+function servedBy(r: RunResult, service: string, version: string): number {
+  const s = r.timeline.series;
+  const share = s[`share.${service}.${version}`];
+  if (!share) return 0;
+  // At the entry service every served request ends as ok or dropped in the same bucket.
+  return share.reduce((sum, x, b) => sum + Math.round(x * (s.ok[b] + s.dropped[b])), 0);
 }
 
-test('rolling-default: recreate drops no-endpoint, the default rolling update drops refused', () => {
-  const recreate = simulate(load('rolling-default', 'recreate'));
-  assert.ok(recreate.requests.byCause['no-endpoint'] > 0, `no-endpoint ${recreate.requests.byCause['no-endpoint']}`);
-  const rolling = simulate(load('rolling-default'));
-  assert.ok(rolling.requests.byCause.refused > 0);
-  assert.is(rolling.rollout.outcome, 'promoted');
-});
+/** A generous one-sided Poisson allowance: mean + 4σ + 1. */
+const upper = (mean: number): number => mean + 4 * Math.sqrt(mean) + 1;
 
-test('rolling-tuned: rolling and blue-green with preStop ≥ propagation drop nothing', () => {
+test('rolling-tuned: recreate drops no-endpoint; rolling and blue-green with tuned preStop drop none', () => {
+  const recreate = simulate(load('rolling-tuned', 'recreate'));
+  assert.ok(recreate.requests.byCause['no-endpoint'] > 0, causes(recreate));
+  // The gap is the only loss: preStop keeps the old pods serving until callers forget them.
+  assert.is(recreate.requests.dropped, recreate.requests.byCause['no-endpoint'], causes(recreate));
+  // A few seeds: the blue-green switch only stays clean because minReadySeconds covers the
+  // slowest propagation, and one seed alone can be lucky (seed 2 drops without it).
   for (const s of ['rolling', 'blue-green'] as const) {
-    const r = simulate(load('rolling-tuned', s));
-    assert.is(r.requests.dropped, 0, `${s}: ${JSON.stringify(r.requests.byCause)}`);
-    assert.is(r.rollout.outcome, 'promoted');
-    assert.is(r.requests.offered, r.requests.ok + r.requests.inFlightAtEnd);
+    for (const seed of [1, 2, 3]) {
+      const r = simulate(load('rolling-tuned', s), { seed });
+      assert.is(r.strategy, s);
+      assert.is(r.requests.dropped, 0, `${s} seed ${seed}: ${causes(r)}`);
+      assert.is(r.rollout.outcome, 'promoted', s);
+      assert.is(r.requests.offered, r.requests.ok + r.requests.inFlightAtEnd, s);
+    }
   }
 });
 
-test('canary-bad-release: rolled back, error drops bounded by share × time to detection', () => {
-  const sc = withoutPropagationRace(load('canary-bad-release'));
+test('rolling-default: the same rolling update without preStop drops refused', () => {
+  const r = simulate(load('rolling-default'));
+  assert.is(r.rollout.outcome, 'promoted');
+  assert.ok(r.requests.byCause.refused > 0, causes(r));
+  assert.is(r.requests.dropped, r.requests.byCause.refused, causes(r));
+});
+
+test('canary-bad-release: rolled back, error drops bounded by rate × canary share × time before detection', () => {
+  const sc = load('canary-bad-release');
   const r = simulate(sc);
   assert.is(r.rollout.outcome, 'rolled-back');
-  const weighted = r.rollout.steps.find((s) => s.name === 'setWeight 10')!;
-  const rollback = r.rollout.steps.find((s) => s.name === 'rollback')!;
-  assert.ok(!r.rollout.steps.some((s) => s.name === 'setWeight 50'), 'never reached 50%');
-  const errorRate = sc.services[0].versions.find((v) => v.name === 'v2')!.errorRate;
-  const exposureS = (rollback.startMs - weighted.startMs) / 1000;
-  const bound = sc.traffic.rate * 0.10 * errorRate * exposureS;
+  const knobs = sc.release!.strategy as CanaryKnobs;
+  const first = knobs.steps[0];
+  if (!('setWeight' in first)) throw new Error('canary-bad-release must start with setWeight');
+  const share = first.setWeight / 100;
+  const analysis = knobs.analysis!;
+  const errorRate = sc.services.find((s) => s.name === sc.release!.services[0])!.versions.find((v) => v.name === sc.release!.to[sc.release!.services[0]])!.errorRate;
+
+  // The weight takes effect when the step after setWeight begins (the canary is ready);
+  // detection is the rollback step. Never reached the second weight.
+  const names = r.rollout.steps.map((s) => s.name);
+  const weighted = r.rollout.steps[names.indexOf(`setWeight ${first.setWeight}`) + 1];
+  const rollback = r.rollout.steps.find((s) => s.name === 'rollback');
+  assert.ok(weighted && rollback, names.join(', '));
+  assert.is(names.filter((n) => n.startsWith('setWeight')).length, 1, names.join(', '));
+  const detectionS = (rollback.startMs - weighted.startMs) / 1000;
+  // failureLimit failures are tolerated: the next failing measurement aborts.
+  assert.ok(detectionS > 0 && detectionS <= ((analysis.failureLimit + 1) * analysis.interval) / 1000, `detected after ${detectionS} s`);
+
+  const exposed = sc.traffic.rate * share * detectionS;
+  const canaryServed = servedBy(r, sc.release!.services[0], sc.release!.to[sc.release!.services[0]]);
+  assert.ok(canaryServed > 0 && canaryServed <= upper(exposed), `canary served ${canaryServed}, rate × share × time ${exposed}`);
   const errors = r.requests.byCause.error;
-  assert.ok(errors > 0 && errors <= 1.5 * bound + 10, `errors ${errors}, bound ${bound.toFixed(1)} over ${exposureS}s`);
+  assert.ok(errors > 0 && errors <= canaryServed, `errors ${errors} of ${canaryServed}`);
+  assert.ok(errors <= upper(exposed * errorRate), `errors ${errors}, expected ${exposed * errorRate} (${exposed} × ${errorRate})`);
+  assert.is(r.requests.dropped, errors, `only the bad release's own drops: ${causes(r)}`);
+  // Nothing fails once traffic is back on v1.
+  assert.is(rollback.dropped, 0);
+  assert.is(r.rollout.steps.at(-1)!.dropped, 0);
+
   // The same bug under a rolling update reaches everyone.
   const rolling = simulate(withStrategy(sc, 'rolling'));
-  assert.ok(rolling.requests.byCause.error > 10 * errors);
+  assert.ok(rolling.requests.byCause.error > 10 * errors, `rolling ${rolling.requests.byCause.error} vs canary ${errors}`);
 });
 
-test('lanes-abc: gray traffic takes exactly a:v2>b:v1>c:v2, base never touches a v2', () => {
-  const r = simulate(withoutPropagationRace(load('lanes-abc')));
+let lanesRun: RunResult | undefined;
+const lanes = (): RunResult => (lanesRun ??= simulate(load('lanes-abc')));
+
+test('lanes-abc: gray traffic takes exactly a:v2>b:v1>c:v2, base never reaches a v2', () => {
+  const r = lanes();
   const gray = r.lanes.gray;
-  assert.ok(gray && gray.requests > 50, `gray requests ${gray?.requests}`);
-  assert.equal(Object.keys(gray.paths), ['a:v2>b:v1>c:v2']);
-  for (const [lane, l] of Object.entries(r.lanes)) {
-    if (lane === 'gray') continue;
+  assert.ok(gray && gray.requests > 0, JSON.stringify(r.lanes));
+  assert.equal(gray.paths, { 'a:v2>b:v1>c:v2': gray.requests });
+  const others = Object.entries(r.lanes).filter(([lane]) => lane !== 'gray');
+  assert.ok(others.length > 0 && others.every(([, l]) => l.requests > 0), JSON.stringify(r.lanes));
+  for (const [lane, l] of others) {
     for (const path of Object.keys(l.paths)) assert.not.match(path, /:v2/, `${lane} took ${path}`);
   }
-  assert.is(r.requests.byCause.misroute, 0);
+  // The share series agree: every request a v2 served was a gray one.
+  for (const svc of ['a', 'c']) assert.is(servedBy(r, svc, 'v2'), gray.requests, `${svc}:v2 served`);
+  assert.is(r.timeline.series['share.b.v2'], undefined);
+  assert.is(r.requests.dropped, 0, causes(r));
   assert.ok(r.slo.pass, r.slo.violations.join('; '));
 });
 
-test('lanes-abc strict: gray requests fail where the lane has no version (b)', () => {
-  const sc = withoutPropagationRace(load('lanes-abc'));
+test('lanes-abc strict: gray requests fail at b, which has no gray version', () => {
+  const sc = load('lanes-abc');
   const strat = sc.release!.strategy;
   if (strat.name !== 'lanes') throw new Error('lanes-abc must be a lanes scenario');
-  const strict: Scenario = { ...sc, release: { ...sc.release!, strategy: { ...strat, mode: 'strict' } } };
-  const r = simulate(strict);
-  const permissive = simulate(sc);
-  assert.ok(r.requests.dropped >= permissive.lanes.gray.requests * 0.5, `dropped ${r.requests.dropped}`);
-  assert.ok(!Object.keys(r.lanes.gray?.paths ?? {}).some((p) => p.endsWith('c:v2')), JSON.stringify(r.lanes.gray));
+  const r = simulate({ ...sc, release: { ...sc.release!, strategy: { ...strat, mode: 'strict' } } });
+  const gray = r.lanes.gray;
+  assert.ok(gray && gray.requests > 0, JSON.stringify(r.lanes));
+  // Same seed, same arrivals: the very requests that took a:v2>b:v1>c:v2 now stop after a.
+  assert.is(gray.requests, lanes().lanes.gray.requests);
+  assert.equal(gray.paths, { 'a:v2': gray.requests });
+  assert.is(r.requests.dropped, gray.requests, causes(r));
+  assert.is(r.requests.byCause['no-endpoint'], gray.requests, causes(r));
+  assert.equal(r.lanes.base, lanes().lanes.base, 'base traffic is untouched');
 });
 
-test('two-tier-blue-green: front-end then back-end switched, nothing dropped', () => {
-  const r = simulate(withoutPropagationRace(load('two-tier-blue-green')));
+test('two-tier-blue-green: web then api released, each switched and promoted, nothing dropped', () => {
+  const sc = load('two-tier-blue-green');
+  const r = simulate(sc);
   assert.is(r.rollout.outcome, 'promoted');
-  assert.equal(r.rollout.steps.filter((s) => s.name === 'switch to green').length, 2);
-  assert.is(r.requests.dropped, 0, JSON.stringify(r.requests.byCause));
+  assert.is(r.requests.dropped, 0, causes(r));
+  const names = r.rollout.steps.map((s) => s.name);
+  assert.is(names.filter((n) => n === 'switch to green').length, sc.release!.services.length, names.join(', '));
+  assert.is(names.filter((n) => n === 'scale down blue').length, sc.release!.services.length, names.join(', '));
+  const s = r.timeline.series;
+  const last = s.offered.length - 1;
+  for (const svc of sc.release!.services) {
+    const spec = sc.services.find((x) => x.name === svc)!;
+    const to = sc.release!.to[svc];
+    assert.is(s[`instances.${svc}.${to}.ready`][last], spec.replicas, `${svc}:${to} ready at the end`);
+    assert.is(s[`instances.${svc}.${spec.initialVersion}.ready`][last], 0, `${svc}:${spec.initialVersion} gone`);
+    assert.is(s[`share.${svc}.${to}`][last], 1, `${svc}: all traffic on ${to}`);
+  }
+  // In order: web's switch comes before api's deployment begins.
+  const firstSwitch = names.indexOf('switch to green');
+  assert.ok(names.indexOf('deploy green', 1) > firstSwitch, names.join(', '));
 });
 
-test('nginx two instances: take-out-first drops nothing; killing in place resets requests', () => {
+test('nginx: taking each instance out first drops nothing; killing in place drops requests', () => {
   const careful = simulate(load('nginx-two-instances'));
-  assert.is(careful.requests.dropped, 0, JSON.stringify(careful.requests.byCause));
+  assert.is(careful.rollout.outcome, 'promoted');
+  assert.is(careful.requests.dropped, 0, causes(careful));
   const hasty = simulate(load('nginx-kill-in-place'));
-  assert.ok(hasty.requests.byCause.reset > 0, JSON.stringify(hasty.requests.byCause));
+  assert.is(hasty.rollout.outcome, 'promoted');
+  assert.ok(hasty.requests.byCause.reset > 0, causes(hasty));
+  assert.ok(hasty.requests.byCause['no-endpoint'] > 0, causes(hasty));
 });
 
-test('warmup: slow start cuts timeouts for the same release', () => {
+test('warmup: slow start has clearly fewer timeouts for the same release', () => {
   const cold = simulate(load('warmup'));
   const slow = simulate(load('warmup-slow-start'));
-  assert.ok(cold.requests.byCause.timeout > 0);
-  assert.ok(slow.requests.byCause.timeout < cold.requests.byCause.timeout, `${slow.requests.byCause.timeout} vs ${cold.requests.byCause.timeout}`);
+  assert.is(slow.requests.offered, cold.requests.offered, 'same traffic');
+  assert.ok(cold.requests.byCause.timeout > 0, causes(cold));
+  assert.ok(slow.requests.byCause.timeout * 5 < cold.requests.byCause.timeout, `${slow.requests.byCause.timeout} vs ${cold.requests.byCause.timeout}`);
+  assert.ok(slow.requests.dropped * 5 < cold.requests.dropped, `${causes(slow)} vs ${causes(cold)}`);
 });
 
 test.run();
