@@ -22,7 +22,13 @@ import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
 import { isRunning, signalGroup, spawnTracked, waitExit } from './cleanup.ts';
 import type { ProxyAdapter, RoutingState } from './proxy.ts';
 import type { LoadRecorder } from './recorder.ts';
-import { sleepMs, waitForLine } from './tools.ts';
+import { waitForLine } from './tools.ts';
+
+/** Timers of the platform never keep the process alive: the driver's own loop does while
+ * the run lasts, and a plan still sleeping (a long pause) must not hold the CLI open. */
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BACKEND = fileURLToPath(new URL('./backend.ts', import.meta.url));
@@ -77,7 +83,7 @@ export class ReplayPlatform implements Platform {
   execute(action: Action, resume: (answer: unknown) => void): void {
     if (this.stopping) return; // the run is over: leave the plan suspended
     switch (action.do) {
-      case 'sleep': setTimeout(() => resume(undefined), action.ms / this.speed); return;
+      case 'sleep': setTimeout(() => resume(undefined), action.ms / this.speed).unref(); return;
       case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
       case 'setWeights': this.background(this.proxy().applyWeights(action.service, action.weights), resume); return;
       case 'setRoutes': this.background(this.proxy().applyRoutes(action.service, action.routes), resume); return;

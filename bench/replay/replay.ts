@@ -44,6 +44,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
   let proxy: ProxyAdapter | null = null;
   let load: RunningLoad | null = null;
   let platform: ReplayPlatform | null = null;
+  const timers: NodeJS.Timeout[] = [];
   try {
     const state = new RoutingState(await fronts(scenario, speed));
     const rec = new LoadRecorder(speed, scenario.bucketMs);
@@ -64,6 +65,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
       }
     };
     const sampler = setInterval(sampleInstances, Math.max(5, scenario.bucketMs / speed / 4));
+    timers.push(sampler);
 
     const entry = state.front(scenario.entry.service);
     progress(`load: ${Math.round(scenario.traffic.rate * speed)} req/s for ${(scenario.duration / speed / 1000).toFixed(1)} s`);
@@ -80,6 +82,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     const startPlan = setTimeout(() => {
       drive(opts.plan ?? releasePlan(scenario), platform!, () => { planDone = true; }, (e) => { planError = e; planDone = true; });
     }, (scenario.release?.startAt ?? 0) / speed);
+    timers.push(startPlan);
 
     const endReal = scenario.duration / speed;
     while (rec.now() < endReal) {
@@ -100,6 +103,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     result.slo = evaluateSlo(result, scenario.slo);
     return result;
   } finally {
+    for (const t of timers) clearTimeout(t);
     if (load) await load.stop().catch(() => undefined);
     if (platform) await platform.stopAll().catch(() => undefined);
     if (proxy) await proxy.stop().catch(() => undefined);
