@@ -29,6 +29,7 @@ export class HaproxyProxy implements ProxyAdapter {
   /** front index → slots (every version's, in version order). */
   private readonly slots = new Map<number, HaproxySlot[]>();
   private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly state: RoutingState, private readonly runDir?: string) {}
 
@@ -76,6 +77,8 @@ export class HaproxyProxy implements ProxyAdapter {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.chain; // no `haproxy -c` or socket call may outlive the run
     if (this.child) await stopChild(this.child, 'SIGUSR1', 2000);
     this.child = null;
     if (this.dir && !this.runDir) removeTrackedDir(this.dir);
@@ -98,6 +101,7 @@ export class HaproxyProxy implements ProxyAdapter {
 
   private serial(fn: () => Promise<void>): Promise<void> {
     const next = this.chain.then(async () => {
+      if (this.stopped) return; // the run is over: late changes (a backend just ready) are moot
       const t = performance.now();
       await fn();
       this.changeMs.push(performance.now() - t);

@@ -30,6 +30,7 @@ export class NginxProxy implements ProxyAdapter {
   private child: ChildProcess | null = null;
   /** Reloads are serialised: two at once would race on the generation probe. */
   private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly state: RoutingState, private readonly runDir?: string) {}
 
@@ -74,6 +75,8 @@ export class NginxProxy implements ProxyAdapter {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.chain; // no `nginx -t` may outlive the run
     if (this.child) await stopChild(this.child, 'SIGQUIT', 2000);
     this.child = null;
     if (this.dir && !this.runDir) removeTrackedDir(this.dir);
@@ -91,7 +94,8 @@ export class NginxProxy implements ProxyAdapter {
   }
 
   private reload(): Promise<void> {
-    const next = this.chain.then(() => this.doReload());
+    // After stop, late changes (a backend that just became ready) are moot.
+    const next = this.chain.then(() => (this.stopped ? undefined : this.doReload()));
     this.chain = next.catch(() => undefined);
     return next;
   }
