@@ -23,6 +23,8 @@ export class CallPool {
   gen: Int32Array;
   /** When the callee accepted the attempt, ms. */
   sent: Float64Array;
+  /** The instance the last attempt went to (a retry avoids it), −1 none. */
+  tried: Int32Array;
   private free: Int32Array;
   private freeN = 0;
 
@@ -41,6 +43,7 @@ export class CallPool {
     this.tag = new Int32Array(capacity);
     this.gen = new Int32Array(capacity);
     this.sent = new Float64Array(capacity);
+    this.tried = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
@@ -62,6 +65,7 @@ export class CallPool {
     this.child[c] = -1;
     this.next[c] = 0;
     this.tag[c] = tag;
+    this.tried[c] = -1;
     return c;
   }
 
@@ -80,7 +84,7 @@ export class CallPool {
     this.edge = g32(this.edge); this.inst = g32(this.inst); this.attempt = g32(this.attempt);
     this.state = g8(this.state); this.orphan = g8(this.orphan); this.child = g32(this.child);
     this.next = g32(this.next); this.tag = g32(this.tag); this.gen = g32(this.gen);
-    this.sent = g64(this.sent); this.free = g32(this.free);
+    this.sent = g64(this.sent); this.tried = g32(this.tried); this.free = g32(this.free);
     this.capacity = cap;
   }
 }
@@ -97,6 +101,9 @@ export class RequestPool {
   hops: Uint8Array;
   misrouted: Uint8Array;
   nonIdempotent: Uint8Array;
+  /** Call records still pointing at the request (orphans outlive the request's outcome). */
+  refs: Int32Array;
+  done: Uint8Array;
   private free: Int32Array;
   private freeN = 0;
   private used = 0;
@@ -111,19 +118,33 @@ export class RequestPool {
     this.hops = new Uint8Array(capacity);
     this.misrouted = new Uint8Array(capacity);
     this.nonIdempotent = new Uint8Array(capacity);
+    this.refs = new Int32Array(capacity);
+    this.done = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
   alloc(): number {
     this.live++;
-    if (this.freeN > 0) return this.free[--this.freeN];
-    if (this.used === this.capacity) this.grow();
-    return this.used++;
+    let r: number;
+    if (this.freeN > 0) r = this.free[--this.freeN];
+    else {
+      if (this.used === this.capacity) this.grow();
+      r = this.used++;
+    }
+    this.refs[r] = 0;
+    this.done[r] = 0;
+    return r;
   }
 
+  /** The request has its outcome; its record is reused once no call refers to it. */
   release(r: number): void {
     this.live--;
-    this.free[this.freeN++] = r;
+    this.done[r] = 1;
+    if (this.refs[r] === 0) this.free[this.freeN++] = r;
+  }
+
+  unref(r: number): void {
+    if (--this.refs[r] === 0 && this.done[r] === 1) this.free[this.freeN++] = r;
   }
 
   private grow(): void {
@@ -133,7 +154,7 @@ export class RequestPool {
     const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
     this.start = g64(this.start); this.user = g32(this.user); this.lane = g32(this.lane);
     this.path = g64(this.path); this.hops = g8(this.hops); this.misrouted = g8(this.misrouted);
-    this.nonIdempotent = g8(this.nonIdempotent); this.free = g32(this.free);
+    this.nonIdempotent = g8(this.nonIdempotent); this.refs = g32(this.refs); this.done = g8(this.done); this.free = g32(this.free);
     this.capacity = cap;
   }
 }

@@ -262,6 +262,7 @@ export class Model {
     this.metrics.offer(now);
     this.inSystemTick(now, -1);
     const c = this.calls.alloc(r, -1, GATEWAY_VIEW, ENTRY_EDGE, R.lane[r]);
+    R.refs[r]++;
     this.send(c);
   }
 
@@ -275,6 +276,7 @@ export class Model {
       this.deliver(c, CAUSE_NO_ENDPOINT, CLASS_NONE);
       return;
     }
+    C.tried[c] = i;
     const dereg = I.deregAt[i];
     if (dereg <= now && now - dereg > this.maxStaleSendMs) this.maxStaleSendMs = now - dereg;
     if (I.accepting[i] === 0) {
@@ -290,6 +292,7 @@ export class Model {
     }
     C.inst[c] = i;
     C.sent[c] = now;
+    view.began(i);
     if (this.pathsOn) this.notePath(r, I.gv[i]);
     const edge = C.edge[c];
     const timeout = this.topo.edgeTimeout[edge];
@@ -310,11 +313,14 @@ export class Model {
     const t = view.target;
     const user = this.reqs.user[r];
     const tag = this.calls.tag[c];
+    const avoid = this.calls.tried[c];
     let want = -1;
+    const laneRows = this.lanes.version;
+    if (tag > laneRows.length) return this.routeUntagged(view, c, r); // lane torn down in flight
     if (tag > 0) {
-      const lv = this.lanes.version[tag - 1][t];
+      const lv = laneRows[tag - 1][t];
       if (lv >= 0) {
-        const i = view.pick(lv, now, user);
+        const i = view.pick(lv, now, user, avoid);
         if (i >= 0) return i;
         if (this.lanes.strict) return -1;
         this.reqs.misrouted[r] = 1; // permissive fallback where the lane has a version
@@ -322,10 +328,17 @@ export class Model {
     }
     if (view.routes >= 0) want = this.matchRoute(view.routes, user);
     if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
-    const i = view.pick(want, now, user);
+    const i = view.pick(want, now, user, avoid);
     if (i >= 0 && tag === 0 && this.reqs.lane[r] === 0 && this.laneOnly[t][this.inst.ver[i]] === 1) this.reqs.misrouted[r] = 1;
-    else if (i >= 0 && tag === 0 && this.reqs.lane[r] > 0 && this.lanes.version[this.reqs.lane[r] - 1][t] >= 0) this.reqs.misrouted[r] = 1;
+    else if (i >= 0 && tag === 0 && this.reqs.lane[r] > 0 && this.reqs.lane[r] <= laneRows.length && laneRows[this.reqs.lane[r] - 1][t] >= 0) this.reqs.misrouted[r] = 1;
     return i;
+  }
+
+  private routeUntagged(view: View, c: number, r: number): number {
+    let want = -1;
+    if (view.routes >= 0) want = this.matchRoute(view.routes, this.reqs.user[r]);
+    if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
+    return view.pick(want, this.engine.now, this.reqs.user[r], this.calls.tried[c]);
   }
 
   private pickVersion(w: Float64Array): number {
@@ -385,6 +398,7 @@ export class Model {
     C.next[p] = k;
     const tag = this.topo.services[s].propagatesLane ? C.tag[p] : 0;
     const child = C.alloc(C.req[p], p, I.viewBase[i] + k, this.topo.edgeBase[s] + k, tag);
+    this.reqs.refs[C.req[p]]++;
     C.child[p] = child;
     this.send(child);
   }
@@ -394,6 +408,7 @@ export class Model {
     const C = this.calls, I = this.inst, now = this.engine.now;
     const i = C.inst[c];
     this.metrics.served(now, I.gv[i], cause === OK, now - C.sent[c]);
+    if (C.orphan[c] === 0) this.views[C.view[c]].ended(i);
     if (I.state[i] >= ST_TERMINATING && this.topo.services[I.svc[i]].proactiveNotification) {
       this.views[C.view[c]].remove(i); // the caller saw the shutdown mark on the response
     }
@@ -420,7 +435,7 @@ export class Model {
   private deliver(c: number, cause: number, cls: number): void {
     const C = this.calls;
     if (C.orphan[c] === 1) {
-      C.release(c);
+      this.releaseCall(c);
       return;
     }
     const edge = C.edge[c];
@@ -439,9 +454,16 @@ export class Model {
     } else if (C.inst[c] >= 0) this.views[C.view[c]].succeeded(C.inst[c]);
     const parent = C.parent[c];
     const r = C.req[c];
-    C.release(c);
+    this.releaseCall(c);
     if (parent < 0) this.complete(r, cause);
     else this.childReturned(parent, cause);
+  }
+
+  /** Frees a call record and its hold on the request (freed once completed and unreferenced). */
+  private releaseCall(c: number): void {
+    const r = this.calls.req[c];
+    this.calls.release(c);
+    this.reqs.unref(r);
   }
 
   private childReturned(p: number, cause: number): void {
@@ -493,7 +515,8 @@ export class Model {
 
   private onTimeout(edge: number): void {
     const q = this.fifo[edge], C = this.calls, now = this.engine.now;
-    q.armed = false;
+    // q.armed stays true while we run: a retry sent from timeOut() pushes onto this FIFO
+    // and must not start a second timer chain (chains never merge).
     while (q.length > 0) {
       const c = q.peekId(), gen = q.peekGen();
       const live = C.gen[c] === gen && C.orphan[c] === 0 && C.state[c] >= CALL_QUEUED && C.state[c] <= CALL_WAITING;
@@ -501,18 +524,19 @@ export class Model {
       q.shift();
       if (live) this.timeOut(c);
     }
-    if (q.length > 0) {
-      q.armed = true;
-      this.engine.scheduleAt(q.peekDeadline(), this.K_TIMEOUT, edge);
-    }
+    q.armed = q.length > 0;
+    if (q.armed) this.engine.scheduleAt(q.peekDeadline(), this.K_TIMEOUT, edge);
   }
 
   /** The caller gives up on attempt c; the callee keeps working on it, unobserved. */
   private timeOut(c: number): void {
     const C = this.calls;
     C.orphan[c] = 1;
+    this.views[C.view[c]].ended(C.inst[c]); // Envoy stops counting it as active on timeout
     const c2 = C.alloc(C.req[c], C.parent[c], C.view[c], C.edge[c], C.tag[c]);
+    this.reqs.refs[C.req[c]]++;
     C.attempt[c2] = C.attempt[c];
+    C.tried[c2] = C.inst[c];
     if (C.parent[c] >= 0) C.child[C.parent[c]] = c2;
     this.deliver(c2, CAUSE_TIMEOUT, CLASS_TIMEOUT);
   }
@@ -620,10 +644,13 @@ export class Model {
     if (I.state[i] === ST_GONE) return;
     const spec = this.topo.services[I.svc[i]].instance;
     if (I.registered[i]) this.deregister(i);
+    // kubelet killContainer: the preStop hook runs for at most the grace period, then
+    // SIGTERM; the rest of the grace period (minus the hook's whole seconds) follows, but
+    // never less than 2 s, then SIGKILL.
     const grace = spec.terminationGracePeriod;
-    const preStop = spec.preStop;
-    this.engine.schedule(Math.min(preStop, grace), this.K_SIGTERM, i);
-    this.engine.schedule(grace + (preStop >= grace && preStop > 0 ? 2000 : 0), this.K_KILL, i);
+    const sigterm = Math.min(spec.preStop, grace);
+    this.engine.schedule(sigterm, this.K_SIGTERM, i);
+    this.engine.schedule(sigterm + Math.max(grace - Math.floor(sigterm / 1000) * 1000, 2000), this.K_KILL, i);
   }
 
   private onSigterm(i: number): void {
@@ -659,6 +686,7 @@ export class Model {
     for (const c of victims) {
       if (C.state[c] === CALL_WAITING && C.child[c] >= 0) C.orphan[C.child[c]] = 1;
       this.metrics.served(now, I.gv[i], false, now - C.sent[c]);
+      if (C.orphan[c] === 0) this.views[C.view[c]].ended(i);
       C.gen[c]++;
       C.state[c] = CALL_PENDING;
       this.deliver(c, CAUSE_RESET, CLASS_RESET);

@@ -28,7 +28,8 @@ export function buildResult(m: Model, strategy: string): RunResult {
     for (const key of [...usage.keys()].sort((a, b) => a - b)) paths[m.pathName(key)] = usage.get(key)!;
     lanes[name] = { requests: m.laneRequests[k], paths };
   });
-  const inFlight = met.offered - met.ok - met.dropped;
+  // counted independently of offered/ok/dropped, so conservation is a real check
+  const inFlight = m.reqs.live;
   return {
     schema: 'relsim.run/1',
     scenario: m.scenario.name,

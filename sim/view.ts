@@ -13,9 +13,7 @@ import { smoothPick, smoothFail, smoothSuccess, type Eligibility, type SmoothPee
 import type { Uniform } from './random.ts';
 
 /** What views need to read about instances (owned by the model). */
-export interface InstanceLoad {
-  /** Requests in service + queued, per instance id. */
-  load: Int32Array;
+export interface InstanceClock {
   /** When each instance's app came up (for uptime-based warmup), ms. */
   upAt: Float64Array;
 }
@@ -41,6 +39,12 @@ export class View implements Eligibility {
   alive = true;
   /** Version filter for the current pick: ≥ 0 exact version, −1 base pool. */
   private want = -1;
+  /** Instance this pick must avoid (the one a retried attempt just failed on), −1 none. */
+  private avoid = -1;
+  /** This caller's requests outstanding per instance id (Envoy's rq_active, per caller). */
+  private active = new Int32Array(16);
+  /** No endpoint is in slow start after this time. */
+  private warmUntil = -Infinity;
   private readonly algo: number;
   private readonly slowWindow: number;
   private readonly uptimeClock: boolean;
@@ -53,14 +57,14 @@ export class View implements Eligibility {
     readonly client: ClientSpec,
     /** Per local version of the target: 1 when it is a lane-only version (not base). */
     private readonly laneOnly: Uint8Array,
-    private readonly insts: InstanceLoad,
+    private readonly insts: InstanceClock,
     private readonly u: Uniform,
   ) {
     const cap = 8;
     this.inst = new Int32Array(cap);
     this.ver = new Int32Array(cap);
     this.joinedAt = new Float64Array(cap);
-    this.peers = { w: new Float64Array(cap), ew: new Float64Array(cap), cw: new Float64Array(cap), fails: new Int32Array(cap), checked: new Float64Array(cap) };
+    this.peers = { w: new Float64Array(cap), ew: new Float64Array(cap), cw: new Float64Array(cap), fails: new Int32Array(cap), checked: new Float64Array(cap), accessed: new Float64Array(cap) };
     this.algo = ALGOS[client.lb.algorithm];
     const ss = client.lb.slowStart;
     this.slowWindow = ss ? ss.window : 0;
@@ -85,8 +89,11 @@ export class View implements Eligibility {
     this.inst[i] = instance;
     this.ver[i] = version;
     this.joinedAt[i] = joinedAt;
+    // With slow start, weights are in hundredths (see refreshSlowStartWeights).
+    const full = this.slowWindow > 0 ? 100 : 1;
     const p = this.peers;
-    p.w[i] = 1; p.ew[i] = 1; p.cw[i] = 0; p.fails[i] = 0; p.checked[i] = joinedAt;
+    p.w[i] = full; p.ew[i] = full; p.cw[i] = 0; p.fails[i] = 0; p.checked[i] = joinedAt; p.accessed[i] = joinedAt;
+    if (this.slowWindow > 0) this.warmUntil = Math.max(this.warmUntil, this.clockStart(i) + this.slowWindow);
   }
 
   /** Removes keeping order (balancer order is part of determinism and of nginx's sequence). */
@@ -97,23 +104,16 @@ export class View implements Eligibility {
     for (let j = i; j < last; j++) {
       this.inst[j] = this.inst[j + 1]; this.ver[j] = this.ver[j + 1]; this.joinedAt[j] = this.joinedAt[j + 1];
       const p = this.peers;
-      p.w[j] = p.w[j + 1]; p.ew[j] = p.ew[j + 1]; p.cw[j] = p.cw[j + 1]; p.fails[j] = p.fails[j + 1]; p.checked[j] = p.checked[j + 1];
+      p.w[j] = p.w[j + 1]; p.ew[j] = p.ew[j + 1]; p.cw[j] = p.cw[j + 1]; p.fails[j] = p.fails[j + 1];
+      p.checked[j] = p.checked[j + 1]; p.accessed[j] = p.accessed[j + 1];
     }
     if (this.rr > i) this.rr--;
     if (this.rr >= this.n) this.rr = 0;
   }
 
-  /** Count of members of a local version (−1: base pool). */
-  count(version: number): number {
-    let c = 0;
-    this.want = version;
-    for (let i = 0; i < this.n; i++) if (this.eligible(i)) c++;
-    return c;
-  }
-
-  /** True when every member qualifies for the current pick (no version filter, no lanes). */
+  /** True when every member qualifies for the current pick (no filter, no lanes, nothing to avoid). */
   private unfiltered(): boolean {
-    if (this.want >= 0) return false;
+    if (this.want >= 0 || this.avoid >= 0) return false;
     const lo = this.laneOnly;
     for (let v = 0; v < lo.length; v++) if (lo[v] !== 0) return false;
     return true;
@@ -121,18 +121,28 @@ export class View implements Eligibility {
 
   eligible(i: number): boolean {
     const v = this.ver[i];
+    if (this.inst[i] === this.avoid) return false;
     return this.want >= 0 ? v === this.want : this.laneOnly[v] === 0;
   }
 
   /**
    * The instance id for the next request, or −1 when this caller knows no instance of the
-   * wanted version. `key` feeds consistent hashing (the user id).
+   * wanted version. `key` feeds consistent hashing (the user id). `avoid` is the instance a
+   * retried attempt just failed on: like nginx's tried-peers set, it is skipped unless it is
+   * the only candidate.
    */
-  pick(version: number, now: number, key: number): number {
+  pick(version: number, now: number, key: number, avoid = -1): number {
+    if (this.n === 0) return -1;
     this.want = version;
-    const n = this.n;
-    if (n === 0) return -1;
-    const warming = this.slowWindow > 0 && this.anyWarming(now);
+    this.avoid = avoid;
+    const i = this.pickOnce(now, key);
+    if (i >= 0 || avoid < 0) return i;
+    this.avoid = -1;
+    return this.pickOnce(now, key);
+  }
+
+  private pickOnce(now: number, key: number): number {
+    const warming = now < this.warmUntil;
     switch (this.algo) {
       case ALGO_RR:
         return warming ? this.pickWeighted(now, true) : this.pickRoundRobin();
@@ -146,6 +156,21 @@ export class View implements Eligibility {
       default:
         return this.pickHash(key);
     }
+  }
+
+  /** An attempt to this instance was accepted: this caller now waits on it. */
+  began(instance: number): void {
+    if (instance >= this.active.length) {
+      const a = new Int32Array(Math.max(instance + 1, this.active.length * 2));
+      a.set(this.active);
+      this.active = a;
+    }
+    this.active[instance]++;
+  }
+
+  /** This caller stopped waiting on an attempt (answered, timed out or reset). */
+  ended(instance: number): void {
+    this.active[instance]--;
   }
 
   /** A failed attempt to this instance (nginx passive health bookkeeping). */
@@ -186,7 +211,7 @@ export class View implements Eligibility {
   }
 
   private pickRandom(): number {
-    const c = this.count(this.want);
+    const c = this.countEligible();
     if (c === 0) return -1;
     let k = (this.u() * c) | 0;
     for (let i = 0; i < this.n; i++) if (this.eligible(i) && k-- === 0) return this.inst[i];
@@ -195,20 +220,36 @@ export class View implements Eligibility {
 
   /** Envoy least-request: two uniform choices with replacement, fewer active wins, first on ties. */
   private pickP2C(): number {
+    const choices = this.client.lb.choiceCount;
     if (this.unfiltered()) {
       const n = this.n;
-      const a = this.inst[(this.u() * n) | 0];
-      if (n === 1) return a;
-      const b = this.inst[(this.u() * n) | 0];
-      return this.insts.load[b] < this.insts.load[a] ? b : a;
+      let best = this.inst[(this.u() * n) | 0];
+      if (n === 1) return best;
+      for (let k = 1; k < choices; k++) {
+        const x = this.inst[(this.u() * n) | 0];
+        if (this.activeOf(x) < this.activeOf(best)) best = x;
+      }
+      return best;
     }
-    const c = this.count(this.want);
+    const c = this.countEligible();
     if (c === 0) return -1;
-    const a = this.nth((this.u() * c) | 0);
-    if (c === 1) return a;
-    const b = this.nth((this.u() * c) | 0);
-    const load = this.insts.load;
-    return load[b] < load[a] ? b : a;
+    let best = this.nth((this.u() * c) | 0);
+    if (c === 1) return best;
+    for (let k = 1; k < choices; k++) {
+      const x = this.nth((this.u() * c) | 0);
+      if (this.activeOf(x) < this.activeOf(best)) best = x;
+    }
+    return best;
+  }
+
+  private activeOf(instance: number): number {
+    return instance < this.active.length ? this.active[instance] : 0;
+  }
+
+  private countEligible(): number {
+    let c = 0;
+    for (let i = 0; i < this.n; i++) if (this.eligible(i)) c++;
+    return c;
   }
 
   private nth(k: number): number {
@@ -225,12 +266,6 @@ export class View implements Eligibility {
       if (s > bestScore) { bestScore = s; best = i; }
     }
     return best < 0 ? -1 : this.inst[best];
-  }
-
-  private anyWarming(now: number): boolean {
-    const W = this.slowWindow;
-    for (let i = 0; i < this.n; i++) if (now - this.clockStart(i) < W) return true;
-    return false;
   }
 
   private clockStart(i: number): number {
@@ -252,11 +287,10 @@ export class View implements Eligibility {
       return this.pickSmooth(now);
     }
     const least = this.algo === ALGO_LEAST;
-    const load = this.insts.load;
     let total = 0;
     for (let i = 0; i < this.n; i++) {
       if (!this.eligible(i)) continue;
-      total += this.factor(i, now) / (least ? load[this.inst[i]] + 1 : 1);
+      total += this.factor(i, now) / (least ? this.activeOf(this.inst[i]) + 1 : 1);
     }
     if (total <= 0) return -1;
     let r = this.u() * total;
@@ -264,7 +298,7 @@ export class View implements Eligibility {
     for (let i = 0; i < this.n; i++) {
       if (!this.eligible(i)) continue;
       last = i;
-      r -= this.factor(i, now) / (least ? load[this.inst[i]] + 1 : 1);
+      r -= this.factor(i, now) / (least ? this.activeOf(this.inst[i]) + 1 : 1);
       if (r < 0) return this.inst[i];
     }
     return last < 0 ? -1 : this.inst[last];
@@ -285,6 +319,6 @@ export class View implements Eligibility {
     const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
     this.inst = g32(this.inst); this.ver = g32(this.ver); this.joinedAt = g64(this.joinedAt);
     const p = this.peers;
-    this.peers = { w: g64(p.w), ew: g64(p.ew), cw: g64(p.cw), fails: g32(p.fails), checked: g64(p.checked) };
+    this.peers = { w: g64(p.w), ew: g64(p.ew), cw: g64(p.cw), fails: g32(p.fails), checked: g64(p.checked), accessed: g64(p.accessed) };
   }
 }

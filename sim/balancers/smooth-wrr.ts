@@ -18,6 +18,8 @@ export interface SmoothPeers {
   fails: Int32Array;
   /** Start of the current failure window (nginx `checked`). */
   checked: Float64Array;
+  /** Time of the last failure (nginx `accessed`). */
+  accessed: Float64Array;
 }
 
 export interface Eligibility {
@@ -51,13 +53,18 @@ export function smoothPick(p: SmoothPeers, n: number, filter: Eligibility,
 export function smoothFail(p: SmoothPeers, i: number, now: number, maxFails: number): void {
   p.fails[i]++;
   p.checked[i] = now;
+  p.accessed[i] = now;
   if (maxFails > 0) {
     p.ew[i] -= p.w[i] / maxFails;
     if (p.ew[i] < 0) p.ew[i] = 0;
   }
 }
 
-/** nginx free_peer on success: a success after the failure window forgets the failures. */
+/**
+ * nginx free_peer on success: failures are forgotten only once a new failure window has
+ * started since the last failure (`accessed < checked`), so with max_fails > 1 a peer that
+ * fails often is still benched even if some of its requests succeed.
+ */
 export function smoothSuccess(p: SmoothPeers, i: number): void {
-  if (p.fails[i] > 0) p.fails[i] = 0;
+  if (p.fails[i] > 0 && p.accessed[i] < p.checked[i]) p.fails[i] = 0;
 }

@@ -91,7 +91,7 @@ test('slow-start curves: Envoy floor and aggression, Dubbo linear floor, high-or
 
 test('nginx smooth WRR: weights {5,1,1} pick a a b a c a a and converge to the ratio', () => {
   const n = 3;
-  const peers: SmoothPeers = { w: Float64Array.from([5, 1, 1]), ew: Float64Array.from([5, 1, 1]), cw: new Float64Array(n), fails: new Int32Array(n), checked: new Float64Array(n) };
+  const peers: SmoothPeers = { w: Float64Array.from([5, 1, 1]), ew: Float64Array.from([5, 1, 1]), cw: new Float64Array(n), fails: new Int32Array(n), checked: new Float64Array(n), accessed: new Float64Array(n) };
   const all = { eligible: () => true };
   const names = 'abc';
   const seq = Array.from({ length: 7 }, () => names[smoothPick(peers, n, all, 0, 0, 10_000)]).join(' ');
