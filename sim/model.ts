@@ -312,8 +312,10 @@ export class Model {
     const now = this.engine.now;
     const t = view.target;
     const user = this.reqs.user[r];
-    const tag = this.calls.tag[c];
     const avoid = this.calls.tried[c];
+    // The common case: no lane was ever set up and this caller has a plain pool.
+    if (!this.pathsOn && view.routes < 0 && view.weights === null) return view.pick(-1, now, user, avoid);
+    const tag = this.calls.tag[c];
     let want = -1;
     const laneRows = this.lanes.version;
     if (tag > laneRows.length) return this.routeUntagged(view, c, r); // lane torn down in flight
