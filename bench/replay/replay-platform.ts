@@ -180,7 +180,10 @@ export class ReplayPlatform implements Platform {
 
   private versionStates(service: string): Record<string, VersionState> {
     const out: Record<string, VersionState> = {};
-    const minReady = this.service(service).instance.minReadySeconds / this.speed;
+    // As the model: the instance's minReadySeconds, or a rolling release's if longer (ms).
+    const rel = this.scenario.release;
+    const own = rel && rel.strategy.name === 'rolling' && rel.services.includes(service) ? rel.strategy.minReadySeconds : 0;
+    const minReady = Math.max(this.service(service).instance.minReadySeconds, own) / this.speed;
     const now = this.rec.now();
     const versions = new Set<string>([...this.state.versionsOf(service)]);
     for (const [k] of this.desired) if (k.startsWith(`${service}/`)) versions.add(k.slice(service.length + 1));
