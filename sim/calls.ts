@@ -3,6 +3,8 @@
  * A record is reused through a free list; `gen` changes every time a record's attempt
  * ends, so events and timeout entries that point at an old attempt are recognised.
  */
+import { grown } from './typed-arrays.ts';
+
 export const CALL_FREE = 0, CALL_QUEUED = 1, CALL_SERVING = 2, CALL_WAITING = 3, CALL_PENDING = 4;
 
 export class CallPool {
@@ -77,14 +79,11 @@ export class CallPool {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.req = g32(this.req); this.parent = g32(this.parent); this.view = g32(this.view);
-    this.edge = g32(this.edge); this.inst = g32(this.inst); this.attempt = g32(this.attempt);
-    this.state = g8(this.state); this.orphan = g8(this.orphan); this.child = g32(this.child);
-    this.next = g32(this.next); this.tag = g32(this.tag); this.gen = g32(this.gen);
-    this.sent = g64(this.sent); this.tried = g32(this.tried); this.free = g32(this.free);
+    this.req = grown(this.req, cap); this.parent = grown(this.parent, cap); this.view = grown(this.view, cap);
+    this.edge = grown(this.edge, cap); this.inst = grown(this.inst, cap); this.attempt = grown(this.attempt, cap);
+    this.state = grown(this.state, cap); this.orphan = grown(this.orphan, cap); this.child = grown(this.child, cap);
+    this.next = grown(this.next, cap); this.tag = grown(this.tag, cap); this.gen = grown(this.gen, cap);
+    this.sent = grown(this.sent, cap); this.tried = grown(this.tried, cap); this.free = grown(this.free, cap);
     this.capacity = cap;
   }
 }
@@ -149,12 +148,10 @@ export class RequestPool {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.start = g64(this.start); this.user = g32(this.user); this.lane = g32(this.lane);
-    this.path = g64(this.path); this.hops = g8(this.hops); this.misrouted = g8(this.misrouted);
-    this.nonIdempotent = g8(this.nonIdempotent); this.refs = g32(this.refs); this.done = g8(this.done); this.free = g32(this.free);
+    this.start = grown(this.start, cap); this.user = grown(this.user, cap); this.lane = grown(this.lane, cap);
+    this.path = grown(this.path, cap); this.hops = grown(this.hops, cap); this.misrouted = grown(this.misrouted, cap);
+    this.nonIdempotent = grown(this.nonIdempotent, cap); this.refs = grown(this.refs, cap); this.done = grown(this.done, cap);
+    this.free = grown(this.free, cap);
     this.capacity = cap;
   }
 }

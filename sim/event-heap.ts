@@ -4,6 +4,8 @@
  * (deterministic FIFO ties). Each entry carries an integer kind and two integer payloads;
  * nothing is allocated per push or pop. Grows by doubling.
  */
+import { grown } from './typed-arrays.ts';
+
 export class EventHeap {
   size = 0;
   private time: Float64Array;
@@ -77,12 +79,11 @@ export class EventHeap {
 
   private grow(): void {
     const n = this.time.length * 2;
-    const grow64 = (x: Float64Array) => { const y = new Float64Array(n); y.set(x); return y; };
-    const grow32 = (x: Int32Array) => { const y = new Int32Array(n); y.set(x); return y; };
-    this.time = grow64(this.time);
-    this.seq = grow64(this.seq);
-    this.kind = grow32(this.kind);
-    this.a = grow32(this.a);
-    this.b = grow32(this.b);
+    this.time = grown(this.time, n);
+    this.seq = grown(this.seq, n);
+    this.kind = grown(this.kind, n);
+    this.a = grown(this.a, n);
+    this.b = grown(this.b, n);
   }
+
 }

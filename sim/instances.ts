@@ -6,6 +6,8 @@
  * READY (probe passed; registered after the registration delay) → TERMINATING (preStop,
  * still serving) → DRAINING (SIGTERM, graceful: listener closed, finishing in-flight) → GONE.
  */
+import { grown } from './typed-arrays.ts';
+
 export const ST_STARTING = 0, ST_UP = 1, ST_READY = 2, ST_TERMINATING = 3, ST_DRAINING = 4, ST_GONE = 5;
 /** Timeline groups of states, in RunResult series names. */
 export const STATE_GROUPS = ['starting', 'ready', 'terminating'] as const;
@@ -84,15 +86,13 @@ export class InstanceStore {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.svc = g32(this.svc); this.ver = g32(this.ver); this.gv = g32(this.gv);
-    this.state = g8(this.state); this.accepting = g8(this.accepting); this.registered = g8(this.registered);
-    this.down = g8(this.down); this.created = g64(this.created); this.upAt = g64(this.upAt);
-    this.readyAt = g64(this.readyAt); this.deregAt = g64(this.deregAt); this.busy = g32(this.busy);
-    this.load = g32(this.load); this.qHead = g32(this.qHead); this.qLen = g32(this.qLen);
-    this.viewBase = g32(this.viewBase);
+    this.svc = grown(this.svc, cap); this.ver = grown(this.ver, cap); this.gv = grown(this.gv, cap);
+    this.state = grown(this.state, cap); this.accepting = grown(this.accepting, cap); this.registered = grown(this.registered, cap);
+    this.down = grown(this.down, cap); this.created = grown(this.created, cap); this.upAt = grown(this.upAt, cap);
+    this.readyAt = grown(this.readyAt, cap); this.deregAt = grown(this.deregAt, cap); this.busy = grown(this.busy, cap);
+    this.load = grown(this.load, cap); this.qHead = grown(this.qHead, cap); this.qLen = grown(this.qLen, cap);
+    this.viewBase = grown(this.viewBase, cap);
     this.capacity = cap;
   }
+
 }

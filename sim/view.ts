@@ -11,6 +11,7 @@ import { mix2 } from './balancers/hash.ts';
 import { slowStartFactor } from './balancers/slow-start.ts';
 import { smoothPick, smoothFail, smoothSuccess, type Eligibility, type SmoothPeers } from './balancers/smooth-wrr.ts';
 import type { Uniform } from './random.ts';
+import { grown } from './typed-arrays.ts';
 
 /** What views need to read about instances (owned by the model). */
 export interface InstanceClock {
@@ -160,11 +161,7 @@ export class View implements Eligibility {
 
   /** An attempt to this instance was accepted: this caller now waits on it. */
   began(instance: number): void {
-    if (instance >= this.active.length) {
-      const a = new Int32Array(Math.max(instance + 1, this.active.length * 2));
-      a.set(this.active);
-      this.active = a;
-    }
+    if (instance >= this.active.length) this.active = grown(this.active, Math.max(instance + 1, this.active.length * 2));
     this.active[instance]++;
   }
 
@@ -315,10 +312,10 @@ export class View implements Eligibility {
 
   private grow(): void {
     const cap = this.inst.length * 2;
-    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.inst = g32(this.inst); this.ver = g32(this.ver); this.joinedAt = g64(this.joinedAt);
+    this.inst = grown(this.inst, cap); this.ver = grown(this.ver, cap); this.joinedAt = grown(this.joinedAt, cap);
     const p = this.peers;
-    this.peers = { w: g64(p.w), ew: g64(p.ew), cw: g64(p.cw), fails: g32(p.fails), checked: g64(p.checked), accessed: g64(p.accessed) };
+    this.peers = { w: grown(p.w, cap), ew: grown(p.ew, cap), cw: grown(p.cw, cap), fails: grown(p.fails, cap),
+      checked: grown(p.checked, cap), accessed: grown(p.accessed, cap) };
   }
+
 }
