@@ -12,7 +12,7 @@
  * (K_DONE) → downstream calls → finish → deliver to the caller (retry or propagate). All
  * of it works on integer ids into typed arrays; nothing is allocated per request.
  */
-import type { LaneSpec, MatchRule, Scenario } from '../scenarios/types.ts';
+import type { LaneSpec, Scenario } from '../scenarios/types.ts';
 import { Engine } from './engine.ts';
 import { RandomStreams, type Uniform } from './random.ts';
 import { Topology, CLASS_CONNECT, CLASS_RESET, CLASS_TIMEOUT, CLASS_5XX, CLASS_NONE } from './topology.ts';
@@ -22,7 +22,7 @@ import { TimeoutQueue } from './timeouts.ts';
 import { View } from './view.ts';
 import { Propagation } from './registry.ts';
 import { Metrics, CAUSE_REFUSED, CAUSE_RESET, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_TIMEOUT, CAUSE_ERROR, CAUSE_MISROUTE } from './metrics.ts';
-import { Arrivals, Users } from './traffic.ts';
+import { Arrivals, Users, type CompiledMatch } from './traffic.ts';
 import { hashString } from './balancers/hash.ts';
 import type { HeaderRoute, VersionState, WindowStats } from './control-types.ts';
 import { buildResult } from './result.ts';
@@ -41,13 +41,13 @@ interface RouteConfig {
 }
 
 interface CompiledRoute {
-  match: MatchRule;
-  salt: number;
+  match: CompiledMatch;
   version: number;
 }
 
 export interface LaneTable {
   specs: LaneSpec[];
+  matches: CompiledMatch[];
   /** [lane][service] → local version, −1 where the lane has none. */
   version: Int32Array[];
   salts: number[];
@@ -79,7 +79,7 @@ export class Model {
   private readonly streams: RandomStreams;
   /** Per service, per local version: 1 when the version is lane-only (not in the base pool). */
   readonly laneOnly: Uint8Array[];
-  lanes: LaneTable = { specs: [], version: [], salts: [], strict: false };
+  lanes: LaneTable = { specs: [], matches: [], version: [], salts: [], strict: false };
   private readonly routeTable: CompiledRoute[][] = [];
   private readonly routeConfigs: RouteConfig[] = [];
   /** The latest routing config per service (what a newly created caller starts with). */
@@ -358,7 +358,7 @@ export class Model {
 
   private matchRoute(table: number, user: number): number {
     const rules = this.routeTable[table];
-    for (let k = 0; k < rules.length; k++) if (this.users.matches(user, rules[k].match, rules[k].salt)) return rules[k].version;
+    for (let k = 0; k < rules.length; k++) if (this.users.test(user, rules[k].match)) return rules[k].version;
     return -1;
   }
 
@@ -547,7 +547,7 @@ export class Model {
 
   private laneOf(user: number): number {
     const L = this.lanes;
-    for (let k = 0; k < L.specs.length; k++) if (this.users.matches(user, L.specs[k].match, L.salts[k])) return k + 1;
+    for (let k = 0; k < L.matches.length; k++) if (this.users.test(user, L.matches[k])) return k + 1;
     return 0;
   }
 
@@ -840,7 +840,7 @@ export class Model {
     let idx = -1;
     if (routes.length > 0) {
       idx = this.routeTable.length;
-      this.routeTable.push(routes.map((r, k) => ({ match: r.match, salt: hashString(`route/${service}/${k}`), version: this.topo.versionIndex(s, r.version) })));
+      this.routeTable.push(routes.map((r, k) => ({ match: this.users.compile(r.match, hashString(`route/${service}/${k}`)), version: this.topo.versionIndex(s, r.version) })));
     }
     const cur = this.routeConfigs[this.currentRoute[s]];
     this.publishRoute(s, { weights: cur.weights, routes: idx });
@@ -860,7 +860,9 @@ export class Model {
       }
       return row;
     });
-    this.lanes = { specs: lanes, version, salts: lanes.map((l) => hashString(`lane/${l.name}`)), strict: mode === 'strict' };
+    const salts = lanes.map((l) => hashString(`lane/${l.name}`));
+    const matches = lanes.map((l, k) => this.users.compile(l.match, salts[k]));
+    this.lanes = { specs: lanes, matches, version, salts, strict: mode === 'strict' };
     if (lanes.length > 0 && !this.pathsOn) {
       this.pathsOn = true;
       for (let k = 0; k <= lanes.length; k++) { this.laneUsage[k] = new Map(); this.laneRequests[k] = 0; }

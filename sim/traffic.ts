@@ -48,6 +48,19 @@ export class Arrivals {
   }
 }
 
+/**
+ * A match rule compiled once (when lanes or routes are set) so that testing a request
+ * does no string work: header conditions become indices into the traffic's header rules.
+ */
+export interface CompiledMatch {
+  userIds: Set<number> | null;
+  /** Each condition: the user id must equal `userId`, or the user's header must equal the wanted value. */
+  conditions: { userId: number; candidates: Int32Array; wanted: Uint8Array }[];
+  /** Percentage of users (by hash), or −1. */
+  percent: number;
+  salt: number;
+}
+
 /** Stable per-user facts: which header rules a user carries, and lane/route matching. */
 export class Users {
   private readonly headerSalts: number[];
@@ -56,28 +69,47 @@ export class Users {
     this.headerSalts = spec.headers.map((h) => hashString(`${h.name}=${h.value}`));
   }
 
-  /** The value of header `name` on requests of `user`, or null. `x-user-id` is always the user id. */
-  header(user: number, name: string): string | null {
-    const lname = name.toLowerCase();
-    if (lname === 'x-user-id') return String(user);
-    const hs = this.spec.headers;
-    for (let k = 0; k < hs.length; k++) {
-      const h = hs[k];
-      if (h.name.toLowerCase() === lname && unit2(user, this.headerSalts[k]) < h.fraction) return h.value;
+  /**
+   * Compiles a rule. Cookies and query parameters are looked up in the same per-user
+   * attribute set as headers (the model has no separate cookie jar).
+   */
+  compile(rule: MatchRule, salt: number): CompiledMatch {
+    const conditions: CompiledMatch['conditions'] = [];
+    for (const kv of [rule.header, rule.cookie, rule.query]) {
+      if (!kv) continue;
+      const name = kv.name.toLowerCase();
+      if (name === 'x-user-id') {
+        const id = /^\d+$/.test(kv.value) ? Number(kv.value) : -1; // -1 never matches
+        conditions.push({ userId: id, candidates: new Int32Array(0), wanted: new Uint8Array(0) });
+        continue;
+      }
+      const idx = this.spec.headers.map((h, k) => (h.name.toLowerCase() === name ? k : -1)).filter((k) => k >= 0);
+      conditions.push({ userId: 0, candidates: Int32Array.from(idx), wanted: Uint8Array.from(idx.map((k) => (this.spec.headers[k].value === kv.value ? 1 : 0))) });
     }
-    return null;
+    return { userIds: rule.userIds && rule.userIds.length > 0 ? new Set(rule.userIds) : null, conditions, percent: rule.percent ?? -1, salt };
   }
 
-  /**
-   * Whether a request of `user` matches a rule. Cookies and query parameters are looked up
-   * in the same per-user attribute set as headers (the model has no separate jar).
-   */
-  matches(user: number, rule: MatchRule, salt: number): boolean {
-    if (rule.userIds && rule.userIds.length > 0 && !rule.userIds.includes(user)) return false;
-    if (rule.header && this.header(user, rule.header.name) !== rule.header.value) return false;
-    if (rule.cookie && this.header(user, rule.cookie.name) !== rule.cookie.value) return false;
-    if (rule.query && this.header(user, rule.query.name) !== rule.query.value) return false;
-    if (rule.percent !== undefined && !(unit2(user, salt) * 100 < rule.percent)) return false;
+  /** Whether requests of `user` match a compiled rule (every condition must hold). */
+  test(user: number, m: CompiledMatch): boolean {
+    if (m.userIds !== null && !m.userIds.has(user)) return false;
+    for (let c = 0; c < m.conditions.length; c++) {
+      const cond = m.conditions[c];
+      if (cond.candidates.length === 0) {
+        if (cond.userId !== user) return false;
+        continue;
+      }
+      // the user's value of this header is that of the first rule of that name it carries
+      let ok = false;
+      for (let j = 0; j < cond.candidates.length; j++) {
+        if (this.carries(user, cond.candidates[j])) { ok = cond.wanted[j] === 1; break; }
+      }
+      if (!ok) return false;
+    }
+    if (m.percent >= 0 && !(unit2(user, m.salt) * 100 < m.percent)) return false;
     return true;
+  }
+
+  private carries(user: number, rule: number): boolean {
+    return unit2(user, this.headerSalts[rule]) < this.spec.headers[rule].fraction;
   }
 }
