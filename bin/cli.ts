@@ -11,9 +11,27 @@ import { gateCommand } from './commands/gate.ts';
 import { replayCommand } from './commands/replay.ts';
 import { benchCommand } from './commands/bench.ts';
 
+/** Output flags that accept `-` for stdout. */
+const STDOUT_FLAGS = new Set(['--json', '--md', '--junit']);
+
+/**
+ * yargs reads a lone `-` as a positional argument, so `--json -` would fail strict
+ * parsing; join it to its flag (`--json=-`) first.
+ */
+export function joinStdoutDashes(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (STDOUT_FLAGS.has(argv[i]) && argv[i + 1] === '-') {
+      out.push(`${argv[i]}=-`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
-    await yargs(argv)
+    await yargs(joinStdoutDashes(argv))
       .scriptName('relsim')
       .usage('$0 <command> [options]\n\nSimulate what a release strategy does to your traffic, and check it against a real proxy.')
       .command(validateCommand)

@@ -11,7 +11,7 @@ import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
 import { simulate } from '../../strategies/simulate.ts';
 import { EventCapError } from '../../sim/engine.ts';
 import { summarizeRun } from '../../reports/summary.ts';
-import { progress } from '../../reports/progress.ts';
+import { progress, type Progress } from '../../reports/progress.ts';
 
 interface RunArgs {
   scenario: string;
@@ -46,20 +46,25 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
       throw new UserError(`--seed: expected a non-negative integer, got ${args.seed}`, 2);
     }
-    const bar = progress(100, `run ${scenario.name}`);
+    // Progress appears only once a run is long enough to report some (every 500k events).
+    const shown: { bar: Progress | null } = { bar: null };
     let done = 0;
     let result;
     try {
       result = simulate(scenario, {
         seed: args.seed,
-        onProgress: (f) => { const k = Math.floor(f * 100); if (k > done) { bar.tick(k - done); done = k; } },
+        onProgress: (f) => {
+          const bar = (shown.bar ??= progress(100, `run ${scenario.name}`));
+          const k = Math.floor(f * 100);
+          if (k > done) { bar.tick(k - done); done = k; }
+        },
       });
+      shown.bar?.tick(100 - done);
     } catch (e) {
       if (e instanceof EventCapError) throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
       throw e;
-      bar.tick(100 - done);
     } finally {
-      bar.done();
+      shown.bar?.done();
     }
     const json = JSON.stringify(result, null, 2) + '\n';
     if (args.json === '-') process.stdout.write(json);
