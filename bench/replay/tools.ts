@@ -2,7 +2,7 @@
  * Finding the proxy binaries (Debian puts them in /usr/sbin, often not on a user's PATH),
  * waiting for a child's own ready signal, and checking ports are free before use.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -25,17 +25,36 @@ export function requireBinary(name: string): string {
   throw new ToolMissingError(name);
 }
 
-/** A free 127.0.0.1 port: bind port 0, read it back, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * A free 127.0.0.1 port for something to listen on. Not port 0: the kernel hands those out
+ * from the ephemeral range, the same range every client socket (autocannon's, the
+ * backends') takes its local port from, so a port free now could be an open client
+ * connection's by the time nginx binds it. Ports below the ephemeral range are never
+ * assigned to client sockets. Each port is handed out once per process and checked free.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = ephemeralRange();
+  const low = 10_000, high = Math.max(low + 1000, ephemeralLow - 1);
+  for (let tries = 0; tries < 200; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await portIsFree(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found on 127.0.0.1 between ${low} and ${high}`);
+}
+
+const handedOut = new Set<number>();
+
+/** Linux's ip_local_port_range (where client sockets get their ports); the usual default elsewhere. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo > 0 && hi >= lo) return [lo, hi];
+  } catch { /* not Linux */ }
+  return [32768, 60999];
 }
 
 /** True when nothing listens on 127.0.0.1:port (so a ready probe cannot hit an orphan). */
