@@ -14,30 +14,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HoldOptions } from './hold.ts';
-import type { MmcOptions } from './mmc.ts';
+import type { HoldOptions, HoldResult } from './hold.ts';
+import type { MmcOptions, MmcResult } from './mmc.ts';
 
 export interface Skipped { skipped: string }
 
-export interface NativeMmc {
-  customers: number;
-  events: number;
-  wallMs: number;
-  cpuMs: number;
-  customersPerSec: number;
-  eventsPerSec: number;
-  meanWait: number;
-}
+/** The C++/Python M/M/c figures: the fields the engine's result has too. */
+export type NativeMmc = Pick<MmcResult, 'customers' | 'events' | 'wallMs' | 'cpuMs' | 'customersPerSec' | 'eventsPerSec' | 'meanWait'>;
 
-export interface NativeHold {
-  pending: number;
-  events: number;
-  wallMs: number;
-  cpuMs: number;
-  nsPerOp: number;
-  cpuNsPerOp: number;
-  eventsPerSec: number;
-}
+/** The C++ hold-model figures: the engine's, without the pending-count proof. */
+export type NativeHold = Omit<HoldResult, 'pendingAtEnd'>;
 
 export function isSkipped(x: unknown): x is Skipped {
   return typeof x === 'object' && x !== null && typeof (x as Skipped).skipped === 'string';
