@@ -27,7 +27,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     .option('md', { type: 'string', describe: 'write a Markdown report' })
     .option('html', { type: 'string', describe: 'write the HTML report' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines on stderr' })
-    .example('$0 replay scenarios/nginx-smooth.yaml --proxy nginx --speed 10', 'a 60 s scenario in 6 s of wall time')
+    .example('$0 replay scenarios/nginx-two-instances.yaml --proxy nginx --speed 10', 'a 2 min scenario in 12 s of wall time')
     .example('$0 replay my.yaml --proxy haproxy --json replay.json --html replay.html', 'keep the result for relsim compare')
     .epilogue('Needs nginx or HAProxy installed (Debian/Ubuntu: sudo apt-get install -y nginx haproxy). ' +
       'Everything listens on 127.0.0.1 only; every process it starts is stopped on exit or Ctrl-C.') as never,
