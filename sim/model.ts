@@ -453,7 +453,10 @@ export class Model {
         this.send(c);
         return;
       }
-    } else if (C.inst[c] >= 0) this.views[C.view[c]].succeeded(C.inst[c]);
+    } else if (C.inst[c] >= 0) {
+      const v = this.views[C.view[c]];
+      if (v.passiveHealth) v.succeeded(C.inst[c]);
+    }
     const parent = C.parent[c];
     const r = C.req[c];
     this.releaseCall(c);

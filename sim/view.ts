@@ -47,6 +47,8 @@ export class View implements Eligibility {
   /** No endpoint is in slow start after this time. */
   private warmUntil = -Infinity;
   private readonly algo: number;
+  /** nginx max_fails bookkeeping applies (smooth WRR with max_fails > 0). */
+  readonly passiveHealth: boolean;
   private readonly slowWindow: number;
   private readonly uptimeClock: boolean;
 
@@ -67,6 +69,7 @@ export class View implements Eligibility {
     this.joinedAt = new Float64Array(cap);
     this.peers = { w: new Float64Array(cap), ew: new Float64Array(cap), cw: new Float64Array(cap), fails: new Int32Array(cap), checked: new Float64Array(cap), accessed: new Float64Array(cap) };
     this.algo = ALGOS[client.lb.algorithm];
+    this.passiveHealth = this.algo === ALGO_SWRR && client.lb.maxFails > 0;
     const ss = client.lb.slowStart;
     this.slowWindow = ss ? ss.window : 0;
     this.uptimeClock = ss ? ss.mode === 'dubbo' || ss.mode === 'curve' : false;
@@ -172,13 +175,13 @@ export class View implements Eligibility {
 
   /** A failed attempt to this instance (nginx passive health bookkeeping). */
   failed(instance: number, now: number): void {
-    if (this.algo !== ALGO_SWRR) return;
+    if (!this.passiveHealth) return;
     const i = this.indexOf(instance);
     if (i >= 0) smoothFail(this.peers, i, now, this.client.lb.maxFails);
   }
 
   succeeded(instance: number): void {
-    if (this.algo !== ALGO_SWRR) return;
+    if (!this.passiveHealth) return;
     const i = this.indexOf(instance);
     if (i >= 0) smoothSuccess(this.peers, i);
   }
@@ -203,7 +206,7 @@ export class View implements Eligibility {
   }
 
   private pickSmooth(now: number): number {
-    const i = smoothPick(this.peers, this.n, this, now, this.client.lb.maxFails, this.client.lb.failTimeout);
+    const i = smoothPick(this.peers, this.n, this.unfiltered() ? null : this, now, this.client.lb.maxFails, this.client.lb.failTimeout);
     return i < 0 ? -1 : this.inst[i];
   }
 

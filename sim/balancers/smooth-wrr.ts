@@ -27,16 +27,16 @@ export interface Eligibility {
 }
 
 /**
- * Picks a peer among indices [0, n) that `filter.eligible(i)` accepts, or −1 when none is.
- * `maxFails` 0 disables passive health.
+ * Picks a peer among indices [0, n) that `filter.eligible(i)` accepts (every peer when
+ * `filter` is null), or −1 when none is. `maxFails` 0 disables passive health.
  */
-export function smoothPick(p: SmoothPeers, n: number, filter: Eligibility,
+export function smoothPick(p: SmoothPeers, n: number, filter: Eligibility | null,
   now: number, maxFails: number, failTimeout: number): number {
   let best = -1;
   let total = 0;
   const { w, ew, cw, fails, checked } = p;
   for (let i = 0; i < n; i++) {
-    if (!filter.eligible(i)) continue;
+    if (filter !== null && !filter.eligible(i)) continue;
     if (maxFails > 0 && fails[i] >= maxFails && now - checked[i] <= failTimeout) continue;
     cw[i] += ew[i];
     total += ew[i];
