@@ -52,9 +52,17 @@ function causeAdvice(cause: DropCause, r: RunResult): string {
     case 'reset':
       return 'requests were still in flight when instances were killed; a graceful drain ' +
         '(stop accepting, finish in-flight) within a long enough terminationGracePeriod would let them complete';
-    case 'no-endpoint':
+    case 'no-endpoint': {
+      const stale = r.meta?.noEndpointStale ?? 0;
+      const total = r.requests.byCause['no-endpoint'];
+      if (stale > 0 && stale >= total / 2) {
+        return `traffic was shifted to instances that were ready and registered but that callers had not heard of yet ` +
+          `(${fmtCount(stale)} of ${fmtCount(total)}); wait at least the registry propagation delay before shifting ` +
+          'weight (minReadySeconds ≥ the slowest caller\'s delay, or verify the target is visible first)';
+      }
       return 'callers found no ready instance of the chosen version; keep capacity up during each step ' +
         '(surge before removing, maxUnavailable 0) instead of recreate-style gaps';
+    }
     case 'queue-full':
       return 'instance queues overflowed because capacity fell short during the step; add surge capacity, ' +
         'or warm new instances up with slow start so they are not flooded while cold';

@@ -97,6 +97,10 @@ export class Model {
   private instanceMs = 0;
   private lastCostAt = 0;
   maxStaleSendMs = 0;
+  /** no-endpoint failures while the registry already listed a usable instance (propagation lag). */
+  noEndpointStale = 0;
+  /** The version the router chose for the current pick (−1: the base pool). */
+  private routedVersion = -1;
   /** Σ time calls waited in an instance queue, and how many started service (analytic checks). */
   queueWaitSum = 0;
   serviceStarts = 0;
@@ -273,6 +277,7 @@ export class Model {
     const r = C.req[c];
     const i = this.route(view, c, r);
     if (i < 0) {
+      if (C.orphan[c] === 0 && this.registryKnows(view.target, this.routedVersion)) this.noEndpointStale++;
       this.deliver(c, CAUSE_NO_ENDPOINT, CLASS_NONE);
       return;
     }
@@ -313,6 +318,7 @@ export class Model {
     const t = view.target;
     const user = this.reqs.user[r];
     const avoid = this.calls.tried[c];
+    this.routedVersion = -1;
     // The common case: no lane was ever set up and this caller has a plain pool.
     if (!this.pathsOn && view.routes < 0 && view.weights === null) return view.pick(-1, now, user, avoid);
     const tag = this.calls.tag[c];
@@ -324,12 +330,14 @@ export class Model {
       if (lv >= 0) {
         const i = view.pick(lv, now, user, avoid);
         if (i >= 0) return i;
+        this.routedVersion = lv;
         if (this.lanes.strict) return -1;
         this.reqs.misrouted[r] = 1; // permissive fallback where the lane has a version
       } else if (this.lanes.strict) return -1;
     }
     if (view.routes >= 0) want = this.matchRoute(view.routes, user);
     if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
+    this.routedVersion = want;
     const i = view.pick(want, now, user, avoid);
     if (i >= 0 && tag === 0 && this.reqs.lane[r] === 0 && this.laneOnly[t][this.inst.ver[i]] === 1) this.reqs.misrouted[r] = 1;
     else if (i >= 0 && tag === 0 && this.reqs.lane[r] > 0 && this.reqs.lane[r] <= laneRows.length && laneRows[this.reqs.lane[r] - 1][t] >= 0) this.reqs.misrouted[r] = 1;
@@ -341,6 +349,20 @@ export class Model {
     if (view.routes >= 0) want = this.matchRoute(view.routes, this.reqs.user[r]);
     if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
     return view.pick(want, this.engine.now, this.reqs.user[r], this.calls.tried[c]);
+  }
+
+  /**
+   * Whether the registry lists an instance of `version` (−1: any base version) of service s
+   * that this caller could have used: then a no-endpoint was the caller's stale view, not
+   * a real absence. Only runs on the failure path.
+   */
+  private registryKnows(s: number, version: number): boolean {
+    const I = this.inst;
+    for (let i = 0; i < I.n; i++) {
+      if (I.svc[i] !== s || !I.registered[i] || I.down[i] || I.accepting[i] === 0) continue;
+      if (version >= 0 ? I.ver[i] === version : this.laneOnly[s][I.ver[i]] === 0) return true;
+    }
+    return false;
   }
 
   private pickVersion(w: Float64Array): number {

@@ -54,6 +54,7 @@ export function buildResult(m: Model, strategy: string): RunResult {
         services: m.scenario.services.map((s) => ({ name: s.name, versions: s.versions.map((v) => v.name), calls: s.calls.map((c) => c.service) })),
       },
       maxStaleSendMs: r3(m.maxStaleSendMs),
+      noEndpointStale: m.noEndpointStale,
       events: m.engine.dispatched,
     },
   };

@@ -46,6 +46,8 @@ export interface RunMeta {
   topology?: { services: { name: string; versions: string[]; calls: string[] }[]; entry: string };
   /** Longest time a caller kept sending to an instance after it deregistered, ms. */
   maxStaleSendMs?: number;
+  /** no-endpoint drops while the registry already listed a usable instance (the caller had not heard yet). */
+  noEndpointStale?: number;
   /** Simulator statistics. */
   events?: number;
   [key: string]: unknown;
