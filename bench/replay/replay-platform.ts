@@ -23,6 +23,7 @@ import { isRunning, signalGroup, spawnTracked, waitExit } from './cleanup.ts';
 import type { ProxyAdapter, RoutingState } from './proxy.ts';
 import type { LoadRecorder } from './recorder.ts';
 import { waitForLine } from './tools.ts';
+import { Propagation } from '../../sim/registry.ts';
 
 /** Timers of the platform never keep the process alive: the driver's own loop does while
  * the run lasts, and a plan still sleeping (a long pause) must not hold the CLI open. */
@@ -62,6 +63,8 @@ export class ReplayPlatform implements Platform {
   private readonly streams: RandomStreams;
   private seq = 0;
   private stopping = false;
+  private readonly propagation: Propagation | null;
+  private lastDelivery = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -71,8 +74,25 @@ export class ReplayPlatform implements Platform {
     private readonly speed: number,
     private readonly runDir: string,
     private readonly onProgress: (msg: string) => void = () => undefined,
+    /** Add the scenario's registry delay before the proxy hears of an endpoint change. */
+    registryDelay = false,
   ) {
     this.streams = new RandomStreams(scenario.seed);
+    this.propagation = registryDelay ? new Propagation(scenario.registry, this.streams) : null;
+  }
+
+  /**
+   * With `registryDelay`: wait until the proxy — the one caller in a replay — would hear of
+   * an endpoint change published now, by the scenario's registry (push delay or poll chain,
+   * in order per caller, exactly as the simulator times it). Without it, the proxy's own
+   * reload/API time is the only propagation.
+   */
+  private async propagationDelay(): Promise<void> {
+    if (!this.propagation) return;
+    const now = this.nowMs();
+    const at = Math.max(this.propagation.deliveryTime(0, now), this.lastDelivery);
+    this.lastDelivery = at;
+    await sleepMs((at - now) / this.speed);
   }
 
   /** Scenario ms now. */
@@ -260,6 +280,7 @@ export class ReplayPlatform implements Platform {
     inst.phase = 'ready';
     inst.readyAt = this.rec.now();
     if (svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
+    await this.propagationDelay();
     if (inst.phase !== 'ready' || this.stopping) return;
     await this.proxy().addServer({ id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: inst.down });
   }
@@ -267,7 +288,10 @@ export class ReplayPlatform implements Platform {
   private async terminate(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
     const spec = svc.instance;
     inst.phase = 'terminating';
-    const deregister = (): Promise<void> => this.state.endpoints.has(inst.id) ? this.proxy().removeServer(inst.id) : Promise.resolve();
+    const deregister = async (): Promise<void> => {
+      await this.propagationDelay();
+      if (this.state.endpoints.has(inst.id) && !this.stopping) await this.proxy().removeServer(inst.id);
+    };
     if (spec.deregistration === 'before-termination') {
       await deregister();
       await sleepMs(spec.deregistrationLead / this.speed);

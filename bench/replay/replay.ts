@@ -33,6 +33,8 @@ export interface ReplayOptions {
   plan?: Plan<unknown>;
   /** Load connections (default: from the rate). */
   connections?: number;
+  /** Add the scenario's registry propagation delay before the proxy hears of endpoint changes. */
+  registryDelay?: boolean;
 }
 
 export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<RunResult> {
@@ -50,7 +52,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     const rec = new LoadRecorder(speed, scenario.bucketMs);
     proxy = opts.proxy === 'nginx' ? new NginxProxy(state, runDir) : new HaproxyProxy(state, runDir);
     const px = proxy;
-    platform = new ReplayPlatform(scenario, state, () => px, rec, speed, runDir, progress);
+    platform = new ReplayPlatform(scenario, state, () => px, rec, speed, runDir, progress, opts.registryDelay ?? false);
     progress(`starting ${scenario.services.reduce((s, x) => s + x.replicas, 0)} backends`);
     await platform.startInitial();
     progress(`starting ${opts.proxy}`);

@@ -14,7 +14,7 @@ import { ToolMissingError, requireBinary } from '../../bench/replay/tools.ts';
 import { renderRunHtml } from '../../reports/html.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
 
-interface ReplayArgs { scenario: string; proxy: string; speed: number; json?: string; md?: string; html?: string; quiet?: boolean }
+interface ReplayArgs { scenario: string; proxy: string; speed: number; json?: string; md?: string; html?: string; quiet?: boolean; 'registry-delay'?: boolean }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
   command: 'replay <scenario>',
@@ -27,6 +27,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     .option('md', { type: 'string', describe: 'write a Markdown report' })
     .option('html', { type: 'string', describe: 'write the HTML report' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines on stderr' })
+    .option('registry-delay', { type: 'boolean', default: false, describe: "also wait the scenario's registry delay before the proxy hears of an endpoint change (default: the proxy's own reload/API time is the propagation)" })
     .example('$0 replay scenarios/nginx-two-instances.yaml --proxy nginx --speed 10', 'a 2 min scenario in 12 s of wall time')
     .example('$0 replay my.yaml --proxy haproxy --json replay.json --html replay.html', 'keep the result for relsim compare')
     .epilogue('Needs nginx or HAProxy installed (Debian/Ubuntu: sudo apt-get install -y nginx haproxy). ' +
@@ -45,7 +46,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const progress = args.quiet ? undefined : (m: string): void => { process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`); };
     let result;
     try {
-      result = await replay(scenario, { proxy, speed: args.speed, onProgress: progress });
+      result = await replay(scenario, { proxy, speed: args.speed, onProgress: progress, registryDelay: args['registry-delay'] });
     } catch (e) {
       if (e instanceof ToolMissingError) throw new UserError(e.message, 3);
       throw new UserError(`replay failed: ${e instanceof Error ? e.message : String(e)}`, 1);
