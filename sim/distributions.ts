@@ -40,24 +40,6 @@ export function makeSampler(spec: DistSpec, u: Uniform): Sampler {
   }
 }
 
-/** Analytic mean of a spec without building a sampler. */
-export function meanOf(spec: DistSpec): number {
-  return makeSampler(spec, () => 0.5).mean;
-}
-
-/** A short human form: `lognormal(median 20ms, p99 200ms)`. */
-export function describeDist(spec: DistSpec, unit = 'ms'): string {
-  switch (spec.type) {
-    case 'constant': return `${spec.value}${unit}`;
-    case 'uniform': return `uniform(${spec.min}–${spec.max}${unit})`;
-    case 'exponential': return `exponential(mean ${spec.mean}${unit})`;
-    case 'normal': return `normal(mean ${spec.mean}${unit}, sd ${spec.sd}${unit})`;
-    case 'lognormal': return `lognormal(median ${spec.median}${unit}, p99 ${spec.p99}${unit})`;
-    case 'pareto': return `pareto(scale ${spec.scale}${unit}, shape ${spec.shape})`;
-    case 'empirical': return `empirical(${spec.samples.length} samples)`;
-  }
-}
-
 class Constant implements Sampler {
   constructor(readonly mean: number) {}
   sample(): number { return this.mean; }

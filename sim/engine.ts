@@ -67,7 +67,7 @@ export class Engine {
   constructor(opts: { maxEvents?: number; capacity?: number } = {}) {
     this.maxEvents = opts.maxEvents ?? 2e9;
     this.heap = new EventHeap(opts.capacity ?? 4096);
-    this.handlers[KIND_PROCESS] = (pid) => this.resume(pid, undefined);
+    this.handlers[KIND_PROCESS] = (pid) => this.resume(pid);
   }
 
   /** Registers a handler and returns its integer kind. */
@@ -155,7 +155,7 @@ export class Engine {
     if (until !== Infinity && this.now < until && !this.stopped) this.now = until;
   }
 
-  private resume(pid: number, _unused: unknown): void {
+  private resume(pid: number): void {
     const gen = this.procs[pid];
     if (!gen) return;
     const value = this.procResult[pid];

@@ -47,13 +47,6 @@ export class Histogram {
     this.sum = 0;
   }
 
-  add(other: Histogram): void {
-    const c = this.counts, o = other.counts;
-    for (let i = 0; i < HISTOGRAM_BINS; i++) c[i] += o[i];
-    this.total += other.total;
-    this.sum += other.sum;
-    if (other.max > this.max) this.max = other.max;
-  }
 }
 
 function binOf(ms: number): number {

@@ -50,7 +50,6 @@ export interface LaneTable {
   matches: CompiledMatch[];
   /** [lane][service] → local version, −1 where the lane has none. */
   version: Int32Array[];
-  salts: number[];
   strict: boolean;
 }
 
@@ -71,7 +70,6 @@ export class Model {
   private readonly propagation: Propagation;
   private readonly arrivals: Arrivals;
   readonly users: Users;
-  private readonly uArrive: Uniform;
   private readonly uUser: Uniform;
   private readonly uIdem: Uniform;
   private readonly uError: Uniform;
@@ -79,7 +77,7 @@ export class Model {
   private readonly streams: RandomStreams;
   /** Per service, per local version: 1 when the version is lane-only (not in the base pool). */
   readonly laneOnly: Uint8Array[];
-  lanes: LaneTable = { specs: [], matches: [], version: [], salts: [], strict: false };
+  lanes: LaneTable = { specs: [], matches: [], version: [], strict: false };
   private readonly routeTable: CompiledRoute[][] = [];
   private readonly routeConfigs: RouteConfig[] = [];
   /** The latest routing config per service (what a newly created caller starts with). */
@@ -146,7 +144,6 @@ export class Model {
     this.propagation = new Propagation(scenario.registry, st);
     this.arrivals = new Arrivals(scenario.traffic, st.stream('arrivals'));
     this.users = new Users(scenario.traffic);
-    this.uArrive = st.stream('arrivals');
     this.uUser = st.stream('users');
     this.uIdem = st.stream('idempotency');
     this.uError = st.stream('errors');
@@ -321,10 +318,11 @@ export class Model {
     this.routedVersion = -1;
     // The common case: no lane was ever set up and this caller has a plain pool.
     if (!this.pathsOn && view.routes < 0 && view.weights === null) return view.pick(-1, now, user, avoid);
-    const tag = this.calls.tag[c];
-    let want = -1;
     const laneRows = this.lanes.version;
-    if (tag > laneRows.length) return this.routeUntagged(view, c, r); // lane torn down in flight
+    // A call or request whose lane was torn down while it was in flight counts as untagged.
+    const tag = this.calls.tag[c] <= laneRows.length ? this.calls.tag[c] : 0;
+    const lane = this.reqs.lane[r] <= laneRows.length ? this.reqs.lane[r] : 0;
+    let want = -1;
     if (tag > 0) {
       const lv = laneRows[tag - 1][t];
       if (lv >= 0) {
@@ -339,16 +337,12 @@ export class Model {
     if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
     this.routedVersion = want;
     const i = view.pick(want, now, user, avoid);
-    if (i >= 0 && tag === 0 && this.reqs.lane[r] === 0 && this.laneOnly[t][this.inst.ver[i]] === 1) this.reqs.misrouted[r] = 1;
-    else if (i >= 0 && tag === 0 && this.reqs.lane[r] > 0 && this.reqs.lane[r] <= laneRows.length && laneRows[this.reqs.lane[r] - 1][t] >= 0) this.reqs.misrouted[r] = 1;
+    // Untagged at this hop: base traffic must not reach a lane version, and a request that
+    // lost its tag must not be served by base where its lane has a version.
+    if (i >= 0 && tag === 0 && (lane === 0 ? this.laneOnly[t][this.inst.ver[i]] === 1 : laneRows[lane - 1][t] >= 0)) {
+      this.reqs.misrouted[r] = 1;
+    }
     return i;
-  }
-
-  private routeUntagged(view: View, c: number, r: number): number {
-    let want = -1;
-    if (view.routes >= 0) want = this.matchRoute(view.routes, this.reqs.user[r]);
-    if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
-    return view.pick(want, this.engine.now, this.reqs.user[r], this.calls.tried[c]);
   }
 
   /**
@@ -885,15 +879,12 @@ export class Model {
       }
       return row;
     });
-    const salts = lanes.map((l) => hashString(`lane/${l.name}`));
-    const matches = lanes.map((l, k) => this.users.compile(l.match, salts[k]));
-    this.lanes = { specs: lanes, matches, version, salts, strict: mode === 'strict' };
-    if (lanes.length > 0 && !this.pathsOn) {
-      this.pathsOn = true;
-      for (let k = 0; k <= lanes.length; k++) { this.laneUsage[k] = new Map(); this.laneRequests[k] = 0; }
-    }
+    const matches = lanes.map((l) => this.users.compile(l.match, hashString(`lane/${l.name}`)));
+    this.lanes = { specs: lanes, matches, version, strict: mode === 'strict' };
+    if (lanes.length === 0) return; // teardown: keep counting what is still in flight
+    this.pathsOn = true;
     while (this.laneUsage.length <= lanes.length) { this.laneUsage.push(new Map()); this.laneRequests.push(0); }
-    if (lanes.length > 0) this.laneNames = ['base', ...lanes.map((l) => l.name)];
+    this.laneNames = ['base', ...lanes.map((l) => l.name)];
   }
 
   /** Takes `count` ready instances of a version out of (or back into) every caller's list. */

@@ -75,9 +75,6 @@ export class View implements Eligibility {
     this.uptimeClock = ss ? ss.mode === 'dubbo' || ss.mode === 'curve' : false;
   }
 
-  has(instance: number): boolean {
-    return this.indexOf(instance) >= 0;
-  }
 
   indexOf(instance: number): number {
     const a = this.inst;

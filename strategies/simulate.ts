@@ -28,7 +28,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
     const startAt = scenario.release?.startAt ?? 0;
     model.engine.process((function* () {
       yield sleep(startAt);
-      drive(plan, platform, () => model.endRollout(), (e) => { throw e; });
+      drive(plan, platform, () => model.endRollout());
     })());
   }
   model.run(opts.onProgress);

@@ -9,11 +9,10 @@ export function scenario(yaml: string): Scenario {
   return parseScenario(yaml, 'test.yaml');
 }
 
-/** Replaces every instance of `service` from v1 to v2 one at a time, starting at `startAt`. */
+/** Replaces every instance of `service` from v1 to v2 one at a time, from t = 0. */
 export function replaceAll(sc: Scenario, service: string, seed = sc.seed): RunResult {
   const svc = sc.services.find((s) => s.name === service)!;
-  const withStart: Scenario = { ...sc, release: sc.release ?? null };
-  return simulate(withStart, { seed, plan: replaceOneByOne(service, 'v1', 'v2', svc.replicas) });
+  return simulate(sc, { seed, plan: replaceOneByOne(service, 'v1', 'v2', svc.replicas) });
 }
 
 export function conserved(r: RunResult): boolean {
