@@ -15,7 +15,7 @@ import type { LaneSpec } from '../../scenarios/types.ts';
 import { isRunning, makeTrackedTempDir, removeTrackedDir, spawnTracked, stopChild } from './cleanup.ts';
 import { renderHaproxyConfig, SLOTS_PER_VERSION, type HaproxySlot } from './haproxy-config.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
-import { assertPortsFree, requireBinary, sleepMs } from './tools.ts';
+import { assertPortsFree, requireBinary, sleepMs, waitOldWorkersGone } from './tools.ts';
 
 const run = promisify(execFile);
 
@@ -74,6 +74,11 @@ export class HaproxyProxy implements ProxyAdapter {
   }
   removeServer(instanceId: string): Promise<void> {
     return this.serial(async () => { this.state.endpoints.delete(instanceId); await this.syncRuntime(); });
+  }
+
+  async settled(): Promise<void> {
+    await this.chain;
+    if (this.child?.pid !== undefined) await waitOldWorkersGone(this.child.pid, 1, 3000);
   }
 
   async stop(): Promise<void> {

@@ -15,7 +15,7 @@ import type { LaneSpec } from '../../scenarios/types.ts';
 import { spawnTracked, stopChild, isRunning, makeTrackedTempDir, removeTrackedDir } from './cleanup.ts';
 import { renderNginxConfig } from './nginx-config.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
-import { assertPortsFree, freePort, requireBinary, sleepMs } from './tools.ts';
+import { assertPortsFree, freePort, requireBinary, sleepMs, waitOldWorkersGone } from './tools.ts';
 
 const run = promisify(execFile);
 
@@ -72,6 +72,11 @@ export class NginxProxy implements ProxyAdapter {
   removeServer(instanceId: string): Promise<void> {
     this.state.endpoints.delete(instanceId);
     return this.reload();
+  }
+
+  async settled(): Promise<void> {
+    await this.chain;
+    if (this.child?.pid !== undefined) await waitOldWorkersGone(this.child.pid, 1, 3000);
   }
 
   async stop(): Promise<void> {

@@ -23,6 +23,13 @@ export interface ProxyAdapter {
   addServer(endpoint: Endpoint): Promise<void>;
   removeServer(instanceId: string): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Resolves once no proxy process with an earlier configuration serves requests any more
+   * (its keep-alive connections closed), or after a bounded wait. The harness calls it
+   * before judging requests by a new rule (lanes), so a request is never held to a rule
+   * the process that served it had not loaded.
+   */
+  settled(): Promise<void>;
   /** Configuration changes that needed a reload (nginx: all of them). */
   readonly reloads: number;
   /** Real ms each change took from request to "the proxy serves it". */

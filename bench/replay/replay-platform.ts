@@ -108,7 +108,10 @@ export class ReplayPlatform implements Platform {
       case 'setWeights': this.background(this.proxy().applyWeights(action.service, action.weights), resume); return;
       case 'setRoutes': this.background(this.proxy().applyRoutes(action.service, action.routes), resume); return;
       case 'setLanes':
-        this.background(this.proxy().applyLanes(action.lanes, action.mode).then(() => { this.rec.lanes = action.lanes; }), resume);
+        this.background(
+          this.proxy().applyLanes(action.lanes, action.mode).then(() => this.proxy().settled()).then(() => { this.rec.lanes = action.lanes; }),
+          resume,
+        );
         return;
       case 'markDown': this.background(this.markDown(action.service, action.version, action.count, action.down), resume); return;
       case 'waitReady': void this.waitReady(action.service, action.version, action.replicas, action.timeoutMs).then(resume); return;

@@ -2,7 +2,7 @@
  * Finding the proxy binaries (Debian puts them in /usr/sbin, often not on a user's PATH),
  * waiting for a child's own ready signal, and checking ports are free before use.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -104,4 +104,37 @@ export function sleepMs(ms: number): Promise<void> {
 /** Real ms as nginx/HAProxy write them (integer ms, at least 1). */
 export function ms(x: number): string {
   return `${Math.max(1, Math.round(x))}ms`;
+}
+
+/** Pids whose parent is `pid` (Linux /proc; empty elsewhere). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try { entries = readdirSync('/proc'); } catch { return out; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(e));
+    } catch { /* exited while we looked */ }
+  }
+  return out;
+}
+
+/**
+ * Waits until the master `pid` has at most `workers` children, i.e. the workers that still
+ * held the previous configuration (and its keep-alive connections) have exited. Both nginx
+ * and HAProxy answer on a new worker before the old one has stopped serving the connections
+ * it holds, so "the new config answers" is not yet "every request sees the new config".
+ * Returns false when they outlive `timeoutMs` (a slow request keeps an old worker alive).
+ */
+export async function waitOldWorkersGone(pid: number, workers: number, timeoutMs: number): Promise<boolean> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    if (childPids(pid).length <= workers) return true;
+    await sleepMs(5);
+  }
+  return false;
 }

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classifyResponse, classifyTransportError } from '../../bench/replay/classify.ts';
 import { LoadRecorder } from '../../bench/replay/recorder.ts';
-import { ToolMissingError, requireBinary } from '../../bench/replay/tools.ts';
+import { ToolMissingError, childPids, requireBinary, waitOldWorkersGone } from '../../bench/replay/tools.ts';
+import { spawnTracked, stopChild } from '../../bench/replay/cleanup.ts';
 import { renderRetry } from '../../bench/replay/nginx-config.ts';
 
 test('drop causes from what the client sees (nginx and HAProxy reports)', () => {
@@ -54,6 +55,22 @@ test('a missing proxy binary names the install command', () => {
   } catch (e) {
     assert.instance(e, ToolMissingError);
     assert.match((e as Error).message, /apt-get install -y relsim-no-such-proxy/);
+  }
+});
+
+test('waitOldWorkersGone waits for a master\'s extra children to exit, and gives up after its bound', async () => {
+  // Stands in for a proxy master right after a reload: an old worker (exits soon) beside the new one.
+  const master = spawnTracked('sh', ['-c', 'sleep 0.4 & sleep 30 & wait']);
+  try {
+    const pid = master.pid!;
+    let kids: number[] = [];
+    for (let i = 0; i < 100 && kids.length < 2; i++) { kids = childPids(pid); await new Promise((r) => setTimeout(r, 5)); }
+    assert.is(kids.length, 2, `children of the stand-in master: ${kids}`);
+    assert.is(await waitOldWorkersGone(pid, 0, 50), false, 'no worker ever leaves within 50 ms');
+    assert.is(await waitOldWorkersGone(pid, 1, 5000), true, 'the short-lived one exits');
+    assert.is(childPids(pid).length, 1);
+  } finally {
+    await stopChild(master, 'SIGKILL', 1000);
   }
 });
 
