@@ -88,7 +88,9 @@ function callDownstream(call: BackendConfig['calls'][number], inbound: http.Inco
   const lane = inbound.headers[LANE_HEADER];
   if (cfg.propagatesLane && typeof lane === 'string') headers[LANE_HEADER] = lane;
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port: call.port, path: '/', method: 'GET', headers, agent }, (res) => {
+    // The re-send takes a fresh connection: the pool's other idle sockets were opened to the
+    // same old proxy worker and are being closed with it.
+    const req = http.request({ host: '127.0.0.1', port: call.port, path: '/', method: 'GET', headers, agent: retried ? false : agent }, (res) => {
       res.resume();
       res.on('end', () => {
         const path = res.headers[PATH_HEADER];
@@ -103,7 +105,8 @@ function callDownstream(call: BackendConfig['calls'][number], inbound: http.Inco
       // The Node docs' pattern: a keep-alive socket the proxy closed (every nginx reload
       // does) fails the next request on it; re-send once on a fresh socket, as the load
       // generator does at the entry.
-      if (!retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!retried && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
         resolve(callDownstream(call, inbound, true));
         return;
       }
