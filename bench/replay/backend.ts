@@ -90,7 +90,9 @@ function callDownstream(call: BackendConfig['calls'][number], inbound: http.Inco
   return new Promise((resolve) => {
     // The re-send takes a fresh connection: the pool's other idle sockets were opened to the
     // same old proxy worker and are being closed with it.
-    const req = http.request({ host: '127.0.0.1', port: call.port, path: '/', method: 'GET', headers, agent: retried ? false : agent }, (res) => {
+    // A request keeps its method on every hop (a POST stays non-idempotent downstream).
+    const method = inbound.method === 'POST' ? 'POST' : 'GET';
+    const req = http.request({ host: '127.0.0.1', port: call.port, path: '/', method, headers, agent: retried ? false : agent }, (res) => {
       res.resume();
       res.on('end', () => {
         const path = res.headers[PATH_HEADER];
@@ -104,9 +106,9 @@ function callDownstream(call: BackendConfig['calls'][number], inbound: http.Inco
     req.on('error', (e) => {
       // The Node docs' pattern: a keep-alive socket the proxy closed (every nginx reload
       // does) fails the next request on it; re-send once on a fresh socket, as the load
-      // generator does at the entry.
+      // generator does at the entry, unless it is a POST (it may have been acted on).
       const code = (e as NodeJS.ErrnoException).code;
-      if (!retried && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+      if (!retried && method === 'GET' && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
         resolve(callDownstream(call, inbound, true));
         return;
       }

@@ -92,7 +92,11 @@ export function renderRetry(attempts: number, on: RetryOn[]): string[] {
     else if (c === 'timeout') conds.add('response-timeout');
     else if (c === '5xx') ['500', '502', '503', '504'].forEach((x) => conds.add(x));
   }
-  return [`  retries ${attempts}`, '  option redispatch 1', `  retry-on ${[...conds].join(' ')}`];
+  const out = [`  retries ${attempts}`, '  option redispatch 1', `  retry-on ${[...conds].join(' ')}`];
+  // HAProxy's layer-7 retries re-send any method; the model (and nginx) only re-send a
+  // non-idempotent request when the connection failed, i.e. before it was sent.
+  if ([...conds].some((c) => c !== 'conn-failure')) out.push('  http-request disable-l7-retry if METH_POST');
+  return out;
 }
 
 function acl(m: MatchRule): string {

@@ -1,6 +1,8 @@
 /**
- * Open-loop-ish load with autocannon 9 at the scenario's rate × speed, every request
- * tracked to exactly one outcome in a LoadRecorder.
+ * Open-loop-ish load with autocannon 9 offering the scenario's arrivals × speed (constant,
+ * Poisson, ramp or trace: see arrivals.ts), every request tracked to exactly one outcome in
+ * a LoadRecorder. The scenario's `nonIdempotent` fraction is sent as POST, which proxies
+ * and backends retry only when the connection failed (never once sent), like the model.
  *
  * autocannon 9 caveats handled here (see shared/research/replay-probe.md):
  * - a request written into a connection the server is closing vanishes (no error, no
@@ -10,26 +12,26 @@
  *   reconnecting before the next request;
  * - like any HTTP client reusing keep-alive connections (RFC 9110 §9.2.2), an idempotent
  *   request lost or reset by the proxy before any response byte (every nginx reload closes
- *   client connections) is re-sent once on a new connection; only a second loss is a drop.
+ *   client connections) is re-sent once on a new connection; only a second loss is a drop
+ *   (a POST is never re-sent: losing it is the drop).
  *   Both are counted (`lostOnServerClose`, `resentAfterClose`);
  * - result totals are whole-run and inflated under overallRate: we count sends ourselves;
  * - timeout ≥ 2 s, because the timer runs while the rate limiter pauses a connection.
  */
 import autocannon from 'autocannon';
-import type { HeaderRule } from '../../scenarios/types.ts';
+import type { HeaderRule, TrafficSpec } from '../../scenarios/types.ts';
 import { RandomStreams } from '../../sim/random.ts';
+import { connectionSchedules, peakRate, type ConnectionSchedule } from './arrivals.ts';
 import { USER_HEADER, classifyTransportError } from './classify.ts';
 import type { LoadRecorder, SentRequest } from './recorder.ts';
 
 export interface LoadOptions {
   port: number;
-  /** Real requests per second (scenario rate × speed). */
-  rate: number;
-  users: number;
-  headers: HeaderRule[];
+  /** The scenario's traffic: arrival process, users, headers, non-idempotent share. */
+  traffic: TrafficSpec;
+  /** Time scale: real rate = scenario rate × speed. */
+  speed: number;
   seed: number;
-  /** Exponential gaps (Poisson arrivals) rather than constant ones. */
-  poisson: boolean;
   connections?: number;
 }
 
@@ -39,17 +41,22 @@ export interface RunningLoad {
 }
 
 export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
-  const users = new RandomStreams(opts.seed).stream('replay/users');
-  const gaps = new RandomStreams(opts.seed).stream('replay/arrivals');
-  const rate = Math.max(1, Math.round(opts.rate));
-  // Enough connections that each has ≥ 50 ms between sends: a slow hop chain must not
-  // hold the offered rate down (each connection waits for its response).
+  const streams = new RandomStreams(opts.seed);
+  const users = streams.stream('replay/users');
+  const methods = streams.stream('replay/methods');
+  const { traffic, speed } = opts;
+  const rate = Math.max(1, Math.round(peakRate(traffic) * speed));
+  // Enough connections that each has ≥ 50 ms between sends at the peak rate: a slow hop
+  // chain must not hold the offered rate down (each connection waits for its response).
   const connections = Math.min(rate, opts.connections ?? Math.max(4, Math.min(64, Math.ceil(rate / 20))));
-  const pickHeaders = (): { user: number; headers: Record<string, string> } => {
-    const user = 1 + Math.floor(users() * Math.max(1, opts.users));
+  const schedules = connectionSchedules(traffic, speed, connections, streams.stream('replay/arrivals'));
+  const pick = (): Pick => {
+    const user = 1 + Math.floor(users() * Math.max(1, traffic.users));
     const headers: Record<string, string> = { [USER_HEADER]: String(user) };
-    opts.headers.forEach((h, i) => { if (userDraw(user, i) < h.fraction) headers[h.name.toLowerCase()] = h.value; });
-    return { user, headers };
+    traffic.headers.forEach((h, i) => { if (userDraw(user, i) < h.fraction) headers[h.name.toLowerCase()] = h.value; });
+    const method = traffic.nonIdempotent > 0 && methods() < traffic.nonIdempotent ? 'POST' : 'GET';
+    if (method === 'POST') headers['content-length'] = '0'; // an empty body, said explicitly
+    return { user, headers, method };
   };
 
   const clients: AcClient[] = [];
@@ -61,11 +68,7 @@ export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
     setupClient: (client: unknown) => {
       const k = clients.length;
       clients.push(client as AcClient);
-      // Each connection is one arrival stream of rate/connections, phase-shifted so the
-      // streams interleave; with exponential gaps their sum is Poisson at `rate`.
-      const perConn = connections / rate * 1000;
-      const gap = opts.poisson ? () => -perConn * Math.log(1 - gaps()) : () => perConn;
-      trackClient(client as AcClient, rec, pickHeaders, gap, (k / connections) * perConn);
+      trackClient(client as AcClient, rec, pick, schedules[k % schedules.length]);
     },
   } as autocannon.Options);
   // The result callback/promise would print nothing; we read the recorder instead.
@@ -87,7 +90,7 @@ export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
 /** The parts of autocannon's (untyped) Client we hook. */
 interface AcClient {
   on(event: string, f: (...a: never[]) => void): void;
-  requestIterator: { currentRequest: { headers?: Record<string, string> }; rebuildRequest(): void };
+  requestIterator: { currentRequest: { headers?: Record<string, string>; method?: string }; rebuildRequest(): void };
   pipelinedRequests: { clear(): void };
   _connect(): void;
   _doRequest(...a: unknown[]): void;
@@ -96,14 +99,15 @@ interface AcClient {
   destroyed: boolean;
 }
 
-function trackClient(client: AcClient, rec: LoadRecorder, pick: () => { user: number; headers: Record<string, string> },
-  gap: () => number, offset: number): void {
-  let nextAt = rec.now() + offset;
+interface Pick { user: number; headers: Record<string, string>; method: 'GET' | 'POST' }
+
+function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, schedule: ConnectionSchedule): void {
+  let nextAt = schedule.first();
   let pacer: NodeJS.Timeout | null = null;
   const queue: SentRequest[] = [];
   const resend: SentRequest[] = [];
   const lostBeforeAnswer = (r: SentRequest, cause: 'reset'): void => {
-    if (r.resent === 0) { r.resent++; rec.resentAfterClose++; resend.push(r); } else rec.drop(r, cause);
+    if (r.resent === 0 && r.method === 'GET') { r.resent++; rec.resentAfterClose++; resend.push(r); } else rec.drop(r, cause);
   };
   let headersOfHead: Record<string, string> = {};
   let statusOfHead = 0;
@@ -112,11 +116,12 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => { user: nu
 
   client.on('request', () => {
     const again = resend.shift();
-    const { user, headers } = again ?? pick();
+    const { user, headers, method } = again ?? pick();
     const it = client.requestIterator;
     it.currentRequest.headers = headers;
+    it.currentRequest.method = method;
     it.rebuildRequest();
-    queue.push(again ?? rec.sent(user, headers));
+    queue.push(again ?? rec.sent(user, headers, method));
   });
   client.on('headers', (info: { statusCode: number; headers: string[]; shouldKeepAlive: boolean }) => {
     statusOfHead = info.statusCode;
@@ -160,13 +165,14 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => { user: nu
     if (client.destroyed) return;
     // Our own pacing instead of autocannon's overallRate, which fires each connection's
     // whole quota at the start of its second.
+    if (nextAt === Infinity) return; // this connection's share of the arrivals is over
     const wait = nextAt - rec.now();
     if (wait > 0.5) {
       if (!pacer) pacer = setTimeout(() => { pacer = null; client._doRequest(...a); }, wait);
       return;
     }
     // Behind schedule (a slow response): catch up, but not with more than 1 s of backlog.
-    nextAt = Math.max(nextAt, rec.now() - 1000) + gap();
+    nextAt = schedule.next(Math.max(nextAt, rec.now() - 1000));
     if (reconnectBeforeNext) {
       reconnectBeforeNext = false;
       destroyConnection();

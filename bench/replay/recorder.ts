@@ -16,6 +16,8 @@ export interface SentRequest {
   sentAt: number;
   user: number;
   headers: Record<string, string>;
+  /** POST for the scenario's non-idempotent share: never re-sent once written. */
+  method: 'GET' | 'POST';
   done: boolean;
   /** Re-sends after the proxy closed the connection under it (at most one). */
   resent: number;
@@ -64,8 +66,8 @@ export class LoadRecorder {
     return performance.now() - this.t0;
   }
 
-  sent(user: number, headers: Record<string, string>): SentRequest {
-    const r: SentRequest = { sentAt: this.now(), user, headers, done: false, resent: 0, lanes: this.lanes };
+  sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST' = 'GET'): SentRequest {
+    const r: SentRequest = { sentAt: this.now(), user, headers, method, done: false, resent: 0, lanes: this.lanes };
     this.offered++;
     this.bump('offered', r.sentAt);
     return r;

@@ -10,7 +10,7 @@
  * preStop, grace, pauses) ÷ speed, so the same number of requests meets the same sequence
  * of events. What cannot scale: process start-up (~0.4 s real) and proxy reload time.
  */
-import type { ClientSpec, Scenario } from '../../scenarios/types.ts';
+import type { ClientSpec, Scenario, TrafficSpec } from '../../scenarios/types.ts';
 import { evaluateSlo } from '../../reports/slo.ts';
 import type { RunResult } from '../../sim/run-result.ts';
 import { drive, type Plan } from '../../strategies/actions.ts';
@@ -70,12 +70,10 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     timers.push(sampler);
 
     const entry = state.front(scenario.entry.service);
-    progress(`load: ${Math.round(scenario.traffic.rate * speed)} req/s for ${(scenario.duration / speed / 1000).toFixed(1)} s`);
+    progress(`load: ${describeLoad(scenario.traffic, speed)} for ${(scenario.duration / speed / 1000).toFixed(1)} s`);
     rec.restart();
     load = startLoad({
-      port: entry.port, rate: scenario.traffic.rate * speed, users: scenario.traffic.users,
-      headers: scenario.traffic.headers, seed: scenario.seed, connections: opts.connections,
-      poisson: scenario.traffic.arrival === 'poisson',
+      port: entry.port, traffic: scenario.traffic, speed, seed: scenario.seed, connections: opts.connections,
     }, rec);
 
     let planDone = false;
@@ -133,6 +131,15 @@ async function fronts(scenario: Scenario, speed: number): Promise<FrontSpec[]> {
     });
   }
   return out;
+}
+
+/** The offered load in real req/s, for the progress line. */
+function describeLoad(t: TrafficSpec, speed: number): string {
+  const real = (x: number): number => Math.round(x * speed);
+  const shape = t.arrival === 'ramp' ? `${real(t.rate)} → ${real(t.rampTo)} req/s (ramp)`
+    : t.arrival === 'trace' ? `${t.trace.length} traced arrivals (${real(t.rate)} req/s mean)`
+    : `${real(t.rate)} req/s (${t.arrival})`;
+  return t.nonIdempotent > 0 ? `${shape}, ${Math.round(t.nonIdempotent * 100)}% POST` : shape;
 }
 
 function clientOf(scenario: Scenario, service: string): ClientSpec {

@@ -5,6 +5,7 @@ import { LoadRecorder } from '../../bench/replay/recorder.ts';
 import { ToolMissingError, childPids, requireBinary, waitOldWorkersGone } from '../../bench/replay/tools.ts';
 import { spawnTracked, stopChild } from '../../bench/replay/cleanup.ts';
 import { renderRetry } from '../../bench/replay/nginx-config.ts';
+import { renderRetry as renderHaproxyRetry } from '../../bench/replay/haproxy-config.ts';
 
 test('drop causes from what the client sees (nginx and HAProxy reports)', () => {
   assert.is(classifyResponse(200, {}), null);
@@ -46,6 +47,14 @@ test('retry policy: off when attempts are 0, else nginx conditions and tries', (
   assert.equal(renderRetry(0, ['connect-failure']), ['      proxy_next_upstream off;']);
   assert.equal(renderRetry(2, ['connect-failure', 'timeout', '5xx']).map((l) => l.trim()),
     ['proxy_next_upstream error timeout http_500 http_502 http_503 http_504;', 'proxy_next_upstream_tries 3;']);
+});
+
+test('HAProxy retries: a POST is re-sent only after a connection failure, like nginx and the model', () => {
+  assert.equal(renderHaproxyRetry(0, ['5xx']), ['  retries 0']);
+  assert.not.ok(renderHaproxyRetry(2, ['connect-failure']).some((l) => l.includes('disable-l7-retry')));
+  const l7 = renderHaproxyRetry(2, ['connect-failure', '5xx']).map((l) => l.trim());
+  assert.ok(l7.includes('retry-on conn-failure 500 502 503 504'), l7.join(' | '));
+  assert.ok(l7.includes('http-request disable-l7-retry if METH_POST'), l7.join(' | '));
 });
 
 test('a missing proxy binary names the install command', () => {
