@@ -31,6 +31,9 @@ export class Arrivals {
         let t = now;
         for (;;) {
           t -= (1000 / this.peak) * Math.log(1 - this.u());
+          // A ramp down to 0 offers nothing once it ends; without this, thinning would
+          // draw candidates forever.
+          if (s.rampTo <= 0 && t >= s.rampDuration) return Infinity;
           if (this.u() * this.peak <= this.rateAt(t)) return t;
         }
       }

@@ -61,4 +61,13 @@ test('Poisson arrivals have the configured rate; a ramp reaches its end rate', (
   assert.ok(Math.abs(r - 10_000) < 300, `ramp arrivals ${r}`);
 });
 
+test('a ramp down to 0 ends: no arrival after the ramp, and next() returns', () => {
+  const down = { ...traffic, arrival: 'ramp' as const, rate: 200, rampTo: 0, rampDuration: 10_000 };
+  const a = new Arrivals(down, new RandomStreams(3).stream('arrivals'));
+  let t = 0, n = 0, last = 0;
+  while ((t = a.next(t)) !== Infinity) { n++; last = t; }
+  assert.ok(last < 10_000, `last arrival ${last} ms`);
+  assert.ok(Math.abs(n - 1000) < 120, `ramp 200→0 over 10 s: ${n} arrivals`); // mean 100/s
+});
+
 test.run();
