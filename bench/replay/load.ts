@@ -1,8 +1,9 @@
 /**
  * Open-loop-ish load with autocannon 9 offering the scenario's arrivals × speed (constant,
  * Poisson, ramp or trace: see arrivals.ts), every request tracked to exactly one outcome in
- * a LoadRecorder. The scenario's `nonIdempotent` fraction is sent as POST, which proxies
- * and backends retry only when the connection failed (never once sent), like the model.
+ * a LoadRecorder. The scenario's `nonIdempotent` fraction is sent as POST: proxies retry
+ * one only when the connection to the upstream failed (never once sent), like the model,
+ * and neither the backends nor this load generator ever re-send one.
  *
  * autocannon 9 caveats handled here (see shared/research/replay-probe.md):
  * - a request written into a connection the server is closing vanishes (no error, no
@@ -15,11 +16,13 @@
  *   client connections) is re-sent once on a new connection; only a second loss is a drop
  *   (a POST is never re-sent: losing it is the drop).
  *   Both are counted (`lostOnServerClose`, `resentAfterClose`);
- * - result totals are whole-run and inflated under overallRate: we count sends ourselves;
- * - timeout ≥ 2 s, because the timer runs while the rate limiter pauses a connection.
+ * - result totals are whole-run and inflated under overallRate: we pace and count sends
+ *   ourselves;
+ * - autocannon's 10 s timeout timer also runs while our pacer keeps a connection idle; an
+ *   idle timeout only reconnects (nothing is queued, so nothing is counted).
  */
 import autocannon from 'autocannon';
-import type { HeaderRule, TrafficSpec } from '../../scenarios/types.ts';
+import type { TrafficSpec } from '../../scenarios/types.ts';
 import { RandomStreams } from '../../sim/random.ts';
 import { connectionSchedules, peakRate, type ConnectionSchedule } from './arrivals.ts';
 import { USER_HEADER, classifyTransportError } from './classify.ts';
@@ -163,16 +166,22 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, sche
   };
   client._doRequest = (...a: unknown[]) => {
     if (client.destroyed) return;
-    // Our own pacing instead of autocannon's overallRate, which fires each connection's
-    // whole quota at the start of its second.
-    if (nextAt === Infinity) return; // this connection's share of the arrivals is over
-    const wait = nextAt - rec.now();
-    if (wait > 0.5) {
-      if (!pacer) pacer = setTimeout(() => { pacer = null; client._doRequest(...a); }, wait);
-      return;
+    if (resend.length > 0) {
+      // A re-send repeats an arrival already scheduled (and counted as offered): it goes
+      // out at once and neither waits for nor uses up a slot of this connection's schedule.
+      if (pacer) { clearTimeout(pacer); pacer = null; }
+    } else {
+      // Our own pacing instead of autocannon's overallRate, which fires each connection's
+      // whole quota at the start of its second.
+      if (nextAt === Infinity) return; // this connection's share of the arrivals is over
+      const wait = nextAt - rec.now();
+      if (wait > 0.5) {
+        if (!pacer) pacer = setTimeout(() => { pacer = null; client._doRequest(...a); }, wait);
+        return;
+      }
+      // Behind schedule (a slow response): catch up, but not with more than 1 s of backlog.
+      nextAt = schedule.next(Math.max(nextAt, rec.now() - 1000));
     }
-    // Behind schedule (a slow response): catch up, but not with more than 1 s of backlog.
-    nextAt = schedule.next(Math.max(nextAt, rec.now() - 1000));
     if (reconnectBeforeNext) {
       reconnectBeforeNext = false;
       destroyConnection();
