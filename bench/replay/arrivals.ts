@@ -20,7 +20,19 @@ export interface ConnectionSchedule {
 
 /** Highest offered rate of the scenario, scenario req/s (sizes the connection pool). */
 export function peakRate(traffic: TrafficSpec): number {
-  return traffic.arrival === 'ramp' ? Math.max(traffic.rate, traffic.rampTo) : traffic.rate;
+  if (traffic.arrival === 'ramp') return Math.max(traffic.rate, traffic.rampTo);
+  if (traffic.arrival === 'trace') return busiestSecond(traffic.trace);
+  return traffic.rate;
+}
+
+/** Most trace entries in any 1 s window: a bursty trace needs connections for its burst, not its mean. */
+function busiestSecond(trace: readonly number[]): number {
+  let most = 0;
+  for (let lo = 0, hi = 0; hi < trace.length; hi++) {
+    while (trace[hi] - trace[lo] >= 1000) lo++;
+    most = Math.max(most, hi - lo + 1);
+  }
+  return most;
 }
 
 export function connectionSchedules(traffic: TrafficSpec, speed: number, connections: number, uniform: () => number): ConnectionSchedule[] {

@@ -2,7 +2,7 @@
 // process, time-scaled, split over connections.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectionSchedules } from '../../bench/replay/arrivals.ts';
+import { connectionSchedules, peakRate } from '../../bench/replay/arrivals.ts';
 import { RandomStreams } from '../../sim/random.ts';
 import type { TrafficSpec } from '../../scenarios/types.ts';
 
@@ -62,6 +62,15 @@ test('trace: every timestamp is sent once, ÷ speed, dealt round-robin over the 
   const first = scheds.map((s) => s.first());
   assert.equal(first, [0, 2.5]);
   assert.equal(sends({ ...base, arrival: 'trace', trace }, 4, 2, Infinity), trace.map((x) => x / 4));
+});
+
+test('peak rate: a trace is sized by its busiest second, a ramp by its higher end', () => {
+  // mean ≈ 4/s, but 7 of the 9 arrivals fall within one second
+  const trace = [0, 10, 11, 12, 500, 900, 901, 2000, 2001];
+  assert.is(peakRate({ ...base, arrival: 'trace', rate: 4, trace }), 7);
+  assert.is(peakRate({ ...base, arrival: 'trace', trace: [0, 1000, 2000] }), 1); // windows are half-open
+  assert.is(peakRate({ ...base, arrival: 'ramp', rate: 40, rampTo: 10 }), 40);
+  assert.is(peakRate({ ...base, arrival: 'poisson', rate: 25 }), 25);
 });
 
 test.run();
