@@ -23,6 +23,7 @@ export class HaproxyProxy implements ProxyAdapter {
   readonly kind = 'haproxy' as const;
   reloads = 0;
   readonly changeMs: number[] = [];
+  unsettled = 0;
   private readonly bin = requireBinary('haproxy');
   private dir = '';
   private child: ChildProcess | null = null;
@@ -78,7 +79,7 @@ export class HaproxyProxy implements ProxyAdapter {
 
   async settled(): Promise<void> {
     await this.chain;
-    if (this.child?.pid !== undefined) await waitOldWorkersGone(this.child.pid, 1, 3000);
+    if (this.child?.pid !== undefined && !(await waitOldWorkersGone(this.child.pid, 1, 3000))) this.unsettled++;
   }
 
   async stop(): Promise<void> {

@@ -23,6 +23,7 @@ export class NginxProxy implements ProxyAdapter {
   readonly kind = 'nginx' as const;
   reloads = 0;
   readonly changeMs: number[] = [];
+  unsettled = 0;
   private readonly bin = requireBinary('nginx');
   private dir = '';
   private genPort = 0;
@@ -76,7 +77,7 @@ export class NginxProxy implements ProxyAdapter {
 
   async settled(): Promise<void> {
     await this.chain;
-    if (this.child?.pid !== undefined) await waitOldWorkersGone(this.child.pid, 1, 3000);
+    if (this.child?.pid !== undefined && !(await waitOldWorkersGone(this.child.pid, 1, 3000))) this.unsettled++;
   }
 
   async stop(): Promise<void> {

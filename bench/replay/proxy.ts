@@ -34,6 +34,8 @@ export interface ProxyAdapter {
   readonly reloads: number;
   /** Real ms each change took from request to "the proxy serves it". */
   readonly changeMs: number[];
+  /** settled() calls that gave up while an old worker still served (its 3 s bound ran out). */
+  readonly unsettled: number;
 }
 
 /** A registered backend instance as the proxy sees it. */

@@ -106,8 +106,20 @@ export function ms(x: number): string {
   return `${Math.max(1, Math.round(x))}ms`;
 }
 
-/** Pids whose parent is `pid` (Linux /proc; empty elsewhere). */
+/**
+ * Pids whose parent is `pid` (Linux; empty elsewhere). The kernel's own list of a thread's
+ * children when it has one (one small read); otherwise a scan of every /proc/<n>/stat,
+ * which takes milliseconds on a busy machine and blocks the load generator meanwhile.
+ */
 export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch { /* no CONFIG_PROC_CHILDREN, or not Linux */ }
+  return childPidsByScan(pid);
+}
+
+/** The portable way (slow): every process's parent from /proc/<n>/stat. */
+export function childPidsByScan(pid: number): number[] {
   const out: number[] = [];
   let entries: string[];
   try { entries = readdirSync('/proc'); } catch { return out; }
@@ -123,18 +135,22 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+/** How often waitOldWorkersGone looks: old workers live 90-320 ms after a reload here. */
+const WORKER_POLL_MS = 20;
+
 /**
  * Waits until the master `pid` has at most `workers` children, i.e. the workers that still
  * held the previous configuration (and its keep-alive connections) have exited. Both nginx
  * and HAProxy answer on a new worker before the old one has stopped serving the connections
  * it holds, so "the new config answers" is not yet "every request sees the new config".
- * Returns false when they outlive `timeoutMs` (a slow request keeps an old worker alive).
+ * Returns false when they outlive `timeoutMs` (a slow request keeps an old worker alive);
+ * the adapters count that, so a replay says when it judged requests before a change settled.
  */
 export async function waitOldWorkersGone(pid: number, workers: number, timeoutMs: number): Promise<boolean> {
   const until = performance.now() + timeoutMs;
-  while (performance.now() < until) {
+  for (;;) {
     if (childPids(pid).length <= workers) return true;
-    await sleepMs(5);
+    if (performance.now() >= until) return false;
+    await sleepMs(WORKER_POLL_MS);
   }
-  return false;
 }

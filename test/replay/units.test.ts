@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classifyResponse, classifyTransportError } from '../../bench/replay/classify.ts';
 import { LoadRecorder } from '../../bench/replay/recorder.ts';
-import { ToolMissingError, childPids, requireBinary, waitOldWorkersGone } from '../../bench/replay/tools.ts';
+import { ToolMissingError, childPids, childPidsByScan, requireBinary, waitOldWorkersGone } from '../../bench/replay/tools.ts';
 import { spawnTracked, stopChild } from '../../bench/replay/cleanup.ts';
 import { renderRetry } from '../../bench/replay/nginx-config.ts';
 import { renderRetry as renderHaproxyRetry } from '../../bench/replay/haproxy-config.ts';
@@ -75,6 +75,8 @@ test('waitOldWorkersGone waits for a master\'s extra children to exit, and gives
     let kids: number[] = [];
     for (let i = 0; i < 100 && kids.length < 2; i++) { kids = childPids(pid); await new Promise((r) => setTimeout(r, 5)); }
     assert.is(kids.length, 2, `children of the stand-in master: ${kids}`);
+    // The kernel's children list (the fast path) and the /proc scan (the fallback) agree.
+    assert.equal([...kids].sort(), childPidsByScan(pid).sort());
     assert.is(await waitOldWorkersGone(pid, 0, 50), false, 'no worker ever leaves within 50 ms');
     assert.is(await waitOldWorkersGone(pid, 1, 5000), true, 'the short-lived one exits');
     assert.is(childPids(pid).length, 1);
