@@ -14,7 +14,7 @@ import type { DropCause } from '../../sim/run-result.ts';
 import { makeSampler } from '../../sim/distributions.ts';
 import { RandomStreams } from '../../sim/random.ts';
 import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
-import { DROP_HEADER, LANE_ECHO_HEADER, LANE_HEADER, PATH_HEADER, USER_HEADER, classifyResponse, classifyTransportError } from './classify.ts';
+import { DROP_HEADER, LANE_ECHO_HEADER, LANE_HEADER, PATH_HEADER, REQUEST_ID_HEADER, USER_HEADER, classifyResponse, classifyTransportError } from './classify.ts';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as BackendConfig;
 const streams = new RandomStreams(cfg.seed);
@@ -73,6 +73,8 @@ function reply(res: http.ServerResponse, status: number, path: string, cause: Dr
     'content-type': 'application/json',
   };
   if (typeof lane === 'string') headers[LANE_ECHO_HEADER] = lane;
+  const id = req.headers[REQUEST_ID_HEADER];
+  if (typeof id === 'string') headers[REQUEST_ID_HEADER] = id;
   if (cause) headers[DROP_HEADER] = cause;
   if (shuttingDown) headers.connection = 'close';
   res.writeHead(status, headers);

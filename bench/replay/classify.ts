@@ -15,6 +15,8 @@ export const PATH_HEADER = 'x-relsim-path';
 export const LANE_ECHO_HEADER = 'x-relsim-lane';
 export const LANE_HEADER = 'x-lane';
 export const USER_HEADER = 'x-user-id';
+/** The load generator's id of an entry request, echoed by the entry backend. */
+export const REQUEST_ID_HEADER = 'x-relsim-req';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 

@@ -25,7 +25,7 @@ import autocannon from 'autocannon';
 import type { TrafficSpec } from '../../scenarios/types.ts';
 import { RandomStreams } from '../../sim/random.ts';
 import { connectionSchedules, peakRate, type ConnectionSchedule } from './arrivals.ts';
-import { USER_HEADER, classifyTransportError } from './classify.ts';
+import { REQUEST_ID_HEADER, USER_HEADER, classifyTransportError } from './classify.ts';
 import type { LoadRecorder, SentRequest } from './recorder.ts';
 
 export interface LoadOptions {
@@ -95,6 +95,9 @@ interface AcClient {
   on(event: string, f: (...a: never[]) => void): void;
   requestIterator: { currentRequest: { headers?: Record<string, string>; method?: string }; rebuildRequest(): void };
   pipelinedRequests: { clear(): void };
+  conn?: import('node:net').Socket;
+  /** http-parser-js, shared by every connection the client opens. */
+  parser: { initialize(type: 'RESPONSE'): void };
   _connect(): void;
   _doRequest(...a: unknown[]): void;
   _destroyConnection(): void;
@@ -118,13 +121,13 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, sche
   let destroying = false;
 
   client.on('request', () => {
-    const again = resend.shift();
-    const { user, headers, method } = again ?? pick();
+    let r = resend.shift();
+    if (!r) { const { user, headers, method } = pick(); r = rec.sent(user, headers, method); }
     const it = client.requestIterator;
-    it.currentRequest.headers = headers;
-    it.currentRequest.method = method;
+    it.currentRequest.headers = { ...r.headers, [REQUEST_ID_HEADER]: String(r.id) };
+    it.currentRequest.method = r.method;
     it.rebuildRequest();
-    queue.push(again ?? rec.sent(user, headers, method));
+    queue.push(r);
   });
   client.on('headers', (info: { statusCode: number; headers: string[]; shouldKeepAlive: boolean }) => {
     statusOfHead = info.statusCode;
@@ -133,9 +136,17 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, sche
     if (info.shouldKeepAlive === false) reconnectBeforeNext = true;
   });
   client.on('response', (statusCode: number) => {
-    const r = queue.shift();
+    const r = answered(headersOfHead[REQUEST_ID_HEADER]);
     if (r) rec.response(r, statusCode || statusOfHead, headersOfHead);
   });
+  // The request a response answers: by the id the entry backend echoes, else (the proxy
+  // answered itself) the oldest outstanding one, as HTTP/1.1 orders responses.
+  const answered = (id: string | undefined): SentRequest | undefined => {
+    if (id === undefined) return queue.shift();
+    const i = queue.findIndex((q) => String(q.id) === id);
+    if (i !== 0) rec.outOfOrderResponses++;
+    return i < 0 ? undefined : queue.splice(i, 1)[0];
+  };
   client.on('connError', (err: Error) => {
     const r = queue.shift();
     if (!r) return;
@@ -162,7 +173,23 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, sche
       for (const r of queue.splice(0)) { rec.lostOnServerClose++; lostBeforeAnswer(r, 'reset'); }
       client.pipelinedRequests.clear();
     }
+    detachOldConnection();
     connect();
+  };
+  // autocannon reconnects from both 'end' and 'error' of a connection, and a server that
+  // closes while a request is being written fires both: the second call would open a
+  // second live connection feeding the same parser and count the request just sent on the
+  // first as lost. Once replaced, the old socket says nothing more.
+  // autocannon also keeps one parser across connections: a response cut off mid-way (a
+  // reload, a timeout) would swallow the next connection's first response as its rest,
+  // and every later response would answer the request before it. Start it afresh.
+  const detachOldConnection = (): void => {
+    client.parser.initialize('RESPONSE');
+    const old = client.conn;
+    if (!old) return;
+    for (const e of ['end', 'error', 'data']) old.removeAllListeners(e);
+    old.on('error', () => undefined);
+    old.destroy();
   };
   client._doRequest = (...a: unknown[]) => {
     if (client.destroyed) return;

@@ -21,9 +21,16 @@ export interface SentRequest {
   done: boolean;
   /** Re-sends after the proxy closed the connection under it (at most one). */
   resent: number;
-  /** The lanes active when it was sent (the rules it is judged by). */
-  lanes: LaneSpec[];
+  /** Sequence number, sent as a header and echoed back, to pair a response with its request. */
+  id: number;
 }
+
+/**
+ * From `at` (real ms) on, the proxy may route by any of `sets` of lanes: two while a lane
+ * change is being applied (the old rules until the proxy's old workers are gone, the new
+ * ones from the moment the change starts), one otherwise.
+ */
+interface LaneEpoch { at: number; sets: LaneSpec[][] }
 
 /** One finished request, kept for metrics windows. */
 interface Finished {
@@ -41,8 +48,9 @@ export class LoadRecorder {
   lostOnServerClose = 0;
   /** Requests re-sent once after the proxy closed or reset the connection before answering. */
   resentAfterClose = 0;
-  /** Active lanes (set by the platform when it applies them). */
-  lanes: LaneSpec[] = [];
+  /** Responses that did not answer the oldest request outstanding on their connection. */
+  outOfOrderResponses = 0;
+  private readonly laneEpochs: LaneEpoch[] = [{ at: -Infinity, sets: [[]] }];
   readonly laneResults: Record<string, { requests: number; paths: Record<string, number> }> = {};
   readonly latencies: number[] = [];
   /** Drops per step name (the platform sets `step`). */
@@ -67,7 +75,7 @@ export class LoadRecorder {
   }
 
   sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST' = 'GET'): SentRequest {
-    const r: SentRequest = { sentAt: this.now(), user, headers, method, done: false, resent: 0, lanes: this.lanes };
+    const r: SentRequest = { sentAt: this.now(), user, headers, method, done: false, resent: 0, id: this.offered };
     this.offered++;
     this.bump('offered', r.sentAt);
     return r;
@@ -80,8 +88,8 @@ export class LoadRecorder {
     const path = headers[PATH_HEADER] ?? '';
     const hops = path ? path.split('>') : [];
     let cause = classifyResponse(status, headers);
-    const lane = this.expectedLane(r, headers);
-    if (cause === null && hops.length > 0 && this.isMisroute(hops, lane, r.lanes)) cause = 'misroute';
+    const { lane, misroute } = this.judgeLanes(r, headers, hops);
+    if (cause === null && misroute) cause = 'misroute';
     if (lane && (cause === null || cause === 'misroute')) {
       const lr = (this.laneResults[lane.name] ??= { requests: 0, paths: {} });
       lr.requests++;
@@ -110,6 +118,26 @@ export class LoadRecorder {
     const s = this.stepDrops.get(this.step) ?? {};
     s[cause] = (s[cause] ?? 0) + 1;
     this.stepDrops.set(this.step, s);
+  }
+
+  /** The lanes in force once every change has settled (what new requests are judged by). */
+  get lanes(): LaneSpec[] {
+    const sets = this.laneEpochs[this.laneEpochs.length - 1].sets;
+    return sets[sets.length - 1];
+  }
+
+  /**
+   * A lane change starts: from now until `endLaneChange`, a request may be routed by the
+   * old lanes or the new ones (an nginx reload's old worker keeps serving its connections),
+   * and a path right under either is not a misroute.
+   */
+  beginLaneChange(next: LaneSpec[]): void {
+    this.laneEpochs.push({ at: this.now(), sets: [this.lanes, next] });
+  }
+
+  /** The proxy routes by the new lanes only (its old workers are gone). */
+  endLaneChange(): void {
+    this.laneEpochs.push({ at: this.now(), sets: [this.lanes] });
   }
 
   get dropped(): number {
@@ -181,9 +209,36 @@ export class LoadRecorder {
     }
   }
 
-  /** The lane this request belongs to by the active lanes' match rules (first match). */
-  private expectedLane(r: SentRequest, headers: Record<string, string>): LaneSpec | null {
-    for (const lane of r.lanes) {
+  /**
+   * Judges a path by every lane set the proxy may have routed it by while it was in
+   * flight: a misroute only when it is wrong under all of them. The lane it is counted
+   * under is that of the first set it is right under (or of the set at send time).
+   */
+  private judgeLanes(r: SentRequest, headers: Record<string, string>, hops: string[]): { lane: LaneSpec | null; misroute: boolean } {
+    const sets = this.laneSetsBetween(r.sentAt, this.now());
+    let first: LaneSpec | null | undefined;
+    for (const active of sets) {
+      const lane = this.expectedLane(active, r, headers);
+      if (first === undefined) first = lane;
+      if (hops.length === 0 || !this.isMisroute(hops, lane, active)) return { lane, misroute: false };
+    }
+    return { lane: first ?? null, misroute: true };
+  }
+
+  /** Lane sets in force at any time in [from, to], oldest first. Epochs are few (one or two per lane change). */
+  private laneSetsBetween(from: number, to: number): LaneSpec[][] {
+    let i = this.laneEpochs.length - 1;
+    while (i > 0 && this.laneEpochs[i].at > to) i--;
+    let j = i;
+    while (j > 0 && this.laneEpochs[j].at > from) j--;
+    const out: LaneSpec[][] = [];
+    for (let k = j; k <= i; k++) for (const set of this.laneEpochs[k].sets) if (!out.includes(set)) out.push(set);
+    return out;
+  }
+
+  /** The lane this request belongs to by the given lanes' match rules (first match). */
+  private expectedLane(lanes: LaneSpec[], r: SentRequest, headers: Record<string, string>): LaneSpec | null {
+    for (const lane of lanes) {
       const m = matches(lane.match, r);
       if (m === true) return lane;
       // Percentages are hashed by the proxy; trust the tag the entry backend received.

@@ -109,7 +109,15 @@ export class ReplayPlatform implements Platform {
       case 'setRoutes': this.background(this.proxy().applyRoutes(action.service, action.routes), resume); return;
       case 'setLanes':
         this.background(
-          this.proxy().applyLanes(action.lanes, action.mode).then(() => this.proxy().settled()).then(() => { this.rec.lanes = action.lanes; }),
+          (async () => {
+            this.rec.beginLaneChange(action.lanes);
+            try {
+              await this.proxy().applyLanes(action.lanes, action.mode);
+              await this.proxy().settled();
+            } finally {
+              this.rec.endLaneChange();
+            }
+          })(),
           resume,
         );
         return;

@@ -185,8 +185,8 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
         services: scenario.services.map((s) => ({ name: s.name, versions: s.versions.map((v) => v.name), calls: s.calls.map((c) => c.service) })),
       },
       replay: {
-        proxy: proxy.kind, speed, proxyReloads: proxy.reloads,
-        proxyChangeMs: proxy.changeMs.map((x) => Math.round(x)), lostOnServerClose: rec.lostOnServerClose, resentAfterClose: rec.resentAfterClose,
+        proxy: proxy.kind, speed, proxyReloads: proxy.reloads, proxyUnsettled: proxy.unsettled,
+        proxyChangeMs: proxy.changeMs.map((x) => Math.round(x)), lostOnServerClose: rec.lostOnServerClose, resentAfterClose: rec.resentAfterClose, outOfOrderResponses: rec.outOfOrderResponses,
         wallSeconds: r3(endReal / 1000), log: platform.log,
       },
     },

@@ -23,9 +23,12 @@ test('drop causes from what the client sees (nginx and HAProxy reports)', () => 
   assert.is(classifyTransportError(new Error('request timed out')), 'timeout');
 });
 
+const GRAY = [{ name: 'gray', tag: 'gray', match: { header: { name: 'x-user-id', value: '100' } }, services: { a: 'v2', c: 'v2' }, replicas: 1 }];
+
 test('recorder: one outcome per request, misroute from the reported path', () => {
   const rec = new LoadRecorder(1, 1000);
-  rec.lanes = [{ name: 'gray', tag: 'gray', match: { header: { name: 'x-user-id', value: '100' } }, services: { a: 'v2', c: 'v2' }, replicas: 1 }];
+  rec.beginLaneChange(GRAY);
+  rec.endLaneChange();
   const gray = rec.sent(100, { 'x-user-id': '100' });
   const plain = rec.sent(7, { 'x-user-id': '7' });
   const strayed = rec.sent(100, { 'x-user-id': '100' });
@@ -41,6 +44,38 @@ test('recorder: one outcome per request, misroute from the reported path', () =>
   assert.equal({ ...rec.byCause }, { refused: 1, reset: 0, 'no-endpoint': 0, 'queue-full': 0, timeout: 0, error: 0, misroute: 2 });
   assert.is(rec.offered - rec.ok - rec.dropped, 1);
   assert.equal(rec.laneResults.gray, { requests: 2, paths: { 'a:v2>b:v1>c:v2': 1, 'a:v2>b:v1>c:v1': 1 } });
+});
+
+test('recorder: while a lane change is applied, a path right under the old or the new lanes is no misroute', () => {
+  const rec = new LoadRecorder(1, 1000);
+  const user100 = { 'x-user-id': '100' };
+  rec.beginLaneChange(GRAY);
+  rec.endLaneChange();
+  const straddles = rec.sent(100, user100); // sent under the lane, answered after teardown
+  rec.beginLaneChange([]); // teardown: the old worker routes by the lane, the new one does not
+  const byNew = rec.sent(100, user100);
+  const byOld = rec.sent(100, user100);
+  rec.response(byNew, 200, { 'x-relsim-path': 'a:v1>b:v1>c:v1' });
+  rec.response(byOld, 200, { 'x-relsim-path': 'a:v2>b:v1>c:v2' });
+  rec.endLaneChange();
+  rec.response(straddles, 200, { 'x-relsim-path': 'a:v1>b:v1>c:v1' });
+  const afterTeardown = rec.sent(100, user100);
+  rec.response(afterTeardown, 200, { 'x-relsim-path': 'a:v1>b:v1>c:v1' });
+  rec.beginLaneChange(GRAY); // set up again: until it settles, untagged on a lane version is allowed
+  const early = rec.sent(7, { 'x-user-id': '7' });
+  rec.response(early, 200, { 'x-relsim-path': 'a:v2>b:v1>c:v1' });
+  rec.endLaneChange();
+  const late = rec.sent(7, { 'x-user-id': '7' });
+  rec.response(late, 200, { 'x-relsim-path': 'a:v2>b:v1>c:v1' });
+  const grayA = [{ ...GRAY[0], services: { a: 'v2' } }];
+  rec.beginLaneChange(grayA); // the lane shrinks to A: A must be v2 for user 100 under both
+  const wrongUnderBoth = rec.sent(100, user100);
+  rec.response(wrongUnderBoth, 200, { 'x-relsim-path': 'a:v1>b:v1>c:v2' });
+  rec.endLaneChange();
+  assert.is(rec.ok, 5);
+  assert.is(rec.byCause.misroute, 2, 'untagged on a lane version after set-up; off the lane under old and new rules');
+  assert.equal(rec.lanes, grayA);
+  assert.equal(rec.laneResults.gray.paths, { 'a:v2>b:v1>c:v2': 1, 'a:v1>b:v1>c:v2': 1 });
 });
 
 test('retry policy: off when attempts are 0, else nginx conditions and tries', () => {
