@@ -32,11 +32,12 @@ test('with the registry delay the proxy starts sending to a new instance ~3 s af
   const [p, d, m] = [lag(plain.timeline.series), lag(delayed.timeline.series), lag(sim.timeline.series)];
   console.log(`ready → serving, scenario s: replay ${p}, replay with --registry-delay ${d}, simulator ${m}`);
   assert.is(m, 3, 'the simulator waits the 3 s push delay');
-  // one reload (0.1-0.5 s real, not time-scaled) after readiness
-  assert.ok(p >= 0 && p <= 2, `without the delay v2 serves ${p} s after it is ready`);
+  // One reload (0.1-0.5 s real, not time-scaled) after readiness. The ready count is
+  // sampled four times per bucket, so it can land in the bucket after the first share: hence -1.
+  assert.ok(p >= -1 && p <= 2, `without the delay v2 serves ${p} s after it is ready`);
   assert.ok(d >= p + 2, `with the 3 s delay v2 serves ${d} s after it is ready (vs ${p})`);
   // the delay is timed from the readiness the harness observes; the reload comes after it
-  assert.ok(d - m >= 0 && d - m <= 2, `replay ${d} s vs simulator ${m} s`);
+  assert.ok(d - m >= -1 && d - m <= 2, `replay ${d} s vs simulator ${m} s`);
 });
 
 test.run();
