@@ -45,6 +45,8 @@ export interface RunOptions {
 }
 
 const KIND_PROCESS = 0;
+/** The kind a cancelled entry is given in place: skipped when popped, never dispatched. */
+const KIND_CANCELLED = -1;
 
 export class Engine {
   now = 0;
@@ -52,11 +54,12 @@ export class Engine {
   dispatched = 0;
   /** Hard cap on dispatched events; exceeding it throws EventCapError. */
   maxEvents: number;
+  /** Cancelled events still in the heap (each leaves when its time comes, undispatched). */
+  cancelledPending = 0;
 
   private readonly heap: EventHeap;
   private seq = 0;
   private readonly handlers: Handler[] = [];
-  private readonly cancelled = new Set<number>();
   private readonly procs: (Process | null)[] = [];
   private readonly freeProcs: number[] = [];
   private readonly waiting: { pid: number; cond: () => boolean }[] = [];
@@ -90,9 +93,17 @@ export class Engine {
     return s;
   }
 
-  /** Cancels a scheduled event (lazily: it is skipped when popped). Cold path only. */
-  cancel(handle: number): void {
-    this.cancelled.add(handle);
+  /**
+   * Cancels a scheduled event (lazily: it stays in the heap and is skipped when popped).
+   * Returns false, and remembers nothing, when the event already ran, was already
+   * cancelled or never existed. Scans the heap: cold path only.
+   */
+  cancel(handle: number): boolean {
+    const i = this.heap.indexOf(handle);
+    if (i < 0 || this.heap.kindAt(i) === KIND_CANCELLED) return false;
+    this.heap.setKindAt(i, KIND_CANCELLED);
+    this.cancelledPending++;
+    return true;
   }
 
   get pending(): number {
@@ -136,14 +147,16 @@ export class Engine {
     const until = opts.until ?? Infinity;
     const heap = this.heap;
     const handlers = this.handlers;
-    const cancelled = this.cancelled;
     const every = opts.progressEvery ?? 1_000_000;
     let nextProgress = this.dispatched + every;
     this.stopped = false;
     while (heap.size > 0 && !this.stopped) {
       if (heap.peekTime() > until) break;
       heap.pop();
-      if (cancelled.size > 0 && cancelled.delete(heap.topSeq)) continue;
+      if (heap.topKind === KIND_CANCELLED) {
+        this.cancelledPending--;
+        continue;
+      }
       this.now = heap.topTime;
       if (++this.dispatched > this.maxEvents) throw new EventCapError(this.maxEvents, this.now);
       handlers[heap.topKind](heap.topA, heap.topB);

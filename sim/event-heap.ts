@@ -73,6 +73,22 @@ export class EventHeap {
     T[i] = time; S[i] = seq; K[i] = kind; A[i] = a; B[i] = b;
   }
 
+  /** Position of the pending entry with this seq, or −1 (popped, or never pushed). A linear scan: cold callers only. */
+  indexOf(seq: number): number {
+    const S = this.seq;
+    for (let i = 0; i < this.size; i++) if (S[i] === seq) return i;
+    return -1;
+  }
+
+  kindAt(i: number): number {
+    return this.kind[i];
+  }
+
+  /** Changes an entry's kind in place (its position depends only on time and seq). */
+  setKindAt(i: number, kind: number): void {
+    this.kind[i] = kind;
+  }
+
   clear(): void {
     this.size = 0;
   }

@@ -39,6 +39,11 @@ export class InstanceStore {
   queues: Int32Array[] = [];
   /** First view id of this instance's outgoing calls (one view per downstream). */
   viewBase: Int32Array;
+  /**
+   * A hash of the instance's stable name (`<service>#<n>`), for consistent hashing: unlike
+   * the id, it does not depend on how many instances other services created first.
+   */
+  stableId: Int32Array;
 
   constructor(capacity = 64) {
     this.capacity = capacity;
@@ -58,6 +63,7 @@ export class InstanceStore {
     this.qHead = new Int32Array(capacity);
     this.qLen = new Int32Array(capacity);
     this.viewBase = new Int32Array(capacity);
+    this.stableId = new Int32Array(capacity);
   }
 
   /** Appends an instance and returns its id. Arrays may be reallocated: re-read fields after. */
@@ -91,7 +97,7 @@ export class InstanceStore {
     this.down = grown(this.down, cap); this.created = grown(this.created, cap); this.upAt = grown(this.upAt, cap);
     this.readyAt = grown(this.readyAt, cap); this.deregAt = grown(this.deregAt, cap); this.busy = grown(this.busy, cap);
     this.load = grown(this.load, cap); this.qHead = grown(this.qHead, cap); this.qLen = grown(this.qLen, cap);
-    this.viewBase = grown(this.viewBase, cap);
+    this.viewBase = grown(this.viewBase, cap); this.stableId = grown(this.stableId, cap);
     this.capacity = cap;
   }
 

@@ -20,7 +20,7 @@ import { InstanceStore, ST_STARTING, ST_UP, ST_READY, ST_TERMINATING, ST_DRAININ
 import { CallPool, RequestPool, CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
 import { TimeoutQueue } from './timeouts.ts';
 import { View } from './view.ts';
-import { Propagation } from './registry.ts';
+import { Propagation, GATEWAY_CALLER, type Channel } from './registry.ts';
 import { Metrics, CAUSE_REFUSED, CAUSE_RESET, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_TIMEOUT, CAUSE_ERROR, CAUSE_MISROUTE } from './metrics.ts';
 import { Arrivals, Users, type CompiledMatch } from './traffic.ts';
 import { hashString } from './balancers/hash.ts';
@@ -68,12 +68,14 @@ export class Model {
   private readonly subscribers: View[][];
   private readonly fifo: TimeoutQueue[];
   private readonly propagation: Propagation;
+  /** Per view id: how its caller hears of changes to its target. */
+  private readonly channels: Channel[] = [];
+  /** Per service: instances created so far (an instance's stable name is `<service>#<n>`). */
+  private readonly createdOf: Int32Array;
   private readonly arrivals: Arrivals;
   readonly users: Users;
   private readonly uUser: Uniform;
   private readonly uIdem: Uniform;
-  private readonly uError: Uniform;
-  private readonly uRoute: Uniform;
   private readonly streams: RandomStreams;
   /** Per service, per local version: 1 when the version is lane-only (not in the base pool). */
   readonly laneOnly: Uint8Array[];
@@ -146,8 +148,7 @@ export class Model {
     this.users = new Users(scenario.traffic);
     this.uUser = st.stream('users');
     this.uIdem = st.stream('idempotency');
-    this.uError = st.stream('errors');
-    this.uRoute = st.stream('router');
+    this.createdOf = new Int32Array(S);
     this.laneOnly = this.topo.services.map((s) => new Uint8Array(s.versions.length));
     this.desired = this.topo.services.map((s) => new Int32Array(s.versions.length));
     this.routeConfigs.push({ weights: null, routes: -1 });
@@ -182,7 +183,7 @@ export class Model {
   private boot(): void {
     const t = this.topo;
     // The gateway's view of the entry service is view 0 (GATEWAY_VIEW).
-    this.newView(t.entryService, -1, t.edgeClient[0]);
+    this.newView(t.entryService, -1, GATEWAY_CALLER, t.edgeClient[0]);
     t.services.forEach((s, si) => {
       const v = t.versionIndex(si, s.initialVersion);
       this.desired[si][v] = s.replicas;
@@ -203,10 +204,17 @@ export class Model {
     this.engine.scheduleAt(this.scenario.bucketMs, this.K_SAMPLE);
   }
 
-  private newView(target: number, caller: number, client: View['client']): View {
+  /**
+   * `callerName` names the streams the view draws from (random.ts): the gateway, or the
+   * calling instance's stable name.
+   */
+  private newView(target: number, caller: number, callerName: string, client: View['client']): View {
+    const tn = this.topo.services[target].name;
+    const st = this.streams;
     const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.inst,
-      this.streams.stream(`lb/${this.topo.services[target].name}`));
+      st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`));
     this.views.push(v);
+    this.channels.push(this.propagation.channel(callerName, caller < 0 ? null : tn));
     this.subscribers[target].push(v);
     const cfg = this.routeConfigs[this.currentRoute[target]];
     v.weights = cfg.weights;
@@ -233,8 +241,10 @@ export class Model {
     I.created[i] = this.engine.now;
     I.viewBase[i] = this.views.length;
     const svc = t.services[s];
+    const name = `${svc.name}#${this.createdOf[s]++}`;
+    I.stableId[i] = hashString(name);
     for (let k = 0; k < svc.calls.length; k++) {
-      const v = this.newView(t.calls[s][k], i, t.edgeClient[t.edgeBase[s] + k]);
+      const v = this.newView(t.calls[s][k], i, name, t.edgeClient[t.edgeBase[s] + k]);
       if (!this.booting) this.fillView(v);
     }
     this.costTick();
@@ -334,7 +344,7 @@ export class Model {
       } else if (this.lanes.strict) return -1;
     }
     if (view.routes >= 0) want = this.matchRoute(view.routes, user);
-    if (want < 0 && view.weights !== null) want = this.pickVersion(view.weights);
+    if (want < 0 && view.weights !== null) want = pickVersion(view.weights, view.uRoute);
     this.routedVersion = want;
     const i = view.pick(want, now, user, avoid);
     // Untagged at this hop: base traffic must not reach a lane version, and a request that
@@ -357,19 +367,6 @@ export class Model {
       if (version >= 0 ? I.ver[i] === version : this.laneOnly[s][I.ver[i]] === 0) return true;
     }
     return false;
-  }
-
-  private pickVersion(w: Float64Array): number {
-    let total = 0;
-    for (let v = 0; v < w.length; v++) total += w[v];
-    if (total <= 0) return -1;
-    let x = this.uRoute() * total;
-    for (let v = 0; v < w.length; v++) {
-      x -= w[v];
-      if (x < 0 && w[v] > 0) return v;
-    }
-    for (let v = w.length - 1; v >= 0; v--) if (w[v] > 0) return v;
-    return -1;
   }
 
   private matchRoute(table: number, user: number): number {
@@ -398,7 +395,7 @@ export class Model {
     const i = C.inst[c];
     const gv = this.inst.gv[i];
     const er = this.topo.errorRate[gv];
-    if (er > 0 && this.uError() < er) {
+    if (er > 0 && this.topo.errorDraw[gv]() < er) {
       this.finish(c, CAUSE_ERROR);
       return;
     }
@@ -753,7 +750,7 @@ export class Model {
   }
 
   private deliverAt(v: View, now: number): number {
-    let t = this.propagation.deliveryTime(v.caller + 1, now);
+    let t = this.channels[v.id].deliveryTime(now);
     if (t < v.lastDelivery) t = v.lastDelivery; // one caller receives updates in order
     v.lastDelivery = t;
     return t;
@@ -830,7 +827,7 @@ export class Model {
     if (replicas > live.length) {
       for (let k = live.length; k < replicas; k++) {
         const i = this.createInstance(s, v);
-        this.engine.schedule(Math.max(0, this.topo.startup[s].sample()), this.K_APP_UP, i);
+        this.engine.schedule(Math.max(0, this.topo.startup[this.topo.gvBase[s] + v].sample()), this.K_APP_UP, i);
       }
     } else if (replicas < live.length) {
       // ReplicaSet scale-down order: marked down first, then not ready before ready, then
@@ -972,6 +969,20 @@ export class Model {
   result(strategy: string): RunResult {
     return buildResult(this, strategy);
   }
+}
+
+/** A version drawn by routing weight (−1 when every weight is 0). */
+function pickVersion(w: Float64Array, u: Uniform): number {
+  let total = 0;
+  for (let v = 0; v < w.length; v++) total += w[v];
+  if (total <= 0) return -1;
+  let x = u() * total;
+  for (let v = 0; v < w.length; v++) {
+    x -= w[v];
+    if (x < 0 && w[v] > 0) return v;
+  }
+  for (let v = w.length - 1; v >= 0; v--) if (w[v] > 0) return v;
+  return -1;
 }
 
 function rank(state: number): number {

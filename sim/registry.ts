@@ -3,49 +3,92 @@
  * change. Poll: after each cache in the chain has refreshed in turn — a shared cache ticks
  * on one global phase, a per-caller cache on that caller's own random phase. Computed in
  * closed form, so a change costs one event per caller, not one per poll tick.
+ *
+ *   const prop = new Propagation(scenario.registry, streams);
+ *   const ch = prop.channel('a#0', 'b');   // caller a#0's view of service b
+ *   ch.deliveryTime(now);                  // when a#0 hears of a change to b published now
+ *
+ * Each channel draws its push delays from its own stream, and each caller its poll phases
+ * from its own stream (random.ts), so callers never shift one another's numbers.
  */
 import type { RegistrySpec } from '../scenarios/types.ts';
 import { makeSampler, type Sampler } from './distributions.ts';
-import type { RandomStreams, Uniform } from './random.ts';
+import type { RandomStreams } from './random.ts';
+
+/** The caller name of the entry proxy (instance callers are `<service>#<n>`). */
+export const GATEWAY_CALLER = 'gateway';
 
 export class Propagation {
-  private readonly delay: Sampler | null;
-  private readonly phaseU: Uniform;
   private readonly sharedPhase: number[];
-  /** Per caller id, per chain stage: the caller's poll phase (ms), drawn on first use. */
-  private readonly phases: number[][] = [];
+  /** Per caller name: its poll phase (ms) per chain stage (one client cache for all its views). */
+  private readonly callerPhases = new Map<string, number[]>();
+  private readonly byKey = new Map<number, Channel>();
 
-  constructor(readonly spec: RegistrySpec, streams: RandomStreams) {
-    this.delay = spec.mode === 'push' ? makeSampler(spec.delay, streams.stream('registry/push')) : null;
-    this.phaseU = streams.stream('registry/phase');
+  constructor(readonly spec: RegistrySpec, private readonly streams: RandomStreams) {
     this.sharedPhase = spec.mode === 'poll'
       ? spec.chain.map((st) => streams.stream(`registry/shared/${st.name}`)() * st.interval)
       : [];
   }
 
-  /** Absolute time at which `callerKey` sees a change published at `now`. */
-  deliveryTime(callerKey: number, now: number): number {
+  /**
+   * How `caller` hears of changes to service `target`. `target` null names a caller with
+   * a single view (the gateway), whose push stream is then `registry/push/<caller>`.
+   * Create it once per view (cold path); it owns a stream.
+   */
+  channel(caller: string, target: string | null): Channel {
     const spec = this.spec;
-    if (spec.mode === 'push') return now + Math.max(0, this.delay!.sample());
-    let t = now;
-    const phases = this.callerPhases(callerKey);
-    for (let k = 0; k < spec.chain.length; k++) {
-      const st = spec.chain[k];
-      const phase = st.shared ? this.sharedPhase[k] : phases[k];
-      // next tick strictly after t on the grid phase + m·interval
-      const m = Math.floor((t - phase) / st.interval) + 1;
-      t = phase + m * st.interval;
+    if (spec.mode === 'push') {
+      const name = target === null ? `registry/push/${caller}` : `registry/push/${caller}/${target}`;
+      return new Channel(makeSampler(spec.delay, this.streams.stream(name)), [], []);
     }
-    return t;
+    const own = this.phasesOf(caller);
+    const phase = spec.chain.map((st, k) => (st.shared ? this.sharedPhase[k] : own[k]));
+    return new Channel(null, phase, spec.chain.map((st) => st.interval));
   }
 
-  private callerPhases(callerKey: number): number[] {
-    let p = this.phases[callerKey];
+  /**
+   * For a platform outside the model (the replay's proxy): caller key 0 is the gateway,
+   * and draws exactly what the simulator's gateway draws.
+   */
+  deliveryTime(callerKey: number, now: number): number {
+    let ch = this.byKey.get(callerKey);
+    if (!ch) {
+      ch = this.channel(callerKey === 0 ? GATEWAY_CALLER : `caller${callerKey}`, null);
+      this.byKey.set(callerKey, ch);
+    }
+    return ch.deliveryTime(now);
+  }
+
+  private phasesOf(caller: string): number[] {
+    let p = this.callerPhases.get(caller);
     if (!p) {
-      const spec = this.spec;
-      p = spec.mode === 'poll' ? spec.chain.map((st) => this.phaseU() * st.interval) : [];
-      this.phases[callerKey] = p;
+      const u = this.streams.stream(`registry/phase/${caller}`);
+      p = this.spec.mode === 'poll' ? this.spec.chain.map((st) => u() * st.interval) : [];
+      this.callerPhases.set(caller, p);
     }
     return p;
+  }
+}
+
+/** One caller's propagation schedule for one service. */
+export class Channel {
+  constructor(
+    /** Push: the delay sampler; null for poll. */
+    private readonly delay: Sampler | null,
+    /** Poll: per chain stage, the phase of its refresh grid and its interval (ms). */
+    private readonly phase: number[],
+    private readonly interval: number[],
+  ) {}
+
+  /** Absolute time at which this caller sees a change published at `now`. */
+  deliveryTime(now: number): number {
+    if (this.delay !== null) return now + Math.max(0, this.delay.sample());
+    let t = now;
+    for (let k = 0; k < this.phase.length; k++) {
+      // next tick strictly after t on the grid phase + m·interval
+      const m = Math.floor((t - this.phase[k]) / this.interval[k]) + 1;
+      t = this.phase[k] + m * this.interval[k];
+    }
+    return t;
   }
 }

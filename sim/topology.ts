@@ -5,7 +5,7 @@
  */
 import type { ClientSpec, RetryOn, Scenario, ServiceSpec } from '../scenarios/types.ts';
 import { makeSampler, type Sampler } from './distributions.ts';
-import type { RandomStreams } from './random.ts';
+import type { RandomStreams, Uniform } from './random.ts';
 
 /** Retry classes: what kind of failure the caller saw. */
 export const CLASS_CONNECT = 1, CLASS_RESET = 2, CLASS_TIMEOUT = 4, CLASS_5XX = 8, CLASS_NONE = 0;
@@ -24,6 +24,8 @@ export class Topology {
   readonly coldFactor: Float64Array;
   readonly coldDecay: Float64Array;
   readonly errorRate: Float64Array;
+  /** Per gv: the uniform stream deciding which of its calls fail (drawn only when errorRate > 0). */
+  readonly errorDraw: Uniform[] = [];
   readonly latencyFactor: Float64Array;
   /** Per service: downstream service indices, in call order. */
   readonly calls: Int32Array[];
@@ -37,6 +39,7 @@ export class Topology {
   readonly entryService: number;
   readonly concurrency: Int32Array;
   readonly queueCap: Int32Array;
+  /** Per gv: pod creation → app listening. */
   readonly startup: Sampler[] = [];
 
   constructor(readonly scenario: Scenario, streams: RandomStreams) {
@@ -60,6 +63,8 @@ export class Topology {
         this.gvLocal[g] = vi;
         this.gvNames.push({ service: s.name, version: v.name });
         this.serviceTime[g] = makeSampler(v.serviceTime ?? s.instance.serviceTime, streams.stream(`service/${s.name}/${v.name}`));
+        this.startup[g] = makeSampler(s.instance.startup, streams.stream(`startup/${s.name}/${v.name}`));
+        this.errorDraw[g] = streams.stream(`errors/${s.name}/${v.name}`);
         const cold = v.coldStart ?? s.instance.coldStart;
         this.coldFactor[g] = cold.factor;
         this.coldDecay[g] = cold.decay;
@@ -82,7 +87,6 @@ export class Topology {
     this.edgeClient.forEach((c, e) => { for (const on of c.retry.on) this.edgeRetryMask[e] |= RETRY_BITS[on]; });
     this.concurrency = Int32Array.from(this.services.map((s) => s.instance.concurrency));
     this.queueCap = Int32Array.from(this.services.map((s) => s.instance.queue));
-    this.services.forEach((s) => this.startup.push(makeSampler(s.instance.startup, streams.stream(`startup/${s.name}`))));
   }
 
   index(service: string): number {

@@ -8,7 +8,7 @@
  */
 import type { ClientSpec } from '../scenarios/types.ts';
 import { mix2 } from './balancers/hash.ts';
-import { slowStartFactor } from './balancers/slow-start.ts';
+import { slowStartFactor, slowStartSpan } from './balancers/slow-start.ts';
 import { smoothPick, smoothFail, smoothSuccess, type Eligibility, type SmoothPeers } from './balancers/smooth-wrr.ts';
 import type { Uniform } from './random.ts';
 import { grown } from './typed-arrays.ts';
@@ -17,6 +17,8 @@ import { grown } from './typed-arrays.ts';
 export interface InstanceClock {
   /** When each instance's app came up (for uptime-based warmup), ms. */
   upAt: Float64Array;
+  /** Per instance: a hash of its stable name, the consistent-hash identity. */
+  stableId: Int32Array;
 }
 
 const ALGO_RR = 0, ALGO_SWRR = 1, ALGO_RANDOM = 2, ALGO_LEAST = 3, ALGO_HASH = 4;
@@ -29,6 +31,8 @@ export class View implements Eligibility {
   inst: Int32Array;
   ver: Int32Array;
   joinedAt: Float64Array;
+  /** Per member: the instance's stable hash identity (consistent hashing). */
+  hashId: Int32Array;
   peers: SmoothPeers;
   private rr = 0;
   /** Per local version: routing weight, or null for "pool every base version". */
@@ -61,17 +65,21 @@ export class View implements Eligibility {
     /** Per local version of the target: 1 when it is a lane-only version (not base). */
     private readonly laneOnly: Uint8Array,
     private readonly insts: InstanceClock,
+    /** This view's balancer stream (`lb/<caller>/<target>`). */
     private readonly u: Uniform,
+    /** This view's router stream (`router/<caller>/<target>`): the weighted version pick. */
+    readonly uRoute: Uniform,
   ) {
     const cap = 8;
     this.inst = new Int32Array(cap);
     this.ver = new Int32Array(cap);
     this.joinedAt = new Float64Array(cap);
+    this.hashId = new Int32Array(cap);
     this.peers = { w: new Float64Array(cap), ew: new Float64Array(cap), cw: new Float64Array(cap), fails: new Int32Array(cap), checked: new Float64Array(cap), accessed: new Float64Array(cap) };
     this.algo = ALGOS[client.lb.algorithm];
     this.passiveHealth = this.algo === ALGO_SWRR && client.lb.maxFails > 0;
     const ss = client.lb.slowStart;
-    this.slowWindow = ss ? ss.window : 0;
+    this.slowWindow = ss ? slowStartSpan(ss) : 0;
     this.uptimeClock = ss ? ss.mode === 'dubbo' || ss.mode === 'curve' : false;
   }
 
@@ -90,6 +98,7 @@ export class View implements Eligibility {
     this.inst[i] = instance;
     this.ver[i] = version;
     this.joinedAt[i] = joinedAt;
+    this.hashId[i] = this.insts.stableId[instance];
     // With slow start, weights are in hundredths (see refreshSlowStartWeights).
     const full = this.slowWindow > 0 ? 100 : 1;
     const p = this.peers;
@@ -104,6 +113,7 @@ export class View implements Eligibility {
     const last = --this.n;
     for (let j = i; j < last; j++) {
       this.inst[j] = this.inst[j + 1]; this.ver[j] = this.ver[j + 1]; this.joinedAt[j] = this.joinedAt[j + 1];
+      this.hashId[j] = this.hashId[j + 1];
       const p = this.peers;
       p.w[j] = p.w[j + 1]; p.ew[j] = p.ew[j + 1]; p.cw[j] = p.cw[j + 1]; p.fails[j] = p.fails[j + 1];
       p.checked[j] = p.checked[j + 1]; p.accessed[j] = p.accessed[j + 1];
@@ -259,7 +269,7 @@ export class View implements Eligibility {
     let best = -1, bestScore = -1;
     for (let i = 0; i < this.n; i++) {
       if (!this.eligible(i)) continue;
-      const s = mix2(key, this.inst[i]);
+      const s = mix2(key, this.hashId[i]);
       if (s > bestScore) { bestScore = s; best = i; }
     }
     return best < 0 ? -1 : this.inst[best];
@@ -313,6 +323,7 @@ export class View implements Eligibility {
   private grow(): void {
     const cap = this.inst.length * 2;
     this.inst = grown(this.inst, cap); this.ver = grown(this.ver, cap); this.joinedAt = grown(this.joinedAt, cap);
+    this.hashId = grown(this.hashId, cap);
     const p = this.peers;
     this.peers = { w: grown(p.w, cap), ew: grown(p.ew, cap), cw: grown(p.cw, cap), fails: grown(p.fails, cap),
       checked: grown(p.checked, cap), accessed: grown(p.accessed, cap) };

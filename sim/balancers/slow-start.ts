@@ -8,9 +8,14 @@
  */
 import type { SlowStartSpec } from '../../scenarios/types.ts';
 
+/** HAProxy's BE_WEIGHT_SCALE: the dynamic algorithms' wdiv (eweight = uweight × 16 at full). */
+const HAPROXY_WEIGHT_SCALE = 16;
+
 export function slowStartFactor(spec: SlowStartSpec, age: number): number {
   const W = spec.window;
-  if (!(W > 0) || age >= W) return 1;
+  if (!(W > 0)) return 1;
+  if (spec.mode === 'haproxy') return haproxyFactor(W, age);
+  if (age >= W) return 1;
   switch (spec.mode) {
     case 'dubbo': {
       // ww = (int)(uptime / (warmup / weight)); w = clamp(ww, 1, weight)
@@ -25,17 +30,43 @@ export function slowStartFactor(spec: SlowStartSpec, age: number): number {
       const curved = a === 1 ? f : Math.pow(f, 1 / a);
       return Math.max(curved, spec.minWeightPercent / 100);
     }
-    case 'haproxy': {
-      // eweight = ceil(uweight * (elapsed + slowstart)/slowstart ... ) ≈ linear, integer
-      // seconds, from 1/uweight; modelled with HAProxy's default uweight scale of 256.
-      const sec = Math.floor(age / 1000);
-      const frac = Math.ceil((256 * sec) / (W / 1000)) / 256;
-      return Math.min(1, Math.max(frac, 1 / 256));
-    }
     case 'curve': {
       // Sermant / MSE high-order: w = clamp(round((t/T)^c * 100), 1, 100)
       const w = Math.round(Math.pow(age / W, spec.exponent) * 100);
       return Math.min(Math.max(w, 1), 100) / 100;
     }
   }
+}
+
+/**
+ * How long after its clock starts an endpoint reaches full weight, ms. HAProxy stores the
+ * window in whole seconds, rounded up, so its ramp can outlast the configured window.
+ */
+export function slowStartSpan(spec: SlowStartSpec): number {
+  if (!(spec.window > 0)) return 0;
+  return spec.mode === 'haproxy' ? haproxyWindowSeconds(spec.window) * 1000 : spec.window;
+}
+
+/**
+ * HAProxy server_recalc_eweight (src/server.c), for dynamic algorithms while the server
+ * is STARTING, all in unsigned integer arithmetic:
+ *
+ *   w       = (wdiv * (now_s - last_change) + slowstart) / slowstart
+ *   eweight = (uweight * w + wmult - 1) / wmult
+ *
+ * with wdiv = BE_WEIGHT_SCALE = 16 and wmult = 1 (set by lb_fwrr.c / lb_fwlc.c), times in
+ * whole seconds and slowstart = (ms + 999) / 1000 (cfgparse). Full weight is uweight × 16,
+ * so the fraction is w / 16: 1/16 at the start (the same as the w = 1 used on leaving
+ * STOPPED), 9/16 at 15 s of 30 s, full from `slowstart` seconds on (or when the clock is
+ * behind last_change). `age` is floored to whole seconds since the endpoint joined.
+ */
+function haproxyFactor(windowMs: number, age: number): number {
+  const S = haproxyWindowSeconds(windowMs);
+  const sec = Math.floor(age / 1000);
+  if (sec < 0 || sec >= S) return 1;
+  return Math.floor((HAPROXY_WEIGHT_SCALE * sec + S) / S) / HAPROXY_WEIGHT_SCALE;
+}
+
+function haproxyWindowSeconds(windowMs: number): number {
+  return Math.ceil(windowMs / 1000);
 }

@@ -49,13 +49,18 @@ export function smoothPick(p: SmoothPeers, n: number, filter: Eligibility | null
   return best;
 }
 
-/** nginx free_peer on failure: count it and lower the effective weight. */
+/**
+ * nginx free_peer on failure: count it and lower the effective weight by
+ * `weight / max_fails` in C integer division (ngx_http_upstream_free_round_robin_peer:
+ * both are integers), so weight 5 with max_fails 2 loses 2, and weight 1 with max_fails ≥ 2
+ * loses nothing. Weights here are whole numbers (see View), so flooring is C's truncation.
+ */
 export function smoothFail(p: SmoothPeers, i: number, now: number, maxFails: number): void {
   p.fails[i]++;
   p.checked[i] = now;
   p.accessed[i] = now;
   if (maxFails > 0) {
-    p.ew[i] -= p.w[i] / maxFails;
+    p.ew[i] -= Math.floor(p.w[i] / maxFails);
     if (p.ew[i] < 0) p.ew[i] = 0;
   }
 }
