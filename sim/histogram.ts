@@ -1,7 +1,8 @@
 /**
  * A log-linear latency histogram (HDR-style): values in ms are bucketed with 64 linear
- * sub-buckets per power of two of microseconds, i.e. ≤ 1.6% relative error, over 1 µs to
- * ~36 min. Fixed memory (2,048 counters), O(1) record, quantiles by a cumulative scan.
+ * sub-buckets per power of two of microseconds, i.e. ≤ 1.6% relative error from 64 µs to
+ * ~36 min; below 64 µs the buckets are 1 µs wide (a quantile is at most 1 µs high), which
+ * no latency worth reporting needs finer. Fixed memory (2,048 counters), O(1) record, quantiles by a cumulative scan.
  * Recording allocates nothing, so it is safe on the request hot path.
  */
 const SUB_BITS = 6;
