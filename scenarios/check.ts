@@ -1,12 +1,14 @@
 /**
  * Cross-reference checks on a read scenario, each naming the field at fault: the entry and
  * every call target exist, the call graph has no cycle (named: `a → b → a`), released and
- * lane versions are declared, lane paths in the SLO name real lanes, services and versions.
+ * lane versions are declared, there are no more versions in all than lane paths can
+ * record, lane paths in the SLO name real lanes, services and versions.
  */
 import type { Scenario, ServiceSpec } from './types.ts';
 import { Reader, join } from './reader.ts';
 import { didYouMean } from './nearest-name.ts';
 import { formatDuration } from './durations.ts';
+import { MAX_VERSIONS_TOTAL } from './limits.ts';
 
 export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
   const byName = new Map(s.services.map((x) => [x.name, x]));
@@ -25,6 +27,7 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
     version(svc, svc.initialVersion, `services.${svc.name}.initialVersion`);
     svc.calls.forEach((c, i) => service(c.service, join(`services.${svc.name}.calls`, i), 'call target'));
   }
+  checkVersionCount(r, s.services);
   service(s.entry.service, entryPath, 'entry service');
   checkAcyclic(r, s.services);
 
@@ -52,6 +55,17 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
     });
   }
   checkLanePaths(r, s, byName);
+}
+
+/** The version that takes the total past MAX_VERSIONS_TOTAL is reported at its service. */
+function checkVersionCount(r: Reader, services: ServiceSpec[]): void {
+  let total = 0;
+  for (const svc of services) {
+    total += svc.versions.length;
+    if (total > MAX_VERSIONS_TOTAL) {
+      r.fail(`services.${svc.name}.versions`, `expected at most ${MAX_VERSIONS_TOTAL} versions across all services (lane paths record each hop's version in 6 bits), got ${total} counting these`);
+    }
+  }
 }
 
 /** Depth-first search; the first back edge found is reported as the cycle it closes. */

@@ -1,6 +1,8 @@
 /**
  * Scenario files (YAML or JSON) → the typed Scenario of types.ts, every default filled in,
  * or one ScenarioError line naming the file, the field path and what was expected.
+ * Accepted-but-noteworthy fields (one that the model ignores) land in `scenario.warnings`,
+ * one line each in the same format, for the CLI to print.
  * The format is documented in docs/scenario-format.md; relsim.schema.json describes the
  * same format for editors.
  */
@@ -110,6 +112,7 @@ function readScenario(r: Reader, raw: Raw, file: string): Scenario {
     release: readRelease(r, f.release, 'release', services),
     slo: readSlo(r, f.slo, 'slo'),
     limits: { maxEvents: limits.maxEvents === undefined ? 100_000_000 : r.integer(limits.maxEvents, join('limits', 'maxEvents'), 1) },
+    warnings: r.warnings,
   };
   checkScenario(r, scenario, entryPath);
   return scenario;

@@ -1,5 +1,6 @@
 /**
- * `release:` (which services go to which version, with which strategy, when) and `slo:`.
+ * `release:` (which services go from which version to which, with which strategy, when)
+ * and `slo:`.
  * Defaults that depend on the services (which to release, to what) are filled here;
  * whether names exist is checked in check.ts, with the rest of the cross-references.
  */
@@ -10,20 +11,12 @@ import { readStrategy } from './read-strategy.ts';
 
 export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSpec[]): ReleaseSpec | null {
   if (v === undefined || v === null) return null;
-  const f = r.fields(v, path, ['startAt', 'services', 'to', 'strategy']);
+  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy']);
   const strategy = readStrategy(r, required(r, f.strategy, join(path, 'strategy')), join(path, 'strategy'));
   const startAt = f.startAt === undefined ? 0 : r.duration(f.startAt, join(path, 'startAt'));
 
-  let toMap: Record<string, string> | null = null;
-  let toAll: string | null = null;
-  if (f.to !== undefined) {
-    if (typeof f.to === 'string' || typeof f.to === 'number') toAll = r.name(f.to, join(path, 'to'), 'a version name');
-    else {
-      const m = r.namedMap(f.to, join(path, 'to'), 'a version name or a map service → version');
-      toMap = {};
-      for (const s of Object.keys(m)) toMap[s] = r.name(m[s], join(join(path, 'to'), s), 'a version name');
-    }
-  }
+  const { all: toAll, map: toMap } = readVersionChoice(r, f.to, join(path, 'to'));
+  const from = readVersionChoice(r, f.from, join(path, 'from'));
 
   let names: string[];
   if (f.services !== undefined) {
@@ -33,6 +26,8 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
     names.forEach((n, i) => { if (names.indexOf(n) !== i) r.fail(join(join(path, 'services'), i), `service "${n}" is listed twice`); });
   } else if (toMap) {
     names = Object.keys(toMap);
+  } else if (from.map) {
+    names = Object.keys(from.map);
   } else {
     names = defaultReleasedServices(services, strategy);
     if (names.length === 0) r.fail(join(path, 'services'), 'required: no service declares a version other than its initial one, so there is nothing to release by default');
@@ -52,12 +47,51 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
       if (next !== null) to[n] = next;
     }
   }
-  if (toMap) {
-    for (const k of Object.keys(toMap)) {
-      if (!names.includes(k)) r.fail(join(join(path, 'to'), k), `"${k}" is not in release.services (${names.join(', ')})`);
-    }
-  }
+  if (toMap) checkMapKeys(r, toMap, join(path, 'to'), names);
+  if (from.map) checkMapKeys(r, from.map, join(path, 'from'), names);
+  if (from.all !== null || from.map) checkFrom(r, from, join(path, 'from'), names, services);
   return { startAt, services: names, to, strategy };
+}
+
+/** `to` / `from`: one version name for every released service, or a map service → version. */
+interface VersionChoice { all: string | null; map: Record<string, string> | null }
+
+function readVersionChoice(r: Reader, v: Raw, path: string): VersionChoice {
+  if (v === undefined) return { all: null, map: null };
+  if (typeof v === 'string' || typeof v === 'number') return { all: r.name(v, path, 'a version name'), map: null };
+  const m = r.namedMap(v, path, 'a version name or a map service → version');
+  const map: Record<string, string> = {};
+  for (const s of Object.keys(m)) map[s] = r.name(m[s], join(path, s), 'a version name');
+  return { all: null, map };
+}
+
+function checkMapKeys(r: Reader, map: Record<string, string>, path: string, names: string[]): void {
+  for (const k of Object.keys(map)) {
+    if (!names.includes(k)) r.fail(join(path, k), `"${k}" is not in release.services (${names.join(', ')})`);
+  }
+}
+
+/**
+ * `from` is a check, not a second way to set the starting version: the model starts every
+ * service from its initialVersion and the strategies release from it, so a `from` that
+ * disagrees is an error naming the field to change. Letting `from` set initialVersion
+ * instead would give one fact two sources (and initialVersion a default that `from` could
+ * silently override); as a check, a `from` copied from a pipeline documents the release and
+ * catches a scenario that does not start where the pipeline thinks it does.
+ */
+function checkFrom(r: Reader, from: VersionChoice, path: string, names: string[], services: ServiceSpec[]): void {
+  for (const n of names) {
+    const svc = services.find((s) => s.name === n);
+    if (!svc) continue; // an unknown service is reported by check.ts with its own message
+    const version = from.map ? from.map[n] : from.all;
+    if (version === undefined || version === null) r.fail(path, `expected a version for every released service, got none for "${n}"`);
+    // Equal to initialVersion: fine here; whether initialVersion is declared is check.ts's.
+    if (version === svc.initialVersion) continue;
+    const p = from.map ? join(path, n) : path;
+    const declared = svc.versions.map((x) => x.name);
+    if (!declared.includes(version)) r.fail(p, `version "${version}" is not declared by service "${n}" (its versions: ${declared.join(', ')})`);
+    r.fail(p, `expected "${svc.initialVersion}", the version service "${n}" starts from (services.${n}.initialVersion, by default its first version), got "${version}"; to start from "${version}", set services.${n}.initialVersion: ${version}`);
+  }
 }
 
 /** Services with a version to go to; for lanes, the services the lanes give a version. */

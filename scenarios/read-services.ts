@@ -7,6 +7,7 @@ import type { CallSpec, ColdStartSpec, InstanceSpec, ProbeSpec, ServiceSpec, Ver
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import { readDistribution, required } from './read-distribution.ts';
 import { EMPTY_OVERRIDE, readClient, resolveClient, type ClientOverride } from './read-client.ts';
+import { INT32_MAX, INT32_WHY, MAX_QUEUE, QUEUE_WHY } from './limits.ts';
 
 const SERVICE_FIELDS = [
   'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
@@ -59,7 +60,7 @@ function readService(r: Reader, name: string, f: RawMap, p: string): ServiceSpec
   const initialVersion = f.initialVersion === undefined ? versions[0].name : r.name(f.initialVersion, join(p, 'initialVersion'), 'a version name');
   return {
     name,
-    replicas: f.replicas === undefined ? 1 : r.integer(f.replicas, join(p, 'replicas'), 1),
+    replicas: f.replicas === undefined ? 1 : r.integerUpTo(f.replicas, join(p, 'replicas'), 1, INT32_MAX, INT32_WHY),
     initialVersion,
     versions,
     instance: readInstance(r, f, p),
@@ -73,8 +74,8 @@ function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
   const opt = <T>(key: string, dflt: T, read: (v: Raw, path: string) => T): T =>
     f[key] === undefined ? dflt : read(f[key], join(p, key));
   return {
-    concurrency: opt('concurrency', 1, (v, q) => r.integer(v, q, 1)),
-    queue: opt('queue', 100, (v, q) => r.integer(v, q, 0)),
+    concurrency: opt('concurrency', 1, (v, q) => r.integerUpTo(v, q, 1, INT32_MAX, INT32_WHY)),
+    queue: opt('queue', 100, (v, q) => r.integerUpTo(v, q, 0, MAX_QUEUE, QUEUE_WHY)),
     serviceTime: readDistribution(r, required(r, f.serviceTime, join(p, 'serviceTime')), join(p, 'serviceTime')),
     coldStart: opt('coldStart', { factor: 1, decay: 30_000 }, (v, q) => readColdStart(r, v, q)),
     startup: opt('startup', { type: 'constant', value: 0 }, (v, q) => readDistribution(r, v, q)),
@@ -139,8 +140,21 @@ function readProbe(r: Reader, v: Raw, p: string): ProbeSpec {
     initialDelaySeconds: f.initialDelaySeconds === undefined ? 0 : r.seconds(f.initialDelaySeconds, join(p, 'initialDelaySeconds')),
     periodSeconds: period,
     successThreshold: f.successThreshold === undefined ? 1 : r.integer(f.successThreshold, join(p, 'successThreshold'), 1),
-    failureThreshold: f.failureThreshold === undefined ? 3 : r.integer(f.failureThreshold, join(p, 'failureThreshold'), 1),
+    failureThreshold: readFailureThreshold(r, f.failureThreshold, join(p, 'failureThreshold')),
   };
+}
+
+/**
+ * Accepted so probes copied from a manifest load, but the model never fails a readiness
+ * probe once an instance is ready (sim/model.ts schedules readiness once, from
+ * successThreshold), so the value changes nothing. A knob that silently does nothing
+ * misleads, hence the warning; only when the file sets it, since the default is harmless.
+ */
+function readFailureThreshold(r: Reader, v: Raw, path: string): number {
+  if (v === undefined) return 3;
+  const n = r.integer(v, path, 1);
+  r.warn(path, 'accepted for manifest compatibility but has no effect: modelled instances never fail a readiness probe once ready');
+  return n;
 }
 
 function readCalls(r: Reader, v: Raw, path: string): PendingCall[] {

@@ -3,7 +3,7 @@
  * that names the file, the field path, what was expected and what was found. The parse
  * modules (read-*.ts) are written against this so every error looks the same.
  */
-import { ScenarioError, describeValue } from './scenario-error.ts';
+import { ScenarioError, describeValue, scenarioLine } from './scenario-error.ts';
 import { didYouMean } from './nearest-name.ts';
 import { parseDuration } from './durations.ts';
 
@@ -11,10 +11,18 @@ export type Raw = unknown;
 export type RawMap = Record<string, Raw>;
 
 export class Reader {
+  /** One line each, formatted like an error (`file: path: problem`); the loader returns them. */
+  readonly warnings: string[] = [];
+
   constructor(readonly file: string) {}
 
   fail(path: string, problem: string): never {
     throw new ScenarioError(this.file, path, problem);
+  }
+
+  /** Something accepted but worth telling the user (e.g. a field the model ignores). */
+  warn(path: string, problem: string): void {
+    this.warnings.push(scenarioLine(this.file, path, problem));
   }
 
   expected(path: string, what: string, got: Raw): never {
@@ -60,6 +68,16 @@ export class Reader {
     const w = what ?? (min === 1 ? 'a positive integer' : min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.expected(path, w, v);
     return v;
+  }
+
+  /**
+   * An integer in [min, max]. Below min (or not an integer) reads exactly like integer();
+   * above max says the range and, with `why`, where the bound comes from.
+   */
+  integerUpTo(v: Raw, path: string, min: number, max: number, why?: string): number {
+    const n = this.integer(v, path, min);
+    if (n > max) this.fail(path, `expected an integer between ${min} and ${max}${why ? ` (${why})` : ''}, got ${n}`);
+    return n;
   }
 
   string(v: Raw, path: string, what = 'a string'): string {

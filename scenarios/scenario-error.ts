@@ -7,9 +7,14 @@ import { UserError } from '../bin/user-error.ts';
 
 export class ScenarioError extends UserError {
   constructor(readonly file: string, readonly fieldPath: string, readonly problem: string) {
-    super(fieldPath ? `${file}: ${fieldPath}: ${problem}` : `${file}: ${problem}`, 2);
+    super(scenarioLine(file, fieldPath, problem), 2);
     this.name = 'ScenarioError';
   }
+}
+
+/** `file: field.path: problem`, the one-line form of scenario errors and warnings alike. */
+export function scenarioLine(file: string, fieldPath: string, problem: string): string {
+  return fieldPath ? `${file}: ${fieldPath}: ${problem}` : `${file}: ${problem}`;
 }
 
 /** The offending value as a user would recognise it in their file. */

@@ -33,6 +33,13 @@ export interface Scenario {
   release: ReleaseSpec | null;
   slo: SloSpec;
   limits: { maxEvents: number };
+  /**
+   * Things the loader accepted but the user should hear about, one line each, formatted
+   * like an error (`file: field.path: what`), e.g. a field the model ignores. The loader
+   * always sets it (empty when there is nothing to say); optional only so scenarios built
+   * in code need not. The CLI prints them on stderr; they never change the exit code.
+   */
+  warnings?: string[];
 }
 
 export interface ServiceSpec {
