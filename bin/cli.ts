@@ -4,6 +4,7 @@
  */
 import yargs from 'yargs';
 import { UserError } from './user-error.ts';
+import { STDOUT_FLAGS } from './output.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runCommand } from './commands/run.ts';
 import { compareCommand } from './commands/compare.ts';
@@ -11,8 +12,8 @@ import { gateCommand } from './commands/gate.ts';
 import { replayCommand } from './commands/replay.ts';
 import { benchCommand } from './commands/bench.ts';
 
-/** Output flags that accept `-` for stdout. */
-const STDOUT_FLAGS = new Set(['--json', '--md', '--junit']);
+/** Output flags that accept `-` for stdout (bin/output.ts writes them there). */
+const STDOUT_OPTIONS = new Set(STDOUT_FLAGS.map((f) => `--${f}`));
 
 /**
  * yargs reads a lone `-` as a positional argument, so `--json -` would fail strict
@@ -21,7 +22,7 @@ const STDOUT_FLAGS = new Set(['--json', '--md', '--junit']);
 export function joinStdoutDashes(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (STDOUT_FLAGS.has(argv[i]) && argv[i + 1] === '-') {
+    if (STDOUT_OPTIONS.has(argv[i]) && argv[i + 1] === '-') {
       out.push(`${argv[i]}=-`);
       i++;
     } else out.push(argv[i]);

@@ -7,6 +7,7 @@ import { explain, rankCauses } from './explain.ts';
 import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { bestRows, COMPARE_COLUMNS } from './summary.ts';
+import { dropsByCause } from './markdown.ts';
 import { CAUSE_COLORS } from './charts/palette.ts';
 import { renderTopology } from './charts/topology.ts';
 import { renderRolloutTimeline } from './charts/rollout-timeline.ts';
@@ -47,6 +48,7 @@ export function renderCompareHtml(cmp: CompareResult): string {
   const body = [
     `<header class="top"><h1>${esc(cmp.scenario)}</h1><span class="sub">${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} compared</span></header>`,
     `<section><h2>Comparison</h2><p class="note">Mean ± half-width of the 95% Student-t interval over ${n} seed${n === 1 ? '' : 's'}; ★ marks the best (lowest) value in each column.</p>${compareTableHtml(cmp)}</section>`,
+    `<section><h2>Dropped by cause</h2><p class="note">Mean ± half-width of the 95% interval per strategy, for the causes that occur in some run.</p>${compareCauseTableHtml(cmp)}</section>`,
     `<section><h2>Why</h2><ul class="explain">${cmp.rows.map((row) => row.runs[0] ? `<li><b>${esc(row.label)}</b>: ${md(explain(row.runs[0]))}</li>` : '').join('')}</ul>` +
       `<p class="note">Explanations and charts below use each strategy's first seed (${cmp.seeds[0] ?? '–'}).</p></section>`,
     first[0] ? section('Topology', 'Services, calls and versions (the same for every strategy).', renderTopology(first[0], { title: '' })) : '',
@@ -119,6 +121,15 @@ function compareTableHtml(cmp: CompareResult): string {
   const rows = cmp.rows.map((row, i) => `<tr data-strategy="${esc(row.label)}"><td><b>${esc(row.label)}</b></td>${COMPARE_COLUMNS.map((c) =>
     `<td class="${best[c]?.has(i) ? 'best' : ''}" data-metric="${c}">${esc(row.stats[c] ? fmtInterval(c, row.stats[c]) : '–')}</td>`).join('')}</tr>`);
   return `<table class="compare"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function compareCauseTableHtml(cmp: CompareResult): string {
+  const d = dropsByCause(cmp);
+  if (d.causes.length === 0) return '<p>No drops in any run.</p>';
+  const head = `<tr><th>strategy</th>${d.causes.map((c) => `<th><span class="swatch" style="background:${CAUSE_COLORS[c]}"></span>${c}</th>`).join('')}</tr>`;
+  const rows = d.rows.map((row) => `<tr data-strategy="${esc(row.label)}"><td><b>${esc(row.label)}</b></td>${row.byCause.map((i, k) =>
+    `<td class="${i?.mean ? '' : 'zero'}" data-cause="${d.causes[k]}">${esc(i ? fmtInterval('dropped', i) : '–')}</td>`).join('')}</tr>`);
+  return `<table class="compare-by-cause"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function maxDropRate(r: RunResult): number {

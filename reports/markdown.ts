@@ -2,10 +2,28 @@
  * Markdown for CI job summaries (GitHub's $GITHUB_STEP_SUMMARY and the like): the summary
  * and comparison tables plus the explanation line. Tables only, no HTML.
  */
-import type { CompareResult, RunResult } from '../sim/run-result.ts';
+import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
 import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { bestRows, COMPARE_COLUMNS } from './summary.ts';
+
+/** The by-cause columns of a comparison: the same numbers in stdout, Markdown and HTML. */
+export interface DropsByCause {
+  /** Causes with a drop in some run, in DROP_CAUSES order. */
+  causes: DropCause[];
+  /** One per compare row, same order: each cause's mean and 95% interval (undefined when the row has no such stat). */
+  rows: { label: string; byCause: (Interval | undefined)[] }[];
+}
+
+/**
+ * Mean drops per cause and strategy, for the causes that occur in some run. It lives here
+ * for the three compare outputs (stdout, Markdown, HTML) to share.
+ */
+export function dropsByCause(cmp: CompareResult): DropsByCause {
+  // A mean over non-negative counts is > 0 exactly when some run has such a drop.
+  const causes = DROP_CAUSES.filter((c) => cmp.rows.some((row) => (row.stats[`dropped.${c}`]?.mean ?? 0) > 0));
+  return { causes, rows: cmp.rows.map((row) => ({ label: row.label, byCause: causes.map((c) => row.stats[`dropped.${c}`]) })) };
+}
 
 export function renderRunMarkdown(r: RunResult): string {
   const q = r.requests;
@@ -47,10 +65,21 @@ export function renderCompareMarkdown(cmp: CompareResult): string {
     });
     out.push(`| ${esc(row.label)} | ${cells.join(' | ')} |`);
   });
-  out.push('');
+  out.push('', ...causeTableMarkdown(dropsByCause(cmp)));
   for (const row of cmp.rows) if (row.runs[0]) out.push(`- **${esc(row.label)}**: ${esc(explain(row.runs[0]))}`);
   out.push('');
   return out.join('\n');
+}
+
+function causeTableMarkdown(d: DropsByCause): string[] {
+  if (d.causes.length === 0) return ['Dropped by cause: no drops in any run.', ''];
+  return [
+    '**Dropped by cause** (mean ± half-width of the 95% interval):', '',
+    `| strategy | ${d.causes.map((c) => `\`${c}\``).join(' | ')} |`,
+    `|:--|${d.causes.map(() => '---:').join('|')}|`,
+    ...d.rows.map((row) => `| ${esc(row.label)} | ${row.byCause.map((i) => (i ? fmtInterval('dropped', i) : '–')).join(' | ')} |`),
+    '',
+  ];
 }
 
 /** Keep table cells intact: a pipe would split the cell. */

@@ -4,11 +4,9 @@
  * the table on stderr).
  */
 import type { CommandModule } from 'yargs';
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { runBench } from '../../bench/suite.ts';
 import { formatBench } from '../../bench/format.ts';
-import { UserError } from '../user-error.ts';
+import { outputs } from '../output.ts';
 
 interface BenchArgs {
   json?: string;
@@ -42,29 +40,14 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       'a Python heapq loop on the same M/M/8 model; a missing g++ or python3 is reported as skipped. Close other ' +
       'CPU-heavy work first: the figures are only as quiet as the machine.'),
   handler: async (args) => {
-    const toStdout = args.json === '-';
-    // Fail before a minute of measuring, not after.
-    if (args.json !== undefined && !toStdout && !existsSync(dirname(args.json))) {
-      throw new UserError(`cannot write ${args.json}: directory ${dirname(args.json)} does not exist`, 2);
-    }
-    const say = (s: string) => (toStdout ? process.stderr : process.stdout).write(s + '\n');
+    // Checked before a minute of measuring, not after.
+    const out = outputs({ json: args.json });
     const report = await runBench({
       quick: args.quick,
       ceiling: args.ceiling,
       log: (line) => process.stderr.write(`… ${line}\n`),
     });
-    say(formatBench(report));
-    if (args.json === undefined) return;
-    const text = JSON.stringify(report, null, 2) + '\n';
-    if (toStdout) {
-      process.stdout.write(text);
-      return;
-    }
-    try {
-      writeFileSync(args.json, text);
-    } catch (e) {
-      throw new UserError(`cannot write ${args.json}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
-    }
-    say(`figures written to ${args.json}`);
+    out.say(formatBench(report));
+    out.write('json', JSON.stringify(report, null, 2) + '\n');
   },
 };

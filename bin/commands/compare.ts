@@ -1,17 +1,20 @@
 /**
  * `relsim compare <scenario>`: every strategy × N seeds, side by side, mean and 95%
- * interval; JSON (CompareResult), Markdown and HTML on request. Logic lives in
+ * interval; JSON (CompareResult), Markdown and HTML on request (`--json -` or `--md -`
+ * puts that document on stdout and the tables on stderr). Logic lives in
  * strategies/compare.ts; this file parses flags and prints.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
-import { loadScenario } from '../../scenarios/load.ts';
+import { outputs } from '../output.ts';
+import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
-import { DROP_CAUSES, type CompareResult, type RunResult } from '../../sim/run-result.ts';
+import type { CompareResult, RunResult } from '../../sim/run-result.ts';
 import { compareStrategies, CompareRunError, defaultStrategies } from '../../strategies/compare.ts';
 import { compareTable, table } from '../../reports/summary.ts';
 import { fmtInterval } from '../../reports/format.ts';
+import { dropsByCause } from '../../reports/markdown.ts';
 import { progress } from '../../reports/progress.ts';
 
 interface CompareArgs {
@@ -34,7 +37,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('seeds', { type: 'number', default: 5, describe: 'seeds per strategy: the scenario seed, seed+1, …' })
     .option('workers', { type: 'number', describe: 'worker threads (default: available cores; 1 = no threads); results do not depend on it' })
     .option('json', { type: 'string', describe: 'write the CompareResult JSON here (- for stdout)' })
-    .option('md', { type: 'string', describe: 'write a Markdown report here' })
+    .option('md', { type: 'string', describe: 'write a Markdown report here (- for stdout)' })
     .option('html', { type: 'string', describe: 'write an HTML report here' })
     .option('with', { type: 'string', array: true, describe: 'RunResult JSON file(s) to show alongside, e.g. a replayed run' })
     .example('$0 compare scenarios/default.yaml', 'the four release strategies, 5 seeds each')
@@ -49,6 +52,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       throw new UserError(`--workers: expected a positive integer, got ${args.workers}`, 2);
     }
     const extra = (args.with ?? []).map(readRunResult);
+    const out = outputs({ json: args.json, md: args.md, html: args.html });
     const total = strategies.length * args.seeds;
     const bar = progress(total, `compare ${scenario.name}`);
     let cmp: CompareResult;
@@ -60,24 +64,15 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     } finally {
       bar.done();
     }
-    const json = JSON.stringify(cmp, null, 2) + '\n';
-    if (args.json === '-') process.stdout.write(json);
-    else {
-      console.log(compareTable(cmp));
-      console.log('');
-      console.log(causeTable(cmp));
-      if (args.json) writeFileSync(args.json, json);
-    }
-    if (args.md) {
+    out.say(`${compareTable(cmp)}\n\n${causeTable(cmp)}`);
+    out.write('json', JSON.stringify(cmp, null, 2) + '\n');
+    if (args.md !== undefined) {
       const { renderCompareMarkdown } = await import('../../reports/markdown.ts');
-      writeFileSync(args.md, renderCompareMarkdown(cmp));
+      out.write('md', renderCompareMarkdown(cmp));
     }
-    if (args.html) {
+    if (args.html !== undefined) {
       const { renderCompareHtml } = await import('../../reports/html.ts');
-      writeFileSync(args.html, renderCompareHtml(cmp));
-    }
-    for (const [flag, file] of [['json', args.json], ['md', args.md], ['html', args.html]] as const) {
-      if (file && file !== '-') console.error(`wrote ${file} (${flag})`);
+      out.write('html', renderCompareHtml(cmp));
     }
   },
 };
@@ -107,13 +102,10 @@ function readRunResult(file: string): RunResult {
   return r as RunResult;
 }
 
-/** Mean drops per cause, for the causes any row has. */
+/** Mean drops per cause, for the causes that occur in some run (the numbers the reports show too). */
 function causeTable(cmp: CompareResult): string {
-  const causes = DROP_CAUSES.filter((c) => cmp.rows.some((row) => (row.stats[`dropped.${c}`]?.mean ?? 0) > 0));
+  const { causes, rows } = dropsByCause(cmp);
   if (causes.length === 0) return 'dropped by cause: none in any run';
-  const rows = cmp.rows.map((row) => [row.label, ...causes.map((c) => {
-    const i = row.stats[`dropped.${c}`];
-    return i ? fmtInterval('dropped', i) : '–';
-  })]);
-  return ['dropped by cause (mean ± 95% interval)', ...table(['strategy', ...causes], rows, [false, ...causes.map(() => true)])].join('\n');
+  const cells = rows.map((row) => [row.label, ...row.byCause.map((i) => (i ? fmtInterval('dropped', i) : '–'))]);
+  return ['dropped by cause (mean ± 95% interval)', ...table(['strategy', ...causes], cells, [false, ...causes.map(() => true)])].join('\n');
 }

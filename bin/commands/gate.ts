@@ -2,13 +2,15 @@
  * `relsim gate <scenario…>`: the CI gate. Each scenario runs N seeds; its `slo` block is
  * checked on the mean over seeds, and with --baseline, dropped and p99 must not regress
  * beyond the tolerance (interval vs interval, so noise alone does not fail). Prints every
- * check and by how much failures missed. Exit 0 pass, 1 fail, 2 bad input.
+ * check and by how much failures missed (on stderr when `--json -` or `--junit -` puts
+ * that document on stdout). Exit 0 pass, 1 fail, 2 bad input.
  * The verdict itself is reports/gate.ts (pure); this file loads, simulates and writes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
-import { loadScenario } from '../../scenarios/load.ts';
+import { outputs } from '../output.ts';
+import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
 import { simulate } from '../../strategies/simulate.ts';
 import { EventCapError } from '../../sim/engine.ts';
 import type { RunResult } from '../../sim/run-result.ts';
@@ -33,7 +35,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     .option('seeds', { type: 'number', default: 5, describe: 'seeds per scenario: the scenario seed, seed+1, …; SLOs are checked on the mean' })
     .option('baseline', { type: 'string', array: true, describe: 'RunResult or CompareResult JSON to compare dropped and p99 against (matched by scenario name)' })
     .option('tolerance', { type: 'number', default: DEFAULT_TOLERANCE, describe: 'allowed regression beyond the baseline interval\'s upper end, as a fraction (0.1 = 10%)' })
-    .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per scenario × check)' })
+    .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per scenario × check; - for stdout)' })
     .option('json', { type: 'string', describe: 'write the verdicts as JSON here (- for stdout)' })
     .example('$0 gate scenarios/rolling-tuned.yaml', 'check the SLO block over 5 seeds')
     .example('$0 gate scenarios/*.yaml --junit gate.xml', 'gate every shipped scenario, JUnit for the CI system')
@@ -44,6 +46,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
     if (!Number.isFinite(args.tolerance) || args.tolerance < 0) throw new UserError(`--tolerance: expected a fraction ≥ 0 (0.1 = 10%), got ${args.tolerance}`, 2);
     const scenarios = args.scenario.map((f) => loadScenario(f));
+    const out = outputs({ json: args.json, junit: args.junit });
     const baselineFiles = (args.baseline ?? []).map(readJson);
     for (const b of baselineFiles) {
       const name = (b.json as { scenario?: unknown })?.scenario;
@@ -75,14 +78,9 @@ export const gateCommand: CommandModule<object, GateArgs> = {
 
     const report = formatVerdicts(verdicts);
     const doc = { schema: 'relsim.gate/1', pass: verdicts.every((v) => v.pass), tolerance: args.tolerance, scenarios: verdicts };
-    if (args.json === '-') {
-      process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-      console.error(report);
-    } else {
-      console.log(report);
-      if (args.json) writeFileSync(args.json, JSON.stringify(doc, null, 2) + '\n');
-    }
-    if (args.junit) writeFileSync(args.junit, renderJunit(verdicts.map((v) => ({ name: v.scenario, cases: v.checks }))));
+    out.say(report);
+    out.write('json', JSON.stringify(doc, null, 2) + '\n');
+    out.write('junit', renderJunit(verdicts.map((v) => ({ name: v.scenario, cases: v.checks }))));
     // exitCode, not exit(): let stdout drain.
     process.exitCode = doc.pass ? 0 : 1;
   },

@@ -1,12 +1,14 @@
 /**
  * `relsim run <scenario>`: one simulated run; a human summary on stdout, the RunResult
- * JSON with `--json` (`--json -` puts it on stdout instead), Markdown/HTML reports.
+ * JSON with `--json`, Markdown/HTML reports. `--json -` or `--md -` puts that document on
+ * stdout and the summary on stderr (bin/output.ts).
  * SLO failures are reported, not fatal (that is `relsim gate`'s job): exit 0.
  */
-import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
-import { loadScenario, withStrategy } from '../../scenarios/load.ts';
+import { outputs } from '../output.ts';
+import { withStrategy } from '../../scenarios/load.ts';
+import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
 import { simulate } from '../../strategies/simulate.ts';
 import { EventCapError } from '../../sim/engine.ts';
@@ -30,7 +32,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('strategy', { type: 'string', describe: `replace the release strategy with this one's defaults: ${STRATEGY_NAMES.join(', ')}` })
     .option('seed', { type: 'number', describe: 'override the scenario seed (same seed ⇒ byte-identical JSON)' })
     .option('json', { type: 'string', describe: 'write the RunResult JSON here (- for stdout, instead of the summary)' })
-    .option('md', { type: 'string', describe: 'write a Markdown report here' })
+    .option('md', { type: 'string', describe: 'write a Markdown report here (- for stdout, instead of the summary)' })
     .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts here' })
     .example('$0 run scenarios/rolling-default.yaml', 'summary of a Kubernetes rolling update with default settings')
     .example('$0 run scenarios/rolling-default.yaml --strategy blue-green --html bg.html', 'the same service released blue-green, with a report')
@@ -46,6 +48,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
       throw new UserError(`--seed: expected a non-negative integer, got ${args.seed}`, 2);
     }
+    const out = outputs({ json: args.json, md: args.md, html: args.html });
     // Progress appears only once a run is long enough to report some (every 500k events).
     const shown: { bar: Progress | null } = { bar: null };
     let done = 0;
@@ -66,21 +69,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
     } finally {
       shown.bar?.done();
     }
-    const json = JSON.stringify(result, null, 2) + '\n';
-    if (args.json === '-') process.stdout.write(json);
-    else {
-      console.log(summarizeRun(result));
-      if (args.json) { writeFileSync(args.json, json); console.error(`wrote ${args.json}`); }
-    }
-    if (args.md) {
+    out.say(summarizeRun(result));
+    out.write('json', JSON.stringify(result, null, 2) + '\n');
+    if (args.md !== undefined) {
       const { renderRunMarkdown } = await import('../../reports/markdown.ts');
-      writeFileSync(args.md, renderRunMarkdown(result));
-      console.error(`wrote ${args.md}`);
+      out.write('md', renderRunMarkdown(result));
     }
-    if (args.html) {
+    if (args.html !== undefined) {
       const { renderRunHtml } = await import('../../reports/html.ts');
-      writeFileSync(args.html, renderRunHtml(result));
-      console.error(`wrote ${args.html}`);
+      out.write('html', renderRunHtml(result));
     }
   },
 };

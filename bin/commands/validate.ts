@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
-import { loadScenario } from '../../scenarios/load.ts';
+import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
 
 interface ValidateArgs { scenario: string[] }
 

@@ -1,0 +1,82 @@
+// Output flags given `-` write to stdout, through the real CLI in a scratch working
+// directory, so a file literally named `-` would show up there.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { outputs } from '../../bin/output.ts';
+import { UserError } from '../../bin/user-error.ts';
+
+const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
+const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url));
+
+function inScratchDir<T>(body: (dir: string, relsim: (...args: string[]) => SpawnSyncReturns<string>) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'relsim-cli-'));
+  try {
+    return body(dir, (...args) => spawnSync(process.execPath, [relsimJs, ...args], { cwd: dir, encoding: 'utf8' }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('run --md - puts the Markdown report alone on stdout and writes no file named -', () => {
+  inScratchDir((dir, relsim) => {
+    const r = relsim('run', scenario('mmc.yaml'), '--md', '-');
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^## relsim run: mmc · none \(seed 1, sim\)\n/);
+    assert.match(r.stdout, /^\| offered \| ok \| dropped \|/m);
+    // The human summary moved to stderr, so the report can be redirected on its own.
+    assert.not.match(r.stdout, /^requests {2}offered/m);
+    assert.match(r.stderr, /^requests {2}offered/m);
+    assert.not.ok(existsSync(join(dir, '-')), 'a file named - was written');
+    assert.equal(readdirSync(dir), []);
+  });
+});
+
+test('gate --junit - puts the JUnit XML on stdout and the verdicts on stderr', () => {
+  inScratchDir((dir, relsim) => {
+    const r = relsim('gate', scenario('mmc.yaml'), '--seeds', '1', '--junit', '-');
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^<\?xml /);
+    assert.match(r.stderr, /gate: pass/);
+    assert.equal(readdirSync(dir), []);
+  });
+});
+
+test('two outputs on stdout: exit 2 with one line, before simulating, nothing written', () => {
+  inScratchDir((dir, relsim) => {
+    const r = relsim('run', scenario('mmc.yaml'), '--json', '-', '--md', '-');
+    assert.is(r.status, 2, r.stderr);
+    assert.is(r.stdout, '');
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /--json and --md: only one output can go to stdout/);
+    assert.equal(readdirSync(dir), []);
+  });
+});
+
+test('outputs() rejects - where stdout is not offered, an empty name and a missing directory', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ html: '-' }, /^--html: cannot go to stdout \('-' is only for --json, --md, --junit\)/],
+    [{ md: '' }, /^--md: expected a file name or '-' for stdout$/],
+    [{ html: '' }, /^--html: expected a file name$/],
+    [{ md: '/no-such-dir/x.md' }, /^--md \/no-such-dir\/x\.md: directory \/no-such-dir does not exist$/],
+  ];
+  for (const [flags, message] of cases) {
+    try {
+      outputs(flags);
+      assert.unreachable(`${JSON.stringify(flags)} was accepted`);
+    } catch (e) {
+      assert.instance(e, UserError);
+      assert.is((e as UserError).exitCode, 2);
+      assert.match((e as Error).message, message);
+    }
+  }
+  // Unset flags and one stdout output are fine.
+  assert.is(outputs({ json: undefined, md: '-', html: undefined }).toStdout, true);
+  assert.is(outputs({ json: undefined }).toStdout, false);
+});
+
+test.run();

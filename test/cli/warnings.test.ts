@@ -1,0 +1,41 @@
+// A field the model accepts but ignores is named on stderr by every command that loads a
+// scenario, without changing the exit code or touching stdout.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
+const mmc = fileURLToPath(new URL('../../scenarios/mmc.yaml', import.meta.url));
+
+test('validate and run warn about readinessProbe.failureThreshold on stderr, exit 0, stdout unchanged', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relsim-warn-'));
+  try {
+    const plain = join(dir, 'plain.yaml');
+    const withField = join(dir, 'probe.yaml');
+    const text = readFileSync(mmc, 'utf8').replace(/^duration: .*$/m, 'duration: 20s'); // short: the run is only compared
+    writeFileSync(plain, text);
+    // The same scenario with the ignored field set on its one service.
+    const name = /^services:\n {2}(\S+):\n/m.exec(text)?.[1];
+    assert.ok(name, 'mmc.yaml has a services map');
+    writeFileSync(withField, text.replace(`services:\n  ${name}:\n`, `services:\n  ${name}:\n    readinessProbe: {failureThreshold: 5}\n`));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [relsimJs, ...args], { encoding: 'utf8' });
+    const v = cli('validate', withField);
+    assert.is(v.status, 0, v.stderr);
+    assert.match(v.stderr, new RegExp(`relsim: warning: .*probe\\.yaml: services\\.${name}\\.readinessProbe\\.failureThreshold: accepted for manifest compatibility`));
+    assert.is(cli('validate', plain).stderr.includes('warning'), false, 'no warning when the field is not set');
+    const a = cli('run', plain, '--json', '-');
+    const b = cli('run', withField, '--json', '-');
+    assert.is(b.status, 0, b.stderr);
+    assert.match(b.stderr, /relsim: warning: .*failureThreshold/);
+    // The field has no effect: same RunResult apart from nothing.
+    assert.is(b.stdout, a.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
