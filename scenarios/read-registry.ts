@@ -1,5 +1,5 @@
 /**
- * `registry:` — how callers learn endpoint changes: `{push: {delay: <dist>}}`,
+ * `registry:` — how callers learn endpoint changes: `{push: {delay: <dist>, serial?}}`,
  * `{poll: {interval: 30s}}` or `{poll: {chain: [{name, interval, shared}]}}`.
  */
 import type { DistSpec, PollStage, RegistrySpec } from './types.ts';
@@ -8,7 +8,7 @@ import { readDistribution, required } from './read-distribution.ts';
 
 /** kube-proxy's minSyncPeriod is 1 s: a change reaches each node within about a second. */
 export function defaultRegistry(): RegistrySpec {
-  return { mode: 'push', delay: defaultPushDelay(), routingDelay: false };
+  return { mode: 'push', delay: defaultPushDelay(), routingDelay: false, serial: false };
 }
 
 function defaultPushDelay(): DistSpec {
@@ -21,11 +21,12 @@ export function readRegistry(r: Reader, v: Raw, path: string): RegistrySpec {
   if ((f.push === undefined) === (f.poll === undefined)) r.fail(path, 'expected exactly one of push or poll');
   if (f.push !== undefined) {
     const p = join(path, 'push');
-    const b = r.fields(f.push ?? {}, p, ['delay', 'routingDelay']);
+    const b = r.fields(f.push ?? {}, p, ['delay', 'routingDelay', 'serial']);
     return {
       mode: 'push',
       delay: b.delay === undefined ? defaultPushDelay() : readDistribution(r, b.delay, join(p, 'delay')),
       routingDelay: b.routingDelay === undefined ? false : r.boolean(b.routingDelay, join(p, 'routingDelay')),
+      serial: b.serial === undefined ? false : r.boolean(b.serial, join(p, 'serial')),
     };
   }
   const p = join(path, 'poll');

@@ -163,7 +163,12 @@ export interface RetrySpec {
  * switch or an xDS push is not instantaneous either).
  */
 export type RegistrySpec =
-  | { mode: 'push'; delay: DistSpec; routingDelay: boolean }
+  /**
+   * `serial`: each caller applies changes one at a time, each taking a fresh `delay`, so a
+   * change that arrives while another is being applied waits for it (an nginx reload per
+   * change, an ingress controller's sync loop), instead of every change taking `delay` on its own.
+   */
+  | { mode: 'push'; delay: DistSpec; routingDelay: boolean; serial: boolean }
   | { mode: 'poll'; chain: PollStage[]; routingDelay: boolean };
 
 /** One cache in a staleness chain (e.g. Eureka server cache, client fetch, Ribbon). */

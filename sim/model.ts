@@ -68,6 +68,8 @@ export class Model {
   private readonly subscribers: View[][];
   private readonly fifo: TimeoutQueue[];
   private readonly propagation: Propagation;
+  /** Push with `serial`: a caller's next change starts once its previous one has landed. */
+  private readonly serialPush: boolean;
   /** Per view id: how its caller hears of changes to its target. */
   private readonly channels: Channel[] = [];
   /** Per service: instances created so far (an instance's stable name is `<service>#<n>`). */
@@ -144,6 +146,7 @@ export class Model {
     this.subscribers = Array.from({ length: S }, () => []);
     this.fifo = this.topo.edgeClient.map(() => new TimeoutQueue());
     this.propagation = new Propagation(scenario.registry, st);
+    this.serialPush = scenario.registry.mode === 'push' && scenario.registry.serial;
     this.arrivals = new Arrivals(scenario.traffic, st.stream('arrivals'));
     this.users = new Users(scenario.traffic);
     this.uUser = st.stream('users');
@@ -750,7 +753,8 @@ export class Model {
   }
 
   private deliverAt(v: View, now: number): number {
-    let t = this.channels[v.id].deliveryTime(now);
+    const start = this.serialPush && v.lastDelivery > now ? v.lastDelivery : now;
+    let t = this.channels[v.id].deliveryTime(start);
     if (t < v.lastDelivery) t = v.lastDelivery; // one caller receives updates in order
     v.lastDelivery = t;
     return t;

@@ -1,0 +1,56 @@
+// registry.push.serial: a caller applies changes one at a time. In a maxSurge 0 rolling
+// update of two instances, the second step publishes two changes at once (v2's first
+// instance ready, v1's last one stopped): applied in parallel both land after one delay D,
+// applied one after the other the removal lands after 2D, and meanwhile half the traffic
+// still goes to the stopped instance. So serial costs rate·D/2 more refusals, no more.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { scenario } from './helpers.ts';
+import { simulate } from '../../strategies/simulate.ts';
+
+const RATE = 400; // req/s, constant arrivals: the counts below are then nearly exact
+const DELAY_MS = 500;
+
+const yaml = (serial: boolean) => `
+name: serial-push
+seed: 1
+duration: 20s
+services:
+  app:
+    replicas: 2
+    versions: [v1, v2]
+    concurrency: 64
+    serviceTime: 1ms
+    startup: 3s
+    readinessProbe: {initialDelaySeconds: 0, periodSeconds: 1}
+    shutdown: abrupt
+entry: {service: app, client: {lb: round-robin, retry: 0}}
+registry: {push: {delay: ${DELAY_MS}ms, serial: ${serial}}}
+traffic: {rate: ${RATE}, arrival: constant, users: 100}
+release:
+  startAt: 2s
+  services: [app]
+  to: v2
+  strategy: {name: rolling, maxSurge: 0, maxUnavailable: 1}
+`;
+
+test('serial push: two changes at once cost one more delay at half the traffic', () => {
+  const parallel = simulate(scenario(yaml(false)));
+  const serial = simulate(scenario(yaml(true)));
+  assert.is(parallel.rollout.outcome, 'promoted');
+  assert.is(serial.rollout.outcome, 'promoted');
+  const extra = serial.requests.byCause.refused - parallel.requests.byCause.refused;
+  const expected = (RATE * DELAY_MS) / 1000 / 2;
+  // round-robin alternates exactly; allow a few requests for the edges of each window
+  assert.ok(Math.abs(extra - expected) <= 5, `serial refused ${serial.requests.byCause.refused}, parallel ${parallel.requests.byCause.refused}: extra ${extra}, expected ≈ ${expected}`);
+});
+
+test('serial push: a lone change (the first stop, nothing queued) costs the same as in parallel', () => {
+  const parallel = simulate(scenario(yaml(false)));
+  const serial = simulate(scenario(yaml(true)));
+  const firstStep = (r: typeof parallel) => r.timeline.series['dropped.refused'].slice(0, 5).reduce((a, b) => a + b, 0);
+  assert.ok(firstStep(parallel) > 0, 'the first stop refuses for one delay');
+  assert.is(firstStep(serial), firstStep(parallel));
+});
+
+test.run();
