@@ -3,7 +3,9 @@
  *
  * Per service front: backend `bI` holding every version's server slots (weights carry the
  * version split) and `bI_K` per version (for lane and header routes), the same slot names
- * in both so one runtime command set can be mirrored. Free slots are `disabled` at
+ * in both so one runtime command set can be mirrored. In `bI_K` every live slot has the
+ * same weight: a version pinned to 0 in the split (lanes pin the base version) must still
+ * serve the requests routed to it. Free slots are `disabled` at
  * 127.0.0.1:9, filled at run time with `set server … addr`, so scaling needs no reload.
  * `x-relsim-srv` reports the server that answered (`<NOSRV>` ⇒ no-endpoint).
  */
@@ -14,14 +16,19 @@ import { ms } from './tools.ts';
 /** Server slots per version (more ⇒ the adapter re-renders and reloads). */
 export const SLOTS_PER_VERSION = 12;
 
+/** Weight of every slot in a per-version backend `bI_K` (requests routed there share equally). */
+export const VERSION_BACKEND_WEIGHT = 100;
+
 export interface HaproxySlot {
   /** `v<K>_<n>`: version index K in the front's version list, slot n. */
   name: string;
   version: string;
   endpointId: string | null;
   port: number;
+  /** Weight in the front's backend `bI` (the version split); see VERSION_BACKEND_WEIGHT for `bI_K`. */
   weight: number;
-  state: 'ready' | 'maint';
+  /** ready: in rotation; drain: marked down (no new requests, in-flight ones finish); maint: removed. */
+  state: 'ready' | 'drain' | 'maint';
 }
 
 export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map<number, HaproxySlot[]>): string {
@@ -56,7 +63,7 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
     out.push(`  default_backend b${i}`);
 
     const all = slots.get(i) ?? [];
-    const backend = (name: string, list: HaproxySlot[]): void => {
+    const backend = (name: string, list: HaproxySlot[], weightOf: (s: HaproxySlot) => number): void => {
       out.push(`backend ${name}`, `  balance ${balance(front.lb)}`);
       if (front.lb === 'consistent-hash') out.push('  hash-type consistent');
       out.push(
@@ -66,11 +73,13 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
         `  default-server check inter 500ms fall 2 rise 1${front.slowStartMs > 0 ? ` slowstart ${ms(front.slowStartMs)}` : ''}`,
       );
       for (const s of list) {
-        out.push(`  server ${s.name} 127.0.0.1:${s.port} weight ${s.weight}${s.state === 'maint' ? ' disabled' : ''}`);
+        // A config has no drain state: weight 0 keeps a drained server out of rotation across a reload.
+        const weight = s.state === 'drain' ? 0 : weightOf(s);
+        out.push(`  server ${s.name} 127.0.0.1:${s.port} weight ${weight}${s.state === 'maint' ? ' disabled' : ''}`);
       }
     };
-    backend(`b${i}`, all);
-    versions.forEach((v) => backend(be(v), all.filter((s) => s.version === v)));
+    backend(`b${i}`, all, (s) => s.weight);
+    versions.forEach((v) => backend(be(v), all.filter((s) => s.version === v), () => VERSION_BACKEND_WEIGHT));
   });
   out.push('');
   return out.join('\n');
@@ -99,11 +108,26 @@ export function renderRetry(attempts: number, on: RetryOn[]): string[] {
   return out;
 }
 
+/**
+ * The rule as an `if` condition: one anonymous ACL per condition, side by side, which HAProxy
+ * ANDs, so every condition must hold as in the simulator (sim/traffic.ts `Users.test`).
+ * A rule with no condition matches everything.
+ */
 function acl(m: MatchRule): string {
-  if (m.header) return `{ req.hdr(${m.header.name}) -m str ${m.header.value} }`;
-  if (m.cookie) return `{ req.cook(${m.cookie.name}) -m str ${m.cookie.value} }`;
-  if (m.query) return `{ urlp(${m.query.name}) -m str ${m.query.value} }`;
-  if (m.userIds) return `{ req.hdr(x-user-id) -m str ${m.userIds.join(' ')} }`;
-  if (m.percent !== undefined) return `{ req.hdr(x-user-id),crc32,mod(100) -m int lt ${Math.round(m.percent)} }`;
-  return 'TRUE';
+  const conds: string[] = [];
+  if (m.header) conds.push(`{ req.hdr(${word(m.header.name.toLowerCase())}) -m str ${word(m.header.value)} }`);
+  // load.ts sends cookies and query parameters URL-encoded with lower-case names; both
+  // fetches return the raw (still encoded) value, compared as sent.
+  if (m.cookie) conds.push(`{ req.cook(${word(encodeURIComponent(m.cookie.name.toLowerCase()))}) -m str ${word(encodeURIComponent(m.cookie.value))} }`);
+  if (m.query) conds.push(`{ urlp(${word(encodeURIComponent(m.query.name.toLowerCase()))}) -m str ${word(encodeURIComponent(m.query.value))} }`);
+  if (m.userIds) conds.push(`{ req.hdr(x-user-id) -m str ${m.userIds.join(' ')} }`);
+  // Hashed by HAProxy (crc32 of the user id), not by the model's hash: the same share of
+  // users, not the same users (the recorder trusts the lane tag the backend saw for these).
+  if (m.percent !== undefined && m.percent < 100) conds.push(`{ req.hdr(x-user-id),crc32,mod(100) -m int lt ${Math.max(0, Math.round(m.percent))} }`);
+  return conds.length > 0 ? conds.join(' ') : 'TRUE';
+}
+
+/** One config word, single-quoted (no escapes or variable expansion inside). */
+function word(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

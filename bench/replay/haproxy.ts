@@ -4,6 +4,15 @@
  * reload); scaling fills pre-declared server slots (`set server … addr`). Lane and header
  * routes are ACLs, so they need a reload: the config always holds the full desired state
  * (addresses, weights, states), so nothing is lost across it.
+ *
+ * Server states (`set server … state`, HAProxy 2.x management guide):
+ * - mark down (take out of rotation, let connections finish) = `drain`: no new requests
+ *   from load balancing, requests in flight finish, and health checks keep running, so
+ *   the server stays UP: marking it up again (`ready`) puts it straight back at full
+ *   weight, with no slowstart (slowstart only follows a server "previously seen as failed");
+ * - removed (instance deregistered or stopped; its slot freed) = `maint`: no traffic and no
+ *   health checks. A slot filled again goes from maint to ready through the starting state,
+ *   so slowstart applies to a new instance, as it should.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -13,7 +22,7 @@ import { promisify } from 'node:util';
 import type { HeaderRoute } from '../../sim/control-types.ts';
 import type { LaneSpec } from '../../scenarios/types.ts';
 import { isRunning, makeTrackedTempDir, removeTrackedDir, spawnTracked, stopChild } from './cleanup.ts';
-import { renderHaproxyConfig, SLOTS_PER_VERSION, type HaproxySlot } from './haproxy-config.ts';
+import { renderHaproxyConfig, SLOTS_PER_VERSION, VERSION_BACKEND_WEIGHT, type HaproxySlot } from './haproxy-config.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
 import { assertPortsFree, requireBinary, sleepMs, waitOldWorkersGone } from './tools.ts';
 
@@ -151,7 +160,7 @@ export class HaproxyProxy implements ProxyAdapter {
         let s = list.find((x) => x.endpointId === e.id);
         if (!s) { s = list.find((x) => x.version === e.version && x.endpointId === null); if (!s) continue; s.endpointId = e.id; }
         s.port = e.port;
-        s.state = e.down ? 'maint' : 'ready';
+        s.state = e.down ? 'drain' : 'ready';
       }
       const weights = this.state.weights.get(front.service) ?? null;
       const live = (v: string): number => list.filter((s) => s.version === v && s.state === 'ready').length;
@@ -178,11 +187,8 @@ export class HaproxyProxy implements ProxyAdapter {
       const versions = this.state.versionsOf(this.state.fronts[i].service);
       for (const s of list) {
         if (before.get(`${i}/${s.name}`) === slotKey(s)) continue;
-        for (const be of [`b${i}`, `b${i}_${versions.indexOf(s.version)}`]) {
-          if (s.state === 'maint') cmds.push(`set server ${be}/${s.name} state maint`);
-          cmds.push(`set server ${be}/${s.name} addr 127.0.0.1 port ${s.port}`, `set server ${be}/${s.name} weight ${s.weight}`);
-          if (s.state === 'ready') cmds.push(`set server ${be}/${s.name} state ready`);
-        }
+        cmds.push(...slotCommands(`b${i}/${s.name}`, s, s.weight));
+        cmds.push(...slotCommands(`b${i}_${versions.indexOf(s.version)}/${s.name}`, s, VERSION_BACKEND_WEIGHT));
       }
     }
     if (cmds.length > 0) {
@@ -234,6 +240,20 @@ export class HaproxyProxy implements ProxyAdapter {
     }
     throw new Error(`haproxy did not answer on its admin socket within ${timeoutMs} ms`);
   }
+}
+
+/**
+ * Runtime commands that bring one server to its slot's state. Maintenance first (a freed
+ * slot takes no traffic while its address changes); ready and drain last, after the address
+ * and weight (a drained server keeps its weight for when it is marked up again; HAProxy
+ * leaves the drain in force when the weight changes).
+ */
+function slotCommands(server: string, s: HaproxySlot, weight: number): string[] {
+  const cmds: string[] = [];
+  if (s.state === 'maint') cmds.push(`set server ${server} state maint`);
+  cmds.push(`set server ${server} addr 127.0.0.1 port ${s.port}`, `set server ${server} weight ${weight}`);
+  if (s.state !== 'maint') cmds.push(`set server ${server} state ${s.state}`);
+  return cmds;
 }
 
 function slotKey(s: HaproxySlot): string {

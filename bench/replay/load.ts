@@ -20,10 +20,16 @@
  *   ourselves;
  * - autocannon's 10 s timeout timer also runs while our pacer keeps a connection idle; an
  *   idle timeout only reconnects (nothing is queued, so nothing is counted).
+ *
+ * Each request carries what the simulator gives its user (sim/traffic.ts `Users`): the user
+ * id, and the user's attributes, which the model keeps in one set that header, cookie and
+ * query rules all read. So each attribute goes out three ways, as a header, a cookie and a
+ * query parameter, and a lane or A/B rule of any kind matches the same users as in the model.
  */
 import autocannon from 'autocannon';
 import type { TrafficSpec } from '../../scenarios/types.ts';
 import { RandomStreams } from '../../sim/random.ts';
+import { Users, type CompiledMatch } from '../../sim/traffic.ts';
 import { connectionSchedules, peakRate, type ConnectionSchedule } from './arrivals.ts';
 import { REQUEST_ID_HEADER, USER_HEADER, classifyTransportError } from './classify.ts';
 import type { LoadRecorder, SentRequest } from './recorder.ts';
@@ -43,6 +49,49 @@ export interface RunningLoad {
   stop(): Promise<void>;
 }
 
+/** One attribute a user carries (names lower case, as the model compares them). */
+export interface UserAttribute { name: string; value: string }
+
+/** What goes on the wire for a user: the headers (cookies included) and the request path. */
+export interface UserRequest { headers: Record<string, string>; path: string }
+
+/**
+ * The attributes each user carries, by the simulator's own rule (sim/traffic.ts `Users`):
+ * a user's value of a name is that of the first rule of that name it carries, each rule
+ * carried by a stable per-user hash with the rule's fraction. Rules named x-user-id are
+ * skipped: the model reads an x-user-id condition as the user id itself.
+ */
+export function userAttributes(traffic: TrafficSpec): (user: number) => UserAttribute[] {
+  const users = new Users(traffic);
+  // Per name, its rules in order, each compiled as "the user's value of `name` is `value`".
+  const byName = new Map<string, { value: string; match: CompiledMatch }[]>();
+  for (const h of traffic.headers) {
+    const name = h.name.toLowerCase();
+    if (name === USER_HEADER) continue;
+    const list = byName.get(name) ?? [];
+    list.push({ value: h.value, match: users.compile({ header: { name, value: h.value } }, 0) });
+    byName.set(name, list);
+  }
+  return (user) => {
+    const out: UserAttribute[] = [];
+    for (const [name, rules] of byName) {
+      const carried = rules.find((r) => users.test(user, r.match));
+      if (carried) out.push({ name, value: carried.value });
+    }
+    return out;
+  };
+}
+
+/** A user's request: the user id header, each attribute as a header, a cookie and a query parameter. */
+export function userRequest(user: number, attributes: UserAttribute[]): UserRequest {
+  const headers: Record<string, string> = { [USER_HEADER]: String(user) };
+  for (const a of attributes) headers[a.name] = a.value;
+  if (attributes.length === 0) return { headers, path: '/' };
+  const pairs = attributes.map((a) => `${encodeURIComponent(a.name)}=${encodeURIComponent(a.value)}`);
+  headers.cookie = pairs.join('; ');
+  return { headers, path: `/?${pairs.join('&')}` };
+}
+
 export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
   const streams = new RandomStreams(opts.seed);
   const users = streams.stream('replay/users');
@@ -53,13 +102,15 @@ export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
   // chain must not hold the offered rate down (each connection waits for its response).
   const connections = Math.min(rate, opts.connections ?? Math.max(4, Math.min(64, Math.ceil(rate / 20))));
   const schedules = connectionSchedules(traffic, speed, connections, streams.stream('replay/arrivals'));
+  const attributesOf = userAttributes(traffic);
+  // The path is a function of the user: a re-sent request gets it again from its user.
+  const requestOf = (user: number): UserRequest => userRequest(user, attributesOf(user));
   const pick = (): Pick => {
     const user = 1 + Math.floor(users() * Math.max(1, traffic.users));
-    const headers: Record<string, string> = { [USER_HEADER]: String(user) };
-    traffic.headers.forEach((h, i) => { if (userDraw(user, i) < h.fraction) headers[h.name.toLowerCase()] = h.value; });
+    const { headers, path } = requestOf(user);
     const method = traffic.nonIdempotent > 0 && methods() < traffic.nonIdempotent ? 'POST' : 'GET';
     if (method === 'POST') headers['content-length'] = '0'; // an empty body, said explicitly
-    return { user, headers, method };
+    return { user, headers, method, path };
   };
 
   const clients: AcClient[] = [];
@@ -93,7 +144,7 @@ export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
 /** The parts of autocannon's (untyped) Client we hook. */
 interface AcClient {
   on(event: string, f: (...a: never[]) => void): void;
-  requestIterator: { currentRequest: { headers?: Record<string, string>; method?: string }; rebuildRequest(): void };
+  requestIterator: { currentRequest: { headers?: Record<string, string>; method?: string; path?: string }; rebuildRequest(): void };
   pipelinedRequests: { clear(): void };
   conn?: import('node:net').Socket;
   /** http-parser-js, shared by every connection the client opens. */
@@ -105,7 +156,7 @@ interface AcClient {
   destroyed: boolean;
 }
 
-interface Pick { user: number; headers: Record<string, string>; method: 'GET' | 'POST' }
+interface Pick { user: number; headers: Record<string, string>; method: 'GET' | 'POST'; path: string }
 
 function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, schedule: ConnectionSchedule): void {
   let nextAt = schedule.first();
@@ -122,10 +173,11 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, sche
 
   client.on('request', () => {
     let r = resend.shift();
-    if (!r) { const { user, headers, method } = pick(); r = rec.sent(user, headers, method); }
+    if (!r) { const { user, headers, method, path } = pick(); r = rec.sent(user, headers, method, path); }
     const it = client.requestIterator;
     it.currentRequest.headers = { ...r.headers, [REQUEST_ID_HEADER]: String(r.id) };
     it.currentRequest.method = r.method;
+    it.currentRequest.path = r.path; // set every time: autocannon reuses the object
     it.rebuildRequest();
     queue.push(r);
   });
@@ -219,12 +271,4 @@ function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, sche
     }
     doRequest(...a);
   };
-}
-
-/** A stable per-user draw in [0, 1) for header rule `i` (a header is decided per user). */
-function userDraw(user: number, i: number): number {
-  let h = (user * 2654435761 + (i + 1) * 40503) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }

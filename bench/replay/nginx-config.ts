@@ -6,7 +6,7 @@
  * 502 with $upstream_addr = the group name ⇒ no-endpoint). The target is the first
  * non-empty of: lane version for the request's tag, header routes, weighted split
  * (`split_clients` on $request_id), else `uI_all`. The entry front assigns the lane tag from
- * the lanes' match rules (`map` / `split_clients` on the user id).
+ * the lanes' match rules (one `map` / `split_clients` per condition, ANDed by a last `map`).
  */
 import type { HeaderRoute } from '../../sim/control-types.ts';
 import type { MatchRule, RetryOn } from '../../scenarios/types.ts';
@@ -163,19 +163,61 @@ export function renderRetry(attempts: number, on: RetryOn[]): string[] {
   return [`      proxy_next_upstream ${[...conds].join(' ')};`, `      proxy_next_upstream_tries ${attempts + 1};`];
 }
 
-/** A variable that is `value` when the request matches the rule, else "". */
+/**
+ * A variable that is `value` when the request matches the rule, else "". Every condition of
+ * the rule must hold, as in the simulator (sim/traffic.ts `Users.test`): each condition sets
+ * its own variable to "1" when it holds, and a last map takes `value` only when all of them
+ * are "1" (nginx has no AND; a map keyed on their concatenation is one). A rule with no
+ * condition matches everything.
+ */
 function renderMatch(m: MatchRule, variable: string, value: string): string[] {
-  if (m.percent !== undefined && !m.header && !m.cookie && !m.query && !m.userIds) {
-    return [`  split_clients "\${http_x_user_id}" ${variable} {`, ...(m.percent > 0 ? [`    ${m.percent}% ${value};`] : []), '    * "";', '  }'];
+  const conditions = matchConditions(m);
+  if (conditions.length === 0) return [`  map $host ${variable} { default ${value}; }`];
+  const out: string[] = [];
+  const flags = conditions.map((render, k) => {
+    const flag = `${variable}_c${k}`;
+    out.push(...render(flag));
+    return flag;
+  });
+  out.push(`  map "${flags.join('')}" ${variable} {`, '    default "";', `    "${'1'.repeat(flags.length)}" ${value};`, '  }');
+  return out;
+}
+
+/** One renderer per condition of the rule; each sets its flag variable to "1" when the condition holds. */
+function matchConditions(m: MatchRule): ((flag: string) => string[])[] {
+  const out: ((flag: string) => string[])[] = [];
+  const flagMap = (source: string, keys: string[]) => (flag: string): string[] =>
+    [`  map ${source} ${flag} {`, '    default "";', ...keys.map((k) => `    ${k} 1;`), '  }'];
+  // Header values compare exactly, as in the model: a plain map key would ignore case.
+  if (m.header) out.push(flagMap(`$http_${m.header.name.toLowerCase().replace(/-/g, '_')}`, [regexKey(`^${escapeRegex(m.header.value)}$`)]));
+  // Cookie and query names are matched in the raw header / query string, so any name works
+  // (`$cookie_x-a` is not a variable nginx can name); both are sent URL-encoded, names lower
+  // case (see load.ts `userRequest`).
+  if (m.cookie) out.push(flagMap('$http_cookie', [regexKey(`(^|;\\s*)${escapeRegex(wirePair(m.cookie))}(;|$)`)]));
+  if (m.query) out.push(flagMap('$args', [regexKey(`(^|&)${escapeRegex(wirePair(m.query))}(&|$)`)]));
+  if (m.userIds) out.push(flagMap('$http_x_user_id', m.userIds.map((id) => q(String(id)))));
+  const percent = m.percent === undefined ? 100 : Math.max(0, Math.round(m.percent * 100) / 100);
+  if (percent < 100) {
+    // Hashed by nginx (murmur2 of the user id), not by the model's hash: the same share of
+    // users, not the same users (the recorder trusts the lane tag the backend saw for these).
+    out.push((flag) => [`  split_clients "\${http_x_user_id}" ${flag} {`, ...(percent > 0 ? [`    ${percent}% 1;`] : []), '    * "";', '  }']);
   }
-  let source = '$host';
-  let keys: string[] = [];
-  if (m.header) { source = `$http_${m.header.name.toLowerCase().replace(/-/g, '_')}`; keys = [m.header.value]; }
-  else if (m.cookie) { source = `$cookie_${m.cookie.name}`; keys = [m.cookie.value]; }
-  else if (m.query) { source = `$arg_${m.query.name}`; keys = [m.query.value]; }
-  else if (m.userIds) { source = '$http_x_user_id'; keys = m.userIds.map(String); }
-  else if (!m.percent) { return [`  map $host ${variable} { default ${value}; }`]; }
-  return [`  map ${source} ${variable} {`, '    default "";', ...keys.map((k) => `    ${q(k)} ${value};`), '  }'];
+  return out;
+}
+
+/** `name=value` as load.ts sends it in a cookie or a query string. */
+function wirePair(kv: { name: string; value: string }): string {
+  return `${encodeURIComponent(kv.name.toLowerCase())}=${encodeURIComponent(kv.value)}`;
+}
+
+/** A quoted case-sensitive regex map key. nginx keeps `\x` escapes in quoted strings except `\"`, `\\`, `\t`, `\r`, `\n`. */
+function regexKey(re: string): string {
+  return `"~${re}"`;
+}
+
+/** Escapes regex metacharacters; drops `"` and `\`, which cannot be written in a quoted nginx key here. */
+function escapeRegex(s: string): string {
+  return s.replace(/["\\]/g, '').replace(/[.*+?^${}()|[\]]/g, '\\$&');
 }
 
 /** `target` = the first non-empty of `parts` (nginx has no coalesce; a regex map does it). */

@@ -1,8 +1,8 @@
 /**
  * Every request the load generator sends, and its one outcome, bucketed over scenario
- * time. Conservation holds by construction: `offered = ok + Σ dropped + in flight`, because
- * a request is counted when it is written and finished exactly once (`finish` ignores a
- * second outcome).
+ * time. A request is counted when it is written and gets at most one outcome (a second is
+ * ignored); the requests still unanswered are tracked apart, so `offered = ok + Σ dropped +
+ * in flight` is a check on the bookkeeping (re-sends, out-of-order answers), not a definition.
  *
  * Time: `now()` is real ms since start; buckets are in scenario ms (real × speed).
  */
@@ -23,6 +23,8 @@ export interface SentRequest {
   resent: number;
   /** Sequence number, sent as a header and echoed back, to pair a response with its request. */
   id: number;
+  /** The request target as sent: `/`, or `/?name=value&…` with the user's query parameters. */
+  path: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export class LoadRecorder {
   private readonly bucketLatencies: number[][] = [];
   private readonly shareCounts: Map<string, number>[] = [];
   private readonly finished: Finished[] = [];
+  private readonly unanswered = new Set<SentRequest>();
 
   constructor(readonly speed: number, readonly bucketMs: number) {}
 
@@ -74,9 +77,10 @@ export class LoadRecorder {
     return performance.now() - this.t0;
   }
 
-  sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST' = 'GET'): SentRequest {
-    const r: SentRequest = { sentAt: this.now(), user, headers, method, done: false, resent: 0, id: this.offered };
+  sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST' = 'GET', path = '/'): SentRequest {
+    const r: SentRequest = { sentAt: this.now(), user, headers, path, method, done: false, resent: 0, id: this.offered };
     this.offered++;
+    this.unanswered.add(r);
     this.bump('offered', r.sentAt);
     return r;
   }
@@ -98,7 +102,7 @@ export class LoadRecorder {
     this.finished.push({ at: this.now(), hops, ok: cause === null, latencyMs: latency });
     this.countHops(r.sentAt, hops);
     if (cause === null) {
-      r.done = true;
+      this.settle(r);
       this.ok++;
       this.latencies.push(latency);
       this.bump('ok', r.sentAt);
@@ -111,7 +115,7 @@ export class LoadRecorder {
   /** No response: a transport error, a timeout, or lost when the server closed. */
   drop(r: SentRequest, cause: DropCause): void {
     if (r.done) return;
-    r.done = true;
+    this.settle(r);
     this.byCause[cause]++;
     this.bump('dropped', r.sentAt);
     this.bump(`dropped.${cause}`, r.sentAt);
@@ -138,6 +142,11 @@ export class LoadRecorder {
   /** The proxy routes by the new lanes only (its old workers are gone). */
   endLaneChange(): void {
     this.laneEpochs.push({ at: this.now(), sets: [this.lanes] });
+  }
+
+  /** Requests sent and neither answered nor dropped (yet). */
+  get inFlight(): number {
+    return this.unanswered.size;
   }
 
   get dropped(): number {
@@ -187,6 +196,11 @@ export class LoadRecorder {
   }
 
   // ---- internals ----------------------------------------------------------------------
+
+  private settle(r: SentRequest): void {
+    r.done = true;
+    this.unanswered.delete(r);
+  }
 
   private bucket(realMs: number): number {
     return Math.max(0, Math.floor((realMs * this.speed) / this.bucketMs));
@@ -263,12 +277,24 @@ export class LoadRecorder {
 }
 
 /** true/false when the load side can decide the rule, null when only the proxy can. */
+/**
+ * Whether a request falls under a match rule, from what was sent: every condition must
+ * hold, as in the model. null: a percentage decides, which the proxy hashes its own way.
+ */
 function matches(m: MatchRule, r: SentRequest): boolean | null {
-  if (m.header) return r.headers[m.header.name.toLowerCase()] === m.header.value;
-  if (m.userIds) return m.userIds.includes(r.user);
-  if (m.cookie || m.query) return false;
-  if (m.percent !== undefined) return null;
-  return true;
+  if (m.header && r.headers[m.header.name.toLowerCase()] !== m.header.value) return false;
+  if (m.cookie && cookieValue(r.headers.cookie, m.cookie.name.toLowerCase()) !== m.cookie.value) return false;
+  if (m.query && new URLSearchParams(r.path.split('?')[1] ?? '').get(m.query.name.toLowerCase()) !== m.query.value) return false;
+  if (m.userIds && !m.userIds.includes(r.user)) return false;
+  return m.percent !== undefined && m.percent < 100 ? null : true;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && decodeURIComponent(pair.slice(0, eq).trim()) === name) return decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  return undefined;
 }
 
 export function quantile(sortedXs: number[], q: number): number {

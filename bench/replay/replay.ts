@@ -167,7 +167,7 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
     strategy: scenario.release?.strategy.name ?? 'none',
     seed: scenario.seed,
     platform: 'replay',
-    requests: { offered: rec.offered, ok: rec.ok, dropped, inFlightAtEnd: rec.offered - rec.ok - dropped, byCause: { ...rec.byCause } },
+    requests: { offered: rec.offered, ok: rec.ok, dropped, inFlightAtEnd: rec.inFlight, byCause: { ...rec.byCause } },
     latencyMs: { p50: quantile(lat, 0.5), p90: quantile(lat, 0.9), p99: quantile(lat, 0.99), p999: quantile(lat, 0.999), max: lat.length ? r3(lat[lat.length - 1]) : 0 },
     rollout: {
       startMs: r3(Math.max(0, platform.rolloutStart)),

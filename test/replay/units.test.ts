@@ -42,7 +42,9 @@ test('recorder: one outcome per request, misroute from the reported path', () =>
   assert.is(rec.offered, 5);
   assert.is(rec.ok, 1);
   assert.equal({ ...rec.byCause }, { refused: 1, reset: 0, 'no-endpoint': 0, 'queue-full': 0, timeout: 0, error: 0, misroute: 2 });
-  assert.is(rec.offered - rec.ok - rec.dropped, 1);
+  assert.is(rec.inFlight, 1, 'the unanswered one, counted apart from ok and dropped');
+  rec.response(gray, 200, { 'x-relsim-path': 'a:v1>b:v1>c:v1' }); // a late duplicate answer changes nothing
+  assert.is(rec.ok + rec.dropped + rec.inFlight, rec.offered);
   assert.equal(rec.laneResults.gray, { requests: 2, paths: { 'a:v2>b:v1>c:v2': 1, 'a:v2>b:v1>c:v1': 1 } });
 });
 
