@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replay } from '../../bench/replay/replay.ts';
+import { simulate } from '../../strategies/simulate.ts';
 import { fixture, requireProxy, shareBetween } from './helpers.ts';
 
 test('HAProxy canary 10 → 50 → 100: observed v2 share per step within ±5 points', async () => {
@@ -8,6 +9,8 @@ test('HAProxy canary 10 → 50 → 100: observed v2 share per step within ±5 po
   const s = fixture('haproxy-canary.yaml');
   const r = await replay(s, { proxy: 'haproxy', speed: 10 });
   assert.is(r.requests.dropped, 0, `drops: ${JSON.stringify(r.requests.byCause)}`);
+  const sim = simulate(s).requests;
+  assert.is(sim.dropped, 0, `the simulator predicts no drops either: ${JSON.stringify(sim.byCause)}`);
   assert.is((r.meta?.replay as { proxyReloads: number }).proxyReloads, 0, 'weights change without a reload');
   const steps = r.rollout.steps;
   const checked: string[] = [];

@@ -5,25 +5,31 @@ import { simulate } from '../../strategies/simulate.ts';
 import type { RunResult } from '../../sim/run-result.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
-// The same scenario simulated and replayed. Real timings vary with machine load, so the
-// test asserts the loose property (same sign, within a factor of 2) and prints the table;
-// the ±25 % comparison is recorded in the replay note.
+// The same scenario simulated and replayed. One replay is one realisation of the random
+// arrivals and reload times, so it is compared with the simulator's mean over seeds (the
+// prediction), within the issue's ±25 %; the table row is printed for the note.
+
+const SEEDS = 10;
 
 function row(name: string, sim: RunResult, rep: RunResult): string {
   const causes = (r: RunResult): string => Object.entries(r.requests.byCause).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ') || '-';
   return `| ${name} | ${sim.requests.offered} | ${sim.requests.dropped} (${causes(sim)}) | ${rep.requests.offered} | ${rep.requests.dropped} (${causes(rep)}) |`;
 }
 
-test('kill in place (nginx, speed 2): simulated and replayed drops agree', async () => {
+test('kill in place (nginx, speed 2): replayed drops within ±25 % of the simulated mean', async () => {
   requireProxy('nginx');
   const s = fixture('nginx-kill-compare.yaml');
-  const sim = simulate(s);
+  const sims = Array.from({ length: SEEDS }, (_, i) => simulate({ ...s, seed: i + 1 }));
+  const simMean = sims.reduce((a, r) => a + r.requests.dropped, 0) / SEEDS;
   const rep = await replay(s, { proxy: 'nginx', speed: 2 });
-  console.log(row(s.name, sim, rep));
-  assert.ok(sim.requests.dropped > 0 && rep.requests.dropped > 0, 'both drop');
-  const ratio = rep.requests.dropped / sim.requests.dropped;
-  assert.ok(ratio > 0.4 && ratio < 2.5, `replayed/simulated drops ${ratio.toFixed(2)}`);
-  assert.ok(sim.requests.byCause.refused > 0 && rep.requests.byCause.refused > 0, 'refused dominates in both');
+  console.log(`${row(s.name, sims[s.seed - 1], rep)} simulated mean over ${SEEDS} seeds ${simMean.toFixed(1)}`);
+  assert.ok(simMean > 0 && rep.requests.dropped > 0, 'both drop');
+  const ratio = rep.requests.dropped / simMean;
+  assert.ok(Math.abs(ratio - 1) <= 0.25, `replayed ${rep.requests.dropped} vs simulated mean ${simMean.toFixed(1)}: ratio ${ratio.toFixed(2)}`);
+  // Refused and reset (nginx reusing a pooled connection to the killed backend) are one
+  // mechanism; refused dominates in both.
+  assert.ok(rep.requests.byCause.refused > rep.requests.byCause.reset, `replayed: ${JSON.stringify(rep.requests.byCause)}`);
+  assert.ok(sims.every((r) => r.requests.byCause.refused > r.requests.byCause.reset), 'simulated: refused dominates');
 });
 
 test('A→B→C lanes (nginx, speed 5): both route the gray user the same way', async () => {
