@@ -2,7 +2,7 @@
  * The action vocabulary strategies speak, and the platform interface that answers it.
  *
  * A strategy is a generator (a `Plan`) that yields Actions and receives answers. It never
- * reads a clock, a socket or a random source of its own, so the simulator (sim/sim-platform.ts) can run it
+ * reads a clock, a socket or a random source of its own, so the simulator (strategies/sim-platform.ts) can run it
  * synchronously inside its event loop and the replay driver (bench/replay/) can run the
  * very same code on a wall clock.
  *
