@@ -4,7 +4,7 @@
  * lane versions are declared, there are no more versions in all than lane paths can
  * record, lane paths in the SLO name real lanes, services and versions.
  */
-import type { Scenario, ServiceSpec } from './types.ts';
+import type { ClientSpec, Scenario, ServiceSpec } from './types.ts';
 import { Reader, join } from './reader.ts';
 import { didYouMean } from './nearest-name.ts';
 import { formatDuration } from './durations.ts';
@@ -29,6 +29,7 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
   }
   checkVersionCount(r, s.services);
   service(s.entry.service, entryPath, 'entry service');
+  warnPassiveHealthIgnored(r, s);
   checkAcyclic(r, s.services);
 
   if (s.bucketMs > s.duration) r.fail('bucket', `expected a bucket no longer than the run (${formatDuration(s.duration)}), got ${formatDuration(s.bucketMs)}`);
@@ -106,5 +107,19 @@ function checkLanePaths(r: Reader, s: Scenario, byName: Map<string, ServiceSpec>
         if (!svc.versions.some((v) => v.name === m[2])) r.fail(join(p, i), `version "${m[2]}" in ${JSON.stringify(path)} is not declared by service "${m[1]}"`);
       }
     });
+  }
+}
+
+/**
+ * `lb.maxFails` is nginx's passive health, modelled with nginx's smooth weighted round-robin
+ * only; under another algorithm the model ignores it, so say so (once per hop it reaches).
+ */
+function warnPassiveHealthIgnored(r: Reader, s: Scenario): void {
+  const hops: [string, ClientSpec][] = [['entry.client.lb.maxFails', s.entry.client]];
+  for (const svc of s.services) svc.calls.forEach((c, i) => hops.push([`services.${svc.name}.calls.${i}.client.lb.maxFails`, c.client]));
+  for (const [path, client] of hops) {
+    if (client.lb.maxFails > 0 && client.lb.algorithm !== 'smooth-wrr') {
+      r.warn(path, `has no effect with lb ${client.lb.algorithm}: passive health (nginx max_fails) is modelled with smooth-wrr only`);
+    }
   }
 }

@@ -123,6 +123,15 @@ test('the schema describes failureThreshold as having no effect', () => {
   assert.match(ft.description, 'no effect');
 });
 
+// ---- lb.maxFails outside smooth-wrr --------------------------------------------------------
+
+test('lb.maxFails with an algorithm the model applies it to warns nothing; with another, warns per hop', () => {
+  const swrr = parseScenario(scenario({ a: 'client: {lb: {algorithm: smooth-wrr, maxFails: 1}}' }), 'x.yaml');
+  assert.equal(swrr.warnings, []);
+  const rr = parseScenario(scenario({ a: 'client: {lb: {algorithm: round-robin, maxFails: 1}}' }), 'x.yaml');
+  assert.equal(rr.warnings, ['x.yaml: entry.client.lb.maxFails: has no effect with lb round-robin: passive health (nginx max_fails) is modelled with smooth-wrr only']);
+});
+
 // ---- release.from -------------------------------------------------------------------------
 
 const release = (body: string, a = '') => scenario({ a, extra: `release: {${body}, strategy: rolling}` });
