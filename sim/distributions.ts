@@ -76,9 +76,11 @@ export class Normal implements Sampler {
   private readonly tailRate: number;
   constructor(private readonly mu: number, private readonly sd: number, min: number,
     private readonly u: Uniform) {
+    // sd 0 is a constant: never below min either.
+    if (!(sd > 0)) this.mu = Math.max(mu, min);
     this.alpha = sd > 0 ? (min - mu) / sd : -Infinity;
     this.tailRate = (this.alpha + Math.sqrt(this.alpha * this.alpha + 4)) / 2;
-    this.mean = Number.isFinite(this.alpha) ? mu + sd * (phi(this.alpha) / upperTail(this.alpha)) : mu;
+    this.mean = Number.isFinite(this.alpha) ? mu + sd * (phi(this.alpha) / upperTail(this.alpha)) : this.mu;
   }
   standard(): number {
     if (this.hasSpare) { this.hasSpare = false; return this.spare; }

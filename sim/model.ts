@@ -70,6 +70,8 @@ export class Model {
   private readonly propagation: Propagation;
   /** Push with `serial`: a caller's next change starts once its previous one has landed. */
   private readonly serialPush: boolean;
+  /** With `serial`: per caller (instance id, −1 the gateway), when its last change lands, over all its views. */
+  private readonly serialBusyUntil = new Map<number, number>();
   /** Per view id: how its caller hears of changes to its target. */
   private readonly channels: Channel[] = [];
   /** Per service: instances created so far (an instance's stable name is `<service>#<n>`). */
@@ -209,10 +211,10 @@ export class Model {
 
   /**
    * `callerName` names the streams the view draws from (random.ts): the gateway, or the
-   * calling instance's stable name.
+   * calling instance's stable name; `repeat` tells apart a second call to the same service.
    */
-  private newView(target: number, caller: number, callerName: string, client: View['client']): View {
-    const tn = this.topo.services[target].name;
+  private newView(target: number, caller: number, callerName: string, client: View['client'], repeat = ''): View {
+    const tn = this.topo.services[target].name + repeat;
     const st = this.streams;
     const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.inst,
       st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`));
@@ -247,7 +249,9 @@ export class Model {
     const name = `${svc.name}#${this.createdOf[s]++}`;
     I.stableId[i] = hashString(name);
     for (let k = 0; k < svc.calls.length; k++) {
-      const v = this.newView(t.calls[s][k], i, name, t.edgeClient[t.edgeBase[s] + k]);
+      // A service called twice gets two views; the second one's streams are named `<svc>@<k>`.
+      const repeat = svc.calls.findIndex((c) => c.service === svc.calls[k].service) < k ? `@${k}` : '';
+      const v = this.newView(t.calls[s][k], i, name, t.edgeClient[t.edgeBase[s] + k], repeat);
       if (!this.booting) this.fillView(v);
     }
     this.costTick();
@@ -753,10 +757,12 @@ export class Model {
   }
 
   private deliverAt(v: View, now: number): number {
-    const start = this.serialPush && v.lastDelivery > now ? v.lastDelivery : now;
-    let t = this.channels[v.id].deliveryTime(start);
+    // Control path (once per change per subscriber), so a Map is fine here.
+    const busy = this.serialPush ? this.serialBusyUntil.get(v.caller) ?? 0 : 0;
+    let t = this.channels[v.id].deliveryTime(busy > now ? busy : now);
     if (t < v.lastDelivery) t = v.lastDelivery; // one caller receives updates in order
     v.lastDelivery = t;
+    if (this.serialPush) this.serialBusyUntil.set(v.caller, t);
     return t;
   }
 

@@ -111,6 +111,24 @@ test('normal truncated below at min: no mass at min, the truncated-normal mean (
     `mean ${mean(xs).toFixed(3)} vs truncated-normal mean ${truncMean.toFixed(3)}`);
 });
 
+test('normal truncated far in its tail (min 2 sd above the mean): the exponential-proposal branch', () => {
+  // α = 2 > 0.5 takes the tail branch (Robert 1995); its mean is μ + σ·φ(2)/(1 − Φ(2)) ≈ μ + 2.373σ.
+  const mu = 10, sd = 5, min = 20;
+  const xs = draw({ type: 'normal', mean: mu, sd, min }, 'normal-tail');
+  assert.ok(xs[0] >= min, 'never below min');
+  const alpha = (min - mu) / sd;
+  const truncMean = mu + (sd * phi(alpha)) / (1 - normalCdf(alpha));
+  assert.ok(Math.abs(mean(xs) - truncMean) <= SE_BOUND * sd / Math.sqrt(N),
+    `mean ${mean(xs).toFixed(3)} vs truncated-normal mean ${truncMean.toFixed(3)}`);
+  assert.ok(Math.abs(makeSampler({ type: 'normal', mean: mu, sd, min }, () => 0.5).mean - truncMean) < 1e-4 * truncMean, 'analytic mean');
+});
+
+test('normal with sd 0 is the constant max(mean, min)', () => {
+  const xs = draw({ type: 'normal', mean: 10, sd: 0, min: 20 }, 'normal-sd0', 100);
+  assert.ok(xs.every((x) => x === 20), `draws ${xs[0]}…${xs[xs.length - 1]}`);
+  assert.is(makeSampler({ type: 'normal', mean: 10, sd: 0, min: 20 }, () => 0.5).mean, 20);
+});
+
 test('lognormal set by median 20 and p99 200: those quantiles, mean = median·e^(σ²/2)', () => {
   const median = 20, p99 = 200;
   const sigma = Math.log(p99 / median) / Z99;

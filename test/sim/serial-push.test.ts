@@ -7,6 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario } from './helpers.ts';
 import { simulate } from '../../strategies/simulate.ts';
+import { Model } from '../../sim/model.ts';
+import { sleep } from '../../sim/engine.ts';
 
 const RATE = 400; // req/s, constant arrivals: the counts below are then nearly exact
 const DELAY_MS = 500;
@@ -51,6 +53,28 @@ test('serial push: a lone change (the first stop, nothing queued) costs the same
   const firstStep = (r: typeof parallel) => r.timeline.series['dropped.refused'].slice(0, 5).reduce((a, b) => a + b, 0);
   assert.ok(firstStep(parallel) > 0, 'the first stop refuses for one delay');
   assert.is(firstStep(serial), firstStep(parallel));
+});
+
+test('serial push is per caller: changes to two services it calls land one delay apart', () => {
+  const landings = (serial: boolean): number[] => {
+    const m = new Model(scenario(`
+seed: 1
+duration: 10s
+services:
+  web: {replicas: 1, concurrency: 8, serviceTime: 1ms, calls: [a, b]}
+  a: {replicas: 2, concurrency: 8, serviceTime: 1ms}
+  b: {replicas: 2, concurrency: 8, serviceTime: 1ms}
+entry: web
+registry: {push: {delay: 1s, serial: ${serial}}}
+traffic: {rate: 1}
+`));
+    m.engine.process((function* () { yield sleep(5000); m.scale('a', 'v1', 1); m.scale('b', 'v1', 1); })());
+    m.run();
+    // web's own views (its caller is an instance, not the gateway), a then b
+    return m.views.filter((v) => v.caller >= 0).map((v) => v.lastDelivery).sort((x, y) => x - y);
+  };
+  assert.equal(landings(false), [6000, 6000]);
+  assert.equal(landings(true), [6000, 7000]);
 });
 
 test.run();

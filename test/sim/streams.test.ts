@@ -104,4 +104,22 @@ test('a named stream draws the same numbers however many other streams exist', (
   for (let k = 0; k < 100; k++) assert.is(b(), a());
 });
 
+test('a service called twice by one caller: each call has its own balancer and router streams', () => {
+  const m = new Model(scenario(`
+seed: 1
+duration: 1s
+services:
+  web: {replicas: 1, concurrency: 8, serviceTime: 1ms, calls: [api, api]}
+  api: {replicas: 2, concurrency: 8, serviceTime: 1ms}
+entry: web
+traffic: {rate: 1}
+`));
+  const webViews = m.views.filter((v) => v.caller >= 0);
+  assert.is(webViews.length, 2);
+  assert.ok(webViews[0].uRoute !== webViews[1].uRoute, 'router streams are distinct objects');
+  // and they draw different numbers (distinct names, not just distinct copies of one)
+  const draws = webViews.map((v) => [v.uRoute(), v.uRoute(), v.uRoute()].join(','));
+  assert.ok(draws[0] !== draws[1], `both draw ${draws[0]}`);
+});
+
 test.run();
