@@ -115,7 +115,7 @@ export function renderRetry(attempts: number, on: RetryOn[]): string[] {
  */
 function acl(m: MatchRule): string {
   const conds: string[] = [];
-  if (m.header) conds.push(`{ req.hdr(${word(m.header.name.toLowerCase())}) -m str ${word(m.header.value)} }`);
+  if (m.header) conds.push(`{ req.fhdr(${word(m.header.name.toLowerCase())}) -m str ${word(m.header.value)} }`);
   // load.ts sends cookies and query parameters URL-encoded with lower-case names; both
   // fetches return the raw (still encoded) value, compared as sent.
   if (m.cookie) conds.push(`{ req.cook(${word(encodeURIComponent(m.cookie.name.toLowerCase()))}) -m str ${word(encodeURIComponent(m.cookie.value))} }`);

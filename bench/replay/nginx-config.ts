@@ -215,9 +215,21 @@ function regexKey(re: string): string {
   return `"~${re}"`;
 }
 
-/** Escapes regex metacharacters; drops `"` and `\`, which cannot be written in a quoted nginx key here. */
+/**
+ * A literal for a regex inside a double-quoted nginx string: metacharacters escaped for
+ * PCRE (`\.`; nginx keeps an unknown escape as is), a backslash as `\\\\` (nginx unescapes
+ * `\\` once, PCRE once more) and a quote as `\"` (nginx unescapes it to `"`). Checked
+ * against nginx 1.22: `a\b"c.d` matches only itself.
+ */
 function escapeRegex(s: string): string {
-  return s.replace(/["\\]/g, '').replace(/[.*+?^${}()|[\]]/g, '\\$&');
+  let out = '';
+  for (const ch of s) {
+    if (ch === '\\') out += '\\\\\\\\';
+    else if (ch === '"') out += '\\"';
+    else if ('.*+?^${}()|[]'.includes(ch)) out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
 }
 
 /** `target` = the first non-empty of `parts` (nginx has no coalesce; a regex map does it). */

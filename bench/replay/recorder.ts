@@ -276,7 +276,6 @@ export class LoadRecorder {
   }
 }
 
-/** true/false when the load side can decide the rule, null when only the proxy can. */
 /**
  * Whether a request falls under a match rule, from what was sent: every condition must
  * hold, as in the model. null: a percentage decides, which the proxy hashes its own way.

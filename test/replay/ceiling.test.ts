@@ -1,7 +1,8 @@
 // The harness ceiling `relsim bench` reports: autocannon against a trivial backend, direct
-// and through nginx. Rates are machine-dependent, so only their sense is checked: both
-// measured (> 0) and the proxy hop costs something (an nginx faster than going direct
-// would mean the two figures measured different things).
+// and through nginx. Rates are machine-dependent, so no threshold: only that both were
+// measured and that the proxy hop costs something. Going through nginx is the same work
+// plus a hop; the figures came out the other way round only while the first (direct) run
+// paid the backend's JIT warm-up, which this ordering check caught (2 runs in 3).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { measureCeiling } from '../../bench/replay/ceiling.ts';
@@ -11,8 +12,8 @@ test('ceiling: direct and via-nginx rates are both measured, and nginx is the sl
   requireProxy('nginx');
   const { directRps, viaNginxRps } = await measureCeiling({ seconds: 1 });
   console.log(`ceiling (1 s each): direct ${Math.round(directRps)} req/s, via nginx ${Math.round(viaNginxRps)} req/s`);
-  assert.ok(directRps > 100, `direct ${directRps}`);
-  assert.ok(viaNginxRps > 100, `via nginx ${viaNginxRps}`);
+  assert.ok(directRps > 0, `direct ${directRps}`);
+  assert.ok(viaNginxRps > 0, `via nginx ${viaNginxRps}`);
   assert.ok(viaNginxRps < directRps, `via nginx ${viaNginxRps} vs direct ${directRps}`);
 });
 

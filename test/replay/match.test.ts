@@ -120,7 +120,7 @@ test('HAProxy: cookie, query and combined rules are anonymous ACLs side by side 
   assert.is(tagLine({ query: { name: 'Region', value: 'eu' } }),
     "http-request set-header x-lane gray if !{ req.hdr(x-lane) -m found } { urlp('region') -m str 'eu' }");
   assert.is(tagLine({ header: { name: 'x-canary', value: '1' }, cookie: { name: 'beta', value: '1' }, query: { name: 'region', value: 'eu' }, percent: 50 }),
-    "http-request set-header x-lane gray if !{ req.hdr(x-lane) -m found } { req.hdr('x-canary') -m str '1' } { req.cook('beta') -m str '1' }"
+    "http-request set-header x-lane gray if !{ req.hdr(x-lane) -m found } { req.fhdr('x-canary') -m str '1' } { req.cook('beta') -m str '1' }"
     + " { urlp('region') -m str 'eu' } { req.hdr(x-user-id),crc32,mod(100) -m int lt 50 }");
 });
 
@@ -165,6 +165,39 @@ test('nginx and HAProxy take a cookie + query lane only when both hold', async (
       await proxy.start();
       try {
         for (const [name, req, want] of requests) assert.is(await versionAt(state.fronts[0].port, req), want, `${kind}: ${name}`);
+      } finally {
+        await proxy.stop();
+      }
+    }
+  } finally {
+    for (const b of backends) b.server.close();
+  }
+});
+
+test('nginx and HAProxy: a header value with a quote, a backslash and a comma matches only itself', async () => {
+  requireProxy('nginx');
+  requireProxy('haproxy');
+  const backends = [await stub('v1'), await stub('v2')];
+  const value = 'a\\b"c,d.e';
+  const match: MatchRule = { header: { name: 'x-tag', value } };
+  const requests: [string, Record<string, string>, string][] = [
+    ['exact', { 'x-tag': value }, 'v2'],
+    ['quote and backslash dropped', { 'x-tag': 'abc,d.e' }, 'v1'],
+    ['dot is literal', { 'x-tag': 'a\\b"c,dXe' }, 'v1'],
+    ['only the part before the comma', { 'x-tag': 'a\\b"c' }, 'v1'],
+  ];
+  try {
+    for (const kind of ['nginx', 'haproxy'] as const) {
+      const state = stateWith([lane(match)]);
+      state.fronts[0].port = await freePort();
+      state.endpoints.get('v1-1')!.port = backends[0].port;
+      state.endpoints.get('v2-1')!.port = backends[1].port;
+      const proxy: ProxyAdapter = kind === 'nginx' ? new NginxProxy(state) : new HaproxyProxy(state);
+      await proxy.start();
+      try {
+        for (const [name, headers, want] of requests) {
+          assert.is(await versionAt(state.fronts[0].port, { headers: { 'x-user-id': '1', ...headers }, path: '/' }), want, `${kind}: ${name}`);
+        }
       } finally {
         await proxy.stop();
       }
