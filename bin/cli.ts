@@ -12,8 +12,12 @@ import { gateCommand } from './commands/gate.ts';
 import { replayCommand } from './commands/replay.ts';
 import { benchCommand } from './commands/bench.ts';
 
-/** Output flags that accept `-` for stdout (bin/output.ts writes them there). */
-const STDOUT_OPTIONS = new Set(STDOUT_FLAGS.map((f) => `--${f}`));
+/**
+ * Output flags whose `-` is joined for yargs: those that accept it (bin/output.ts writes
+ * them to stdout) and `--html`, so `--html -` reaches output.ts's own one-line refusal
+ * instead of yargs's "Unknown argument: -".
+ */
+const STDOUT_OPTIONS = new Set([...STDOUT_FLAGS, 'html'].map((f) => `--${f}`));
 
 /**
  * yargs reads a lone `-` as a positional argument, so `--json -` would fail strict

@@ -57,6 +57,15 @@ test('two outputs on stdout: exit 2 with one line, before simulating, nothing wr
   });
 });
 
+test('--html - (with a space) gets the same one-line refusal as --html=-, not a yargs error', () => {
+  inScratchDir((dir, relsim) => {
+    const r = relsim('run', scenario('mmc.yaml'), '--html', '-');
+    assert.is(r.status, 2, r.stderr);
+    assert.is(r.stderr.trim(), "relsim: --html: cannot go to stdout ('-' is only for --json, --md, --junit); name a file");
+    assert.equal(readdirSync(dir), []);
+  });
+});
+
 test('outputs() rejects - where stdout is not offered, an empty name and a missing directory', () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ html: '-' }, /^--html: cannot go to stdout \('-' is only for --json, --md, --junit\)/],

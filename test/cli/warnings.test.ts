@@ -29,6 +29,8 @@ test('validate and run warn about readinessProbe.failureThreshold on stderr, exi
     assert.is(cli('validate', plain).stderr.includes('warning'), false, 'no warning when the field is not set');
     const a = cli('run', plain, '--json', '-');
     const b = cli('run', withField, '--json', '-');
+    assert.is(a.status, 0, a.stderr);
+    assert.ok(a.stdout.startsWith('{'), 'a RunResult on stdout');
     assert.is(b.status, 0, b.stderr);
     assert.match(b.stderr, /relsim: warning: .*failureThreshold/);
     // The field has no effect: same RunResult apart from nothing.
