@@ -142,19 +142,11 @@ function versionAt(port: number, req: UserRequest): Promise<string> {
   });
 }
 
-test('nginx and HAProxy take a cookie + query lane only when both hold', async () => {
+/** Each request through a real nginx and a real HAProxy with `match` as the lane rule: the version that answered. */
+async function throughBothProxies(match: MatchRule, requests: [string, UserRequest, string][]): Promise<void> {
   requireProxy('nginx');
   requireProxy('haproxy');
   const backends = [await stub('v1'), await stub('v2')];
-  const match: MatchRule = { cookie: { name: 'beta', value: '1' }, query: { name: 'region', value: 'eu' } };
-  const requests: [string, UserRequest, string][] = [
-    ['neither', userRequest(1, []), 'v1'],
-    ['cookie only', userRequest(1, [{ name: 'beta', value: '1' }]), 'v1'],
-    ['query only', { headers: { 'x-user-id': '1' }, path: '/?region=eu' }, 'v1'],
-    ['other region', userRequest(1, [{ name: 'beta', value: '1' }, { name: 'region', value: 'us' }]), 'v1'],
-    ['both', userRequest(1, [{ name: 'beta', value: '1' }, { name: 'region', value: 'eu' }]), 'v2'],
-    ['both among other cookies', { headers: { 'x-user-id': '1', cookie: 'a=2; beta=1; z=3' }, path: '/?x=1&region=eu&y=2' }, 'v2'],
-  ];
   try {
     for (const kind of ['nginx', 'haproxy'] as const) {
       const state = stateWith([lane(match)]);
@@ -172,39 +164,28 @@ test('nginx and HAProxy take a cookie + query lane only when both hold', async (
   } finally {
     for (const b of backends) b.server.close();
   }
+}
+
+test('nginx and HAProxy take a cookie + query lane only when both hold', async () => {
+  await throughBothProxies({ cookie: { name: 'beta', value: '1' }, query: { name: 'region', value: 'eu' } }, [
+    ['neither', userRequest(1, []), 'v1'],
+    ['cookie only', userRequest(1, [{ name: 'beta', value: '1' }]), 'v1'],
+    ['query only', { headers: { 'x-user-id': '1' }, path: '/?region=eu' }, 'v1'],
+    ['other region', userRequest(1, [{ name: 'beta', value: '1' }, { name: 'region', value: 'us' }]), 'v1'],
+    ['both', userRequest(1, [{ name: 'beta', value: '1' }, { name: 'region', value: 'eu' }]), 'v2'],
+    ['both among other cookies', { headers: { 'x-user-id': '1', cookie: 'a=2; beta=1; z=3' }, path: '/?x=1&region=eu&y=2' }, 'v2'],
+  ]);
 });
 
 test('nginx and HAProxy: a header value with a quote, a backslash and a comma matches only itself', async () => {
-  requireProxy('nginx');
-  requireProxy('haproxy');
-  const backends = [await stub('v1'), await stub('v2')];
   const value = 'a\\b"c,d.e';
-  const match: MatchRule = { header: { name: 'x-tag', value } };
-  const requests: [string, Record<string, string>, string][] = [
-    ['exact', { 'x-tag': value }, 'v2'],
-    ['quote and backslash dropped', { 'x-tag': 'abc,d.e' }, 'v1'],
-    ['dot is literal', { 'x-tag': 'a\\b"c,dXe' }, 'v1'],
-    ['only the part before the comma', { 'x-tag': 'a\\b"c' }, 'v1'],
-  ];
-  try {
-    for (const kind of ['nginx', 'haproxy'] as const) {
-      const state = stateWith([lane(match)]);
-      state.fronts[0].port = await freePort();
-      state.endpoints.get('v1-1')!.port = backends[0].port;
-      state.endpoints.get('v2-1')!.port = backends[1].port;
-      const proxy: ProxyAdapter = kind === 'nginx' ? new NginxProxy(state) : new HaproxyProxy(state);
-      await proxy.start();
-      try {
-        for (const [name, headers, want] of requests) {
-          assert.is(await versionAt(state.fronts[0].port, { headers: { 'x-user-id': '1', ...headers }, path: '/' }), want, `${kind}: ${name}`);
-        }
-      } finally {
-        await proxy.stop();
-      }
-    }
-  } finally {
-    for (const b of backends) b.server.close();
-  }
+  const tagged = (v: string): UserRequest => ({ headers: { 'x-user-id': '1', 'x-tag': v }, path: '/' });
+  await throughBothProxies({ header: { name: 'x-tag', value } }, [
+    ['exact', tagged(value), 'v2'],
+    ['quote and backslash dropped', tagged('abc,d.e'), 'v1'],
+    ['dot is literal', tagged('a\\b"c,dXe'), 'v1'],
+    ['only the part before the comma', tagged('a\\b"c'), 'v1'],
+  ]);
 });
 
 test('replay through nginx: a cookie + header lane is taken by exactly its users, no misroute', async () => {
