@@ -63,10 +63,14 @@ class CanaryRun {
   private canaryReplicas = 0;
   private readonly background: AnalysisRun | null;
   private sinceMeasureMs = 0;
+  /** The background run took its `count` measurements and completed. */
+  private backgroundDone = false;
 
   constructor(private readonly ctx: StrategyContext, private readonly k: CanaryKnobs) {
     this.svc = ctx.service.name;
-    this.background = k.analysis ? new AnalysisRun(k.analysis, 0) : null;
+    // Argo: a background run with `count` completes after that many measurements (and the
+    // rollout goes on unwatched); without one (count 0) it measures until the rollout ends.
+    this.background = k.analysis ? new AnalysisRun(k.analysis) : null;
   }
 
   *runSteps(steps: CanaryStep[]): Plan<Halt | null> {
@@ -141,7 +145,7 @@ class CanaryRun {
   /** Sleeps `ms`, taking background measurements on their own `interval` cadence. */
   private *pause(ms: number): Plan<Halt | null> {
     const bg = this.background;
-    if (!bg || bg.spec.interval <= 0) {
+    if (!bg || bg.spec.interval <= 0 || this.backgroundDone) {
       yield* sleep(ms);
       return null;
     }
@@ -156,6 +160,11 @@ class CanaryRun {
         // No canary traffic yet means nothing to judge, not an inconclusive measurement.
         if (this.weight === 0 && this.k.trafficRouting) continue;
         const phase: AnalysisPhase = yield* measure(bg, this.svc, this.ctx.to, this.ctx.from, bg.spec.interval);
+        if (phase === 'successful') {
+          this.backgroundDone = true;
+          yield* sleep(left);
+          return null;
+        }
         if (phase === 'failed') return 'aborted';
         if (phase === 'inconclusive') {
           yield* pauseIndefinitely(this.ctx, 'analysis inconclusive');

@@ -83,6 +83,22 @@ test('background analysis failure aborts: weight to stable, canary down after ab
   assert.ok(!p.of('setWeights').some((r) => r.action.weights!.v2 === 60));
 });
 
+test('background analysis with count completes after that many measurements: a later failure goes unwatched', () => {
+  const failingFrom = 40_000;
+  const metrics = (_s: string, v: string, _w: number, now: number) =>
+    v === 'v2' && now >= failingFrom ? { ...healthyWindow(), ok: 70, errors: 30, successRate: 0.7 } : healthyWindow();
+  const steps = [w(20), pause(120_000), w(60), pause(120_000)];
+  const spec = { interval: 10_000, failureLimit: 1 };
+  // count 0 (until the rollout ends) sees the failure and rolls back; count 2 completed
+  // (two healthy measurements before 40 s) and the rollout is promoted, as Argo does.
+  const watched = run(canary({ steps, analysis: analysis({ ...spec, count: 0 }) }), 5, { metrics });
+  const limited = run(canary({ steps, analysis: analysis({ ...spec, count: 2 }) }), 5, { metrics });
+  assert.equal(watched.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
+  assert.equal(limited.of('outcome').map((r) => r.action.outcome), ['promoted']);
+  const measured = (p: typeof limited) => p.of('metrics').filter((r) => r.action.version === 'v2').length;
+  assert.is(measured(limited), 2);
+});
+
 test('indefinite pause: later steps never run and the outcome stays none', () => {
   const k = canary({ steps: [w(20), pause(null), w(50)] });
   const sc = scenario(k, [service('a', 5)]);
