@@ -32,6 +32,8 @@ export class HaproxyProxy implements ProxyAdapter {
   readonly kind = 'haproxy' as const;
   reloads = 0;
   readonly changeMs: number[] = [];
+  /** The runtime API changes the running process: in force once applied. */
+  get staleMs(): number[] { return this.changeMs; }
   unsettled = 0;
   private readonly bin = requireBinary('haproxy');
   private dir = '';

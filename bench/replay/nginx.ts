@@ -23,6 +23,7 @@ export class NginxProxy implements ProxyAdapter {
   readonly kind = 'nginx' as const;
   reloads = 0;
   readonly changeMs: number[] = [];
+  readonly staleMs: number[] = [];
   unsettled = 0;
   private readonly bin = requireBinary('nginx');
   private dir = '';
@@ -114,6 +115,20 @@ export class NginxProxy implements ProxyAdapter {
     this.reloads++;
     await this.waitGeneration(5000);
     this.changeMs.push(performance.now() - t);
+    void this.measureStale(t, this.reloads);
+  }
+
+  /**
+   * Until the old worker exits it keeps routing its open keep-alive connections by the old
+   * config, so a change is fully in force only then: from the change's start to the old
+   * workers' exit. Kept only when no later reload started meanwhile (whose workers would
+   * be counted too). Runs beside the reload chain, never delaying it.
+   */
+  private async measureStale(startedAt: number, reload: number): Promise<void> {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    const gone = await waitOldWorkersGone(pid, 1, 3000);
+    if (gone && this.reloads === reload && !this.stopped) this.staleMs.push(performance.now() - startedAt);
   }
 
   private async writeConfig(): Promise<void> {

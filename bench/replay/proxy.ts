@@ -34,6 +34,12 @@ export interface ProxyAdapter {
   readonly reloads: number;
   /** Real ms each change took from request to "the proxy serves it". */
   readonly changeMs: number[];
+  /**
+   * Per change, real ms from its start until no request can still be routed by the old
+   * state (nginx: the old workers have exited; HAProxy: as changeMs, its runtime API has
+   * no old workers). Changes overlapped by a later one are left out.
+   */
+  readonly staleMs: number[];
   /** settled() calls that gave up while an old worker still served (its 3 s bound ran out). */
   readonly unsettled: number;
 }
