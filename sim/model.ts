@@ -68,9 +68,7 @@ export class Model {
   private readonly subscribers: View[][];
   private readonly fifo: TimeoutQueue[];
   private readonly propagation: Propagation;
-  /** Push with `serial`: a caller's next change starts once its previous one has landed. */
-  private readonly serialPush: boolean;
-  /** With `serial`: per caller (instance id, −1 the gateway), when its last change lands, over all its views. */
+  /** With push.serial: per caller (instance id, −1 the gateway), when its last change lands, over all its views. */
   private readonly serialBusyUntil = new Map<number, number>();
   /** Per view id: how its caller hears of changes to its target. */
   private readonly channels: Channel[] = [];
@@ -148,7 +146,6 @@ export class Model {
     this.subscribers = Array.from({ length: S }, () => []);
     this.fifo = this.topo.edgeClient.map(() => new TimeoutQueue());
     this.propagation = new Propagation(scenario.registry, st);
-    this.serialPush = scenario.registry.mode === 'push' && scenario.registry.serial;
     this.arrivals = new Arrivals(scenario.traffic, st.stream('arrivals'));
     this.users = new Users(scenario.traffic);
     this.uUser = st.stream('users');
@@ -757,12 +754,13 @@ export class Model {
   }
 
   private deliverAt(v: View, now: number): number {
-    // Control path (once per change per subscriber), so a Map is fine here.
-    const busy = this.serialPush ? this.serialBusyUntil.get(v.caller) ?? 0 : 0;
-    let t = this.channels[v.id].deliveryTime(busy > now ? busy : now);
-    if (t < v.lastDelivery) t = v.lastDelivery; // one caller receives updates in order
+    // In order per view; serial is per caller, over all its views (never earlier than any
+    // of them). Control path (once per change per subscriber), so a Map is fine here.
+    const serial = this.propagation.serial;
+    const previous = serial ? this.serialBusyUntil.get(v.caller) ?? 0 : v.lastDelivery;
+    const t = this.propagation.landing(this.channels[v.id], now, previous);
     v.lastDelivery = t;
-    if (this.serialPush) this.serialBusyUntil.set(v.caller, t);
+    if (serial) this.serialBusyUntil.set(v.caller, t);
     return t;
   }
 

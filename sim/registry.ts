@@ -6,7 +6,7 @@
  *
  *   const prop = new Propagation(scenario.registry, streams);
  *   const ch = prop.channel('a#0', 'b');   // caller a#0's view of service b
- *   ch.deliveryTime(now);                  // when a#0 hears of a change to b published now
+ *   prop.landing(ch, now, previous);       // when a#0 hears of a change to b published now
  *
  * Each channel draws its push delays from its own stream, and each caller its poll phases
  * from its own stream (random.ts), so callers never shift one another's numbers.
@@ -19,12 +19,15 @@ import type { RandomStreams } from './random.ts';
 export const GATEWAY_CALLER = 'gateway';
 
 export class Propagation {
+  /** push.serial: a caller starts applying a change only once its previous one has landed. */
+  readonly serial: boolean;
   private readonly sharedPhase: number[];
   /** Per caller name: its poll phase (ms) per chain stage (one client cache for all its views). */
   private readonly callerPhases = new Map<string, number[]>();
-  private readonly byKey = new Map<number, Channel>();
+  private gateway: Channel | null = null;
 
   constructor(readonly spec: RegistrySpec, private readonly streams: RandomStreams) {
+    this.serial = spec.mode === 'push' && spec.serial;
     this.sharedPhase = spec.mode === 'poll'
       ? spec.chain.map((st) => streams.stream(`registry/shared/${st.name}`)() * st.interval)
       : [];
@@ -47,16 +50,22 @@ export class Propagation {
   }
 
   /**
-   * For a platform outside the model (the replay's proxy): caller key 0 is the gateway,
-   * and draws exactly what the simulator's gateway draws.
+   * When a change published at `now` reaches a caller through `ch`, given `previous`, when
+   * the caller's last change landed: never before it (a caller receives changes in order),
+   * and with `serial` the delay itself starts only then. The one place both rules live, for
+   * the model and the replay alike.
    */
-  deliveryTime(callerKey: number, now: number): number {
-    let ch = this.byKey.get(callerKey);
-    if (!ch) {
-      ch = this.channel(callerKey === 0 ? GATEWAY_CALLER : `caller${callerKey}`, null);
-      this.byKey.set(callerKey, ch);
-    }
-    return ch.deliveryTime(now);
+  landing(ch: Channel, now: number, previous: number): number {
+    const t = ch.deliveryTime(this.serial && previous > now ? previous : now);
+    return t < previous ? previous : t;
+  }
+
+  /**
+   * The gateway's channel, for a platform outside the model (the replay's proxy, its one
+   * caller): it draws exactly what the simulator's gateway draws.
+   */
+  gatewayChannel(): Channel {
+    return (this.gateway ??= this.channel(GATEWAY_CALLER, null));
   }
 
   private phasesOf(caller: string): number[] {

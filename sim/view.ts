@@ -31,8 +31,6 @@ export class View implements Eligibility {
   inst: Int32Array;
   ver: Int32Array;
   joinedAt: Float64Array;
-  /** Per member: the instance's stable hash identity (consistent hashing). */
-  hashId: Int32Array;
   peers: SmoothPeers;
   private rr = 0;
   /** Per local version: routing weight, or null for "pool every base version". */
@@ -74,7 +72,6 @@ export class View implements Eligibility {
     this.inst = new Int32Array(cap);
     this.ver = new Int32Array(cap);
     this.joinedAt = new Float64Array(cap);
-    this.hashId = new Int32Array(cap);
     this.peers = { w: new Float64Array(cap), ew: new Float64Array(cap), cw: new Float64Array(cap), fails: new Int32Array(cap), checked: new Float64Array(cap), accessed: new Float64Array(cap) };
     this.algo = ALGOS[client.lb.algorithm];
     this.passiveHealth = this.algo === ALGO_SWRR && client.lb.maxFails > 0;
@@ -98,7 +95,6 @@ export class View implements Eligibility {
     this.inst[i] = instance;
     this.ver[i] = version;
     this.joinedAt[i] = joinedAt;
-    this.hashId[i] = this.insts.stableId[instance];
     // With slow start, weights are in hundredths (see refreshSlowStartWeights).
     const full = this.slowWindow > 0 ? 100 : 1;
     const p = this.peers;
@@ -113,7 +109,6 @@ export class View implements Eligibility {
     const last = --this.n;
     for (let j = i; j < last; j++) {
       this.inst[j] = this.inst[j + 1]; this.ver[j] = this.ver[j + 1]; this.joinedAt[j] = this.joinedAt[j + 1];
-      this.hashId[j] = this.hashId[j + 1];
       const p = this.peers;
       p.w[j] = p.w[j + 1]; p.ew[j] = p.ew[j + 1]; p.cw[j] = p.cw[j + 1]; p.fails[j] = p.fails[j + 1];
       p.checked[j] = p.checked[j + 1]; p.accessed[j] = p.accessed[j + 1];
@@ -267,9 +262,11 @@ export class View implements Eligibility {
   /** Rendezvous (highest-random-weight) hashing on the key: moving one endpoint moves only its keys. */
   private pickHash(key: number): number {
     let best = -1, bestScore = -1;
+    // Hash the instance's stable name, not its id: ids shift when other services add instances.
+    const stable = this.insts.stableId;
     for (let i = 0; i < this.n; i++) {
       if (!this.eligible(i)) continue;
-      const s = mix2(key, this.hashId[i]);
+      const s = mix2(key, stable[this.inst[i]]);
       if (s > bestScore) { bestScore = s; best = i; }
     }
     return best < 0 ? -1 : this.inst[best];
@@ -323,7 +320,6 @@ export class View implements Eligibility {
   private grow(): void {
     const cap = this.inst.length * 2;
     this.inst = grown(this.inst, cap); this.ver = grown(this.ver, cap); this.joinedAt = grown(this.joinedAt, cap);
-    this.hashId = grown(this.hashId, cap);
     const p = this.peers;
     this.peers = { w: grown(p.w, cap), ew: grown(p.ew, cap), cw: grown(p.cw, cap), fails: grown(p.fails, cap),
       checked: grown(p.checked, cap), accessed: grown(p.accessed, cap) };

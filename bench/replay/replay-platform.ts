@@ -90,10 +90,7 @@ export class ReplayPlatform implements Platform {
   private async propagationDelay(): Promise<void> {
     if (!this.propagation) return;
     const now = this.nowMs();
-    // With push.serial a change starts once the previous one has landed, as in the model.
-    const reg = this.scenario.registry;
-    const serial = reg.mode === 'push' && reg.serial && this.lastDelivery > now;
-    const at = Math.max(this.propagation.deliveryTime(0, serial ? this.lastDelivery : now), this.lastDelivery);
+    const at = this.propagation.landing(this.propagation.gatewayChannel(), now, this.lastDelivery);
     this.lastDelivery = at;
     await sleepMs((at - now) / this.speed);
   }
