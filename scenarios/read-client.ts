@@ -8,7 +8,6 @@
 import type { ClientSpec, LbAlgorithm, LbSpec, RetryOn, RetrySpec, SlowStartSpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
-import { INT32_MAX, INT32_WHY } from './limits.ts';
 
 export const LB_ALGORITHMS: readonly LbAlgorithm[] = ['round-robin', 'smooth-wrr', 'random', 'least-request', 'consistent-hash'];
 export const RETRY_ON: readonly RetryOn[] = ['connect-failure', 'reset', 'timeout', '5xx'];
@@ -95,10 +94,10 @@ function readSlowStart(r: Reader, v: Raw, path: string): SlowStartSpec | null {
 }
 
 function readRetry(r: Reader, v: Raw, path: string): Partial<RetrySpec> {
-  if (typeof v === 'number') return { attempts: r.integerUpTo(v, path, 0, INT32_MAX, INT32_WHY) };
+  if (typeof v === 'number') return { attempts: r.int32(v, path, 0) };
   const f = r.fields(v, path, ['attempts', 'on'], 'a number of attempts or a map {attempts, on}');
   const out: Partial<RetrySpec> = {};
-  if (f.attempts !== undefined) out.attempts = r.integerUpTo(f.attempts, join(path, 'attempts'), 0, INT32_MAX, INT32_WHY);
+  if (f.attempts !== undefined) out.attempts = r.int32(f.attempts, join(path, 'attempts'), 0);
   if (f.on !== undefined) out.on = r.list(f.on, join(path, 'on')).map((x, i) => r.oneOf(x, join(join(path, 'on'), i), RETRY_ON));
   return out;
 }

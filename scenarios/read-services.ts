@@ -7,7 +7,7 @@ import type { CallSpec, ColdStartSpec, InstanceSpec, ProbeSpec, ServiceSpec, Ver
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import { readDistribution, required } from './read-distribution.ts';
 import { EMPTY_OVERRIDE, readClient, resolveClient, type ClientOverride } from './read-client.ts';
-import { INT32_MAX, INT32_WHY, MAX_QUEUE, QUEUE_WHY } from './limits.ts';
+import { MAX_QUEUE, QUEUE_WHY } from './limits.ts';
 
 const SERVICE_FIELDS = [
   'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
@@ -60,7 +60,7 @@ function readService(r: Reader, name: string, f: RawMap, p: string): ServiceSpec
   const initialVersion = f.initialVersion === undefined ? versions[0].name : r.name(f.initialVersion, join(p, 'initialVersion'), 'a version name');
   return {
     name,
-    replicas: f.replicas === undefined ? 1 : r.integerUpTo(f.replicas, join(p, 'replicas'), 1, INT32_MAX, INT32_WHY),
+    replicas: f.replicas === undefined ? 1 : r.int32(f.replicas, join(p, 'replicas'), 1),
     initialVersion,
     versions,
     instance: readInstance(r, f, p),
@@ -74,7 +74,7 @@ function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
   const opt = <T>(key: string, dflt: T, read: (v: Raw, path: string) => T): T =>
     f[key] === undefined ? dflt : read(f[key], join(p, key));
   return {
-    concurrency: opt('concurrency', 1, (v, q) => r.integerUpTo(v, q, 1, INT32_MAX, INT32_WHY)),
+    concurrency: opt('concurrency', 1, (v, q) => r.int32(v, q, 1)),
     queue: opt('queue', 100, (v, q) => r.integerUpTo(v, q, 0, MAX_QUEUE, QUEUE_WHY)),
     serviceTime: readDistribution(r, required(r, f.serviceTime, join(p, 'serviceTime')), join(p, 'serviceTime')),
     coldStart: opt('coldStart', { factor: 1, decay: 30_000 }, (v, q) => readColdStart(r, v, q)),

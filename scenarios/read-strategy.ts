@@ -9,7 +9,6 @@ import {
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
-import { INT32_MAX, INT32_WHY } from './limits.ts';
 
 const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold'];
 
@@ -43,7 +42,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.drainWait !== undefined) s.drainWait = r.duration(f.drainWait, at('drainWait'));
       return s;
     case 'blue-green':
-      if (f.previewReplicaCount !== undefined) s.previewReplicaCount = r.integerUpTo(f.previewReplicaCount, at('previewReplicaCount'), 1, INT32_MAX, INT32_WHY);
+      if (f.previewReplicaCount !== undefined) s.previewReplicaCount = r.int32(f.previewReplicaCount, at('previewReplicaCount'), 1);
       if (f.autoPromotionEnabled !== undefined) s.autoPromotionEnabled = r.boolean(f.autoPromotionEnabled, at('autoPromotionEnabled'));
       if (f.autoPromotionSeconds !== undefined) s.autoPromotionSeconds = r.secondsAsMs(f.autoPromotionSeconds, at('autoPromotionSeconds'));
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
@@ -67,7 +66,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.match !== undefined) s.match = readMatch(r, f.match, at('match'));
       if (f.duration !== undefined) s.duration = r.duration(f.duration, at('duration'), { positive: true });
       if (f.then !== undefined) s.then = r.oneOf(f.then, at('then'), ['promote', 'rollback'] as const);
-      if (f.replicas !== undefined) s.replicas = r.integerUpTo(f.replicas, at('replicas'), 1, INT32_MAX, INT32_WHY);
+      if (f.replicas !== undefined) s.replicas = r.int32(f.replicas, at('replicas'), 1);
       return s;
     case 'lanes':
       s.lanes = readLanes(r, required(r, f.lanes, at('lanes')), at('lanes'));
@@ -122,7 +121,7 @@ function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
         const f = r.fields(body, q, ['replicas', 'weight', 'matchTrafficWeight']);
         if (Object.keys(f).length !== 1) r.fail(q, 'expected exactly one of replicas, weight, matchTrafficWeight');
         const out: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } = {};
-        if (f.replicas !== undefined) out.replicas = r.integerUpTo(f.replicas, join(q, 'replicas'), 0, INT32_MAX, INT32_WHY);
+        if (f.replicas !== undefined) out.replicas = r.int32(f.replicas, join(q, 'replicas'), 0);
         if (f.weight !== undefined) out.weight = r.number(f.weight, join(q, 'weight'), { min: 0, max: 100, what: 'a weight between 0 and 100' });
         if (f.matchTrafficWeight !== undefined) out.matchTrafficWeight = r.boolean(f.matchTrafficWeight, join(q, 'matchTrafficWeight'));
         return { setCanaryScale: out };
@@ -232,7 +231,7 @@ function readLanes(r: Reader, v: Raw, path: string): LaneSpec[] {
       tag: f.tag === undefined ? name : r.name(f.tag, join(p, 'tag'), 'a tag'),
       match: readMatch(r, required(r, f.match, join(p, 'match')), join(p, 'match')),
       services,
-      replicas: f.replicas === undefined ? 1 : r.integerUpTo(f.replicas, join(p, 'replicas'), 1, INT32_MAX, INT32_WHY),
+      replicas: f.replicas === undefined ? 1 : r.int32(f.replicas, join(p, 'replicas'), 1),
     };
   });
 }

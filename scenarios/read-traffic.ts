@@ -2,7 +2,6 @@
 import type { HeaderRule, TrafficSpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
-import { INT32_MAX, INT32_WHY } from './limits.ts';
 
 const ARRIVALS = ['poisson', 'constant', 'ramp', 'trace'] as const;
 
@@ -18,7 +17,7 @@ export function readTraffic(r: Reader, v: Raw, path: string): TrafficSpec {
     rampTo: f.rampTo === undefined ? rate : r.number(f.rampTo, join(path, 'rampTo'), { min: 0, what: 'a rate in req/s ≥ 0' }),
     rampDuration: f.rampDuration === undefined ? 0 : r.duration(f.rampDuration, join(path, 'rampDuration')),
     trace: f.trace === undefined ? [] : readTrace(r, f.trace, join(path, 'trace')),
-    users: f.users === undefined ? 1000 : r.integerUpTo(f.users, join(path, 'users'), 1, INT32_MAX, INT32_WHY),
+    users: f.users === undefined ? 1000 : r.int32(f.users, join(path, 'users'), 1),
     headers: f.headers === undefined ? [] : readHeaders(r, f.headers, join(path, 'headers')),
     nonIdempotent: f.nonIdempotent === undefined ? 0 : r.fraction(f.nonIdempotent, join(path, 'nonIdempotent')),
   };

@@ -6,6 +6,7 @@
 import { ScenarioError, describeValue, scenarioLine } from './scenario-error.ts';
 import { didYouMean } from './nearest-name.ts';
 import { parseDuration } from './durations.ts';
+import { INT32_MAX, INT32_WHY } from './limits.ts';
 
 export type Raw = unknown;
 export type RawMap = Record<string, Raw>;
@@ -78,6 +79,11 @@ export class Reader {
     const n = this.integer(v, path, min);
     if (n > max) this.fail(path, `expected an integer between ${min} and ${max}${why ? ` (${why})` : ''}, got ${n}`);
     return n;
+  }
+
+  /** An integer ≥ min that the simulator keeps in an Int32Array (counts, ids). */
+  int32(v: Raw, path: string, min: number): number {
+    return this.integerUpTo(v, path, min, INT32_MAX, INT32_WHY);
   }
 
   string(v: Raw, path: string, what = 'a string'): string {
