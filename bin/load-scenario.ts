@@ -6,7 +6,7 @@
 import { loadScenario } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/types.ts';
 
-export function loadScenarioWarning(file: string): Scenario {
+export function loadScenarioWithWarnings(file: string): Scenario {
   const scenario = loadScenario(file);
   for (const w of scenario.warnings ?? []) process.stderr.write(`relsim: warning: ${w}\n`);
   return scenario;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
 import { outputs } from '../output.ts';
-import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
+import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
 import type { CompareResult, RunResult } from '../../sim/run-result.ts';
 import { compareStrategies, CompareRunError, defaultStrategies } from '../../strategies/compare.ts';
@@ -45,7 +45,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .example('$0 compare scenarios/nginx-two-instances.yaml --with replay.json', 'simulation next to a replayed run')
     .epilogue('Strategies other than the scenario\'s own run with their defaults (docs/scenario-format.md).') as never,
   handler: async (args) => {
-    const scenario = loadScenario(args.scenario);
+    const scenario = loadScenarioWithWarnings(args.scenario);
     const strategies = args.strategies ? parseStrategies(args.strategies) : defaultStrategies(scenario);
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {

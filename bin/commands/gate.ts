@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
 import { outputs } from '../output.ts';
-import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
+import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import { simulate } from '../../strategies/simulate.ts';
 import { EventCapError } from '../../sim/engine.ts';
 import type { RunResult } from '../../sim/run-result.ts';
@@ -45,7 +45,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
   handler: (args) => {
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
     if (!Number.isFinite(args.tolerance) || args.tolerance < 0) throw new UserError(`--tolerance: expected a fraction ≥ 0 (0.1 = 10%), got ${args.tolerance}`, 2);
-    const scenarios = args.scenario.map((f) => loadScenario(f));
+    const scenarios = args.scenario.map((f) => loadScenarioWithWarnings(f));
     const out = outputs({ json: args.json, junit: args.junit });
     const baselineFiles = (args.baseline ?? []).map(readJson);
     for (const b of baselineFiles) {

@@ -8,7 +8,7 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
 import { outputs } from '../output.ts';
-import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
+import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { replay } from '../../bench/replay/replay.ts';
 import { PROXY_KINDS, type ProxyKind } from '../../bench/replay/proxy.ts';
@@ -60,7 +60,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
  */
 export function checkReplayInput(args: Pick<ReplayArgs, 'scenario' | 'proxy' | 'speed'>, findProxy: (name: string) => string = requireBinary): { scenario: Scenario; proxy: ProxyKind } {
   if (!(args.speed > 0)) throw new UserError(`--speed must be a number > 0, got ${args.speed}`, 2);
-  const scenario = loadScenario(args.scenario);
+  const scenario = loadScenarioWithWarnings(args.scenario);
   const proxy = args.proxy as ProxyKind;
   try {
     findProxy(proxy);

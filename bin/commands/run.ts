@@ -8,7 +8,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
 import { outputs } from '../output.ts';
 import { withStrategy } from '../../scenarios/load.ts';
-import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
+import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
 import { simulate } from '../../strategies/simulate.ts';
 import { EventCapError } from '../../sim/engine.ts';
@@ -38,7 +38,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .example('$0 run scenarios/rolling-default.yaml --strategy blue-green --html bg.html', 'the same service released blue-green, with a report')
     .example('$0 run scenarios/canary-bad-release.yaml --seed 3 --json - | jq .requests', 'the RunResult on stdout') as never,
   handler: async (args) => {
-    let scenario = loadScenario(args.scenario);
+    let scenario = loadScenarioWithWarnings(args.scenario);
     if (args.strategy !== undefined) {
       if (!(STRATEGY_NAMES as readonly string[]).includes(args.strategy)) {
         throw new UserError(`--strategy: expected one of ${STRATEGY_NAMES.join(', ')}, got '${args.strategy}'`, 2);

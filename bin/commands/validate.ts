@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';
-import { loadScenarioWarning as loadScenario } from '../load-scenario.ts';
+import { loadScenarioWithWarnings } from '../load-scenario.ts';
 
 interface ValidateArgs { scenario: string[] }
 
@@ -21,7 +21,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     let bad = 0;
     for (const file of args.scenario) {
       try {
-        const s = loadScenario(file);
+        const s = loadScenarioWithWarnings(file);
         const n = s.services.length;
         console.log(`ok  ${file}  (${n} service${n === 1 ? '' : 's'}, strategy ${s.release ? s.release.strategy.name : 'none'})`);
       } catch (e) {
