@@ -5,7 +5,7 @@
 // runs, never from a number a seeded run happened to produce.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scenario, replaceAll, conserved } from './helpers.ts';
+import { scenario, replaceAll, conserved, deregistrationRace } from './helpers.ts';
 import { simulate } from '../../strategies/simulate.ts';
 import { scale, sleep, type Plan } from '../../strategies/actions.ts';
 import { Model } from '../../sim/model.ts';
@@ -64,22 +64,9 @@ test('retries: a POST that timed out is not retried (it was sent); a GET is, up 
 
 // The deregistration race of termination.test.ts: old instances stop listening while the
 // gateway still lists them for 1–5 s, so sends are refused (connect failures).
-const race = (nonIdempotent: number, retry: string, extra = '') => scenario(`
-seed: 3
-duration: 90s
-services:
-  api:
-    replicas: 4
-    versions: [v1, v2]
-    concurrency: 16
-    serviceTime: {exponential: {mean: 10ms}}
-    startup: 2s
-    readinessProbe: {periodSeconds: 1}
-    ${extra}
-entry: {service: api, client: {lb: round-robin, retry: ${retry}}}
-registry: {push: {delay: {uniform: {min: 1s, max: 5s}}}}
-traffic: {rate: 200, nonIdempotent: ${nonIdempotent}}
-`);
+const race = (nonIdempotent: number, retry: string, extra = '') => deregistrationRace({
+  client: `{lb: round-robin, retry: ${retry}}`, extra, traffic: `{rate: 200, nonIdempotent: ${nonIdempotent}}`,
+});
 
 test('retries: a connect failure is retried even for a POST (nothing was sent)', () => {
   const off = replaceAll(race(1, '{attempts: 0}'), 'api');

@@ -3,27 +3,8 @@
 // away with its documented countermeasure.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scenario, replaceAll, conserved } from './helpers.ts';
+import { replaceAll, conserved, deregistrationRace as four } from './helpers.ts';
 
-const four = (opts: { preStop?: string; shutdown?: string; registry?: string; extra?: string; client?: string; service?: string; grace?: number }) => scenario(`
-seed: 3
-duration: 90s
-services:
-  api:
-    replicas: 4
-    versions: [v1, v2]
-    concurrency: 16
-    serviceTime: ${opts.service ?? '{exponential: {mean: 10ms}}'}
-    startup: 2s
-    readinessProbe: {periodSeconds: 1}
-    preStop: ${opts.preStop ?? '0s'}
-    terminationGracePeriodSeconds: ${opts.grace ?? 30}
-    shutdown: ${opts.shutdown ?? 'graceful'}
-    ${opts.extra ?? ''}
-entry: {service: api, client: ${opts.client ?? '{lb: round-robin}'}}
-registry: ${opts.registry ?? '{push: {delay: {uniform: {min: 1s, max: 5s}}}}'}
-traffic: {rate: 200}
-`);
 
 test('deregistration race: preStop 0 drops refused; preStop 6s (> max propagation 5s) drops nothing', () => {
   const racy = replaceAll(four({}), 'api');
