@@ -2,6 +2,8 @@
  * One registry of everything a replay starts: child processes (each its own process group,
  * so nginx/HAProxy workers go with their master) and temp dirs. Cleaned on success, failure,
  * an exception, SIGINT/SIGTERM and process exit, so no run leaves orphans holding ports.
+ * Nothing runs in a process killed with SIGKILL: for that, each group and dir is also
+ * announced to the watchdog (watchdog.ts), and each dir names its owner (stale-runs.ts).
  *
  *   const child = spawnTracked('nginx', [...]);   // detached ⇒ own process group
  *   const dir = makeTrackedTempDir('relsim-nginx-');
@@ -11,12 +13,22 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeOwnerFile } from './stale-runs.ts';
+import { unwatchDir, unwatchGroup, watchDir, watchGroup } from './watchdog.ts';
 
 export function spawnTracked(cmd: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
   installSignalHandlers();
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts, detached: true });
-  if (child.pid !== undefined) children.add(child);
-  child.once('exit', () => children.delete(child));
+  const pid = child.pid;
+  if (pid !== undefined) {
+    children.add(child);
+    watchGroup(pid);
+  }
+  child.once('exit', () => {
+    children.delete(child);
+    // Workers outliving their master keep the group: the watchdog still has to see to them.
+    if (pid !== undefined && !groupExists(pid)) unwatchGroup(pid);
+  });
   // A detached child must not keep the event loop alive on its own account.
   child.unref();
   return child;
@@ -26,12 +38,15 @@ export function makeTrackedTempDir(prefix: string): string {
   installSignalHandlers();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   dirs.add(dir);
+  watchDir(dir);
+  writeOwnerFile(dir);
   return dir;
 }
 
 export function removeTrackedDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   dirs.delete(dir);
+  unwatchDir(dir);
 }
 
 /** Sends `signal` to the child's whole process group (ignores groups already gone). */
@@ -72,9 +87,15 @@ export async function cleanupAll(): Promise<void> {
 
 /** Synchronous last resort (signal handlers, 'exit'): SIGKILL every group, remove dirs. */
 export function killAllSync(): void {
-  for (const c of children) signalGroup(c, 'SIGKILL');
+  // What is settled here is struck off the watchdog's list: it has nothing to redo or report.
+  for (const c of children) {
+    signalGroup(c, 'SIGKILL');
+    if (c.pid !== undefined) unwatchGroup(c.pid);
+  }
   children.clear();
-  for (const d of dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  for (const d of dirs) {
+    try { rmSync(d, { recursive: true, force: true }); unwatchDir(d); } catch { /* best effort */ }
+  }
   dirs.clear();
 }
 
@@ -83,6 +104,10 @@ export function trackedChildCount(): number {
 }
 
 // ---- internals ------------------------------------------------------------------------
+
+function groupExists(pgid: number): boolean {
+  try { process.kill(-pgid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();

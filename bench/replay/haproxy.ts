@@ -24,6 +24,7 @@ import type { LaneSpec } from '../../scenarios/types.ts';
 import { isRunning, makeTrackedTempDir, removeTrackedDir, spawnTracked, stopChild } from './cleanup.ts';
 import { renderHaproxyConfig, SLOTS_PER_VERSION, VERSION_BACKEND_WEIGHT, type HaproxySlot } from './haproxy-config.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
+import { PROXY_PID_FILES } from './stale-runs.ts';
 import { assertPortsFree, requireBinary, sleepMs, waitOldWorkersGone } from './tools.ts';
 
 const run = promisify(execFile);
@@ -52,6 +53,8 @@ export class HaproxyProxy implements ProxyAdapter {
     this.layoutSlots();
     await this.writeConfig();
     this.child = spawnTracked(this.bin, ['-W', '-db', '-f', join(this.dir, 'haproxy.cfg')]);
+    // Where the next run's sweep looks should this run die with its watchdog (stale-runs.ts).
+    if (this.child.pid !== undefined) writeFileSync(join(this.dir, PROXY_PID_FILES.haproxy), `${this.child.pid}\n`);
     this.child.stdout?.resume();
     this.child.stderr?.resume();
     await this.waitSocket(null, 5000);

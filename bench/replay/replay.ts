@@ -22,6 +22,7 @@ import { NginxProxy } from './nginx.ts';
 import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from './proxy.ts';
 import { LoadRecorder, quantile } from './recorder.ts';
 import { ReplayPlatform } from './replay-platform.ts';
+import { sweepStaleRuns } from './stale-runs.ts';
 import { freePort, requireBinary, sleepMs } from './tools.ts';
 
 export interface ReplayOptions {
@@ -42,6 +43,8 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
   if (!(speed > 0)) throw new Error(`speed must be > 0, got ${speed}`);
   requireBinary(opts.proxy); // fail before starting anything
   const progress = opts.onProgress ?? (() => undefined);
+  const swept = await sweepStaleRuns();
+  if (swept.length > 0) progress(`removed ${swept.length} temp dir(s) of earlier runs that died: ${swept.join(' ')}`);
   const runDir = makeTrackedTempDir('relsim-replay-');
   let proxy: ProxyAdapter | null = null;
   let load: RunningLoad | null = null;
