@@ -30,3 +30,11 @@ export const QUEUE_WHY = 'each instance reserves its queue when it starts; a mil
  * Checked for every scenario, since any of them can run with `--strategy lanes`.
  */
 export const MAX_VERSIONS_TOTAL = 63;
+
+/**
+ * Replicas of one service. Every instance costs about a kilobyte plus its queue, and every
+ * caller keeps a list of its callees, so the memory budget (memory-budget.ts) is what
+ * really bounds a topology; this bound only keeps the arithmetic far from overflow.
+ */
+export const MAX_REPLICAS = 1_000_000;
+export const REPLICAS_WHY = 'and the memory budget bounds the topology as a whole';

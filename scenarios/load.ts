@@ -6,13 +6,13 @@
  * The format is documented in docs/scenario-format.md; relsim.schema.json describes the
  * same format for editors.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import YAML from 'yaml';
+import YAML, { LineCounter } from 'yaml';
 import type { Scenario, StrategyName } from './types.ts';
 import { UserError } from '../bin/user-error.ts';
 import { ScenarioError } from './scenario-error.ts';
-import { Reader, join, type Raw } from './reader.ts';
+import { Reader, join, quoteKey, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { readServices } from './read-services.ts';
 import { EMPTY_OVERRIDE, readClient, resolveClient } from './read-client.ts';
@@ -20,6 +20,7 @@ import { readRegistry } from './read-registry.ts';
 import { readTraffic } from './read-traffic.ts';
 import { readRelease, readSlo } from './read-release.ts';
 import { checkScenario } from './check.ts';
+import { DEFAULT_MEMORY_BUDGET, checkFileSize, checkMemoryBudget, parseBytesSize } from './memory-budget.ts';
 import { DEFAULT_LANE_PERCENT, defaultStrategy } from './defaults.ts';
 
 export { ScenarioError } from './scenario-error.ts';
@@ -27,25 +28,39 @@ export { defaultStrategy } from './defaults.ts';
 
 export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-export function loadScenario(path: string): Scenario {
+/** What the command line may set for every scenario it loads. */
+export interface LoadOptions {
+  /** Bytes; overrides the file's `limits.memory` (`--memory-budget`). */
+  memoryBudget?: number;
+}
+
+export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
   const ext = extname(path).toLowerCase();
   if (!SCENARIO_EXTENSIONS.includes(ext)) {
     throw new ScenarioError(path, '', `expected a .yaml, .yml or .json file, got ${ext ? `"${ext}"` : 'no extension'}`);
   }
   let text: string;
   try {
+    // The size is checked before the file is read into a string, let alone parsed.
+    checkFileSize(path, statSync(path).size, ext === '.json', opts.memoryBudget);
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScenarioError(path, '', code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot read: ${(e as Error).message}`);
   }
-  return parseScenario(text, path);
+  return parseScenario(text, path, opts);
 }
 
 /** `file` names the source in errors and in Scenario.file; its extension picks JSON or YAML. */
-export function parseScenario(text: string, file: string): Scenario {
-  const raw = extname(file).toLowerCase() === '.json' ? parseJson(text, file) : parseYaml(text, file);
-  return readScenario(new Reader(file), raw, file);
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
+  const json = extname(file).toLowerCase() === '.json';
+  const bytes = Buffer.byteLength(text);
+  checkFileSize(file, bytes, json, opts.memoryBudget);
+  const raw = json ? parseJson(text, file) : parseYaml(text, file);
+  const r = new Reader(file);
+  const scenario = readScenario(r, raw, file, opts);
+  checkMemoryBudget(r, scenario, bytes, json);
+  return scenario;
 }
 
 /**
@@ -55,7 +70,8 @@ export function parseScenario(text: string, file: string): Scenario {
 export function withStrategy(scenario: Scenario, name: StrategyName): Scenario {
   const where = scenario.file || scenario.name;
   if (!scenario.release) {
-    throw new UserError(`${where}: --strategy ${name} needs a release block in the scenario (which services to release, to what version); it has none`, 2);
+    // Worded for `run --strategy` and `compare` alike: compare names strategies the user never typed.
+    throw new UserError(`${where}: has no release block, so there is no rollout to run as ${name}; add release: {services, to, strategy} to say which services to release to what version`, 2);
   }
   if (scenario.release.strategy.name === name) return scenario;
   const strategy = defaultStrategy(name);
@@ -69,7 +85,7 @@ export function withStrategy(scenario: Scenario, name: StrategyName): Scenario {
     strategy.lanes = [{
       name: 'gray', tag: 'gray',
       match: header ? { header: { name: header.name, value: header.value } } : { percent: DEFAULT_LANE_PERCENT },
-      services: { ...scenario.release.to },
+      services: Object.assign(Object.create(null) as Record<string, string>, scenario.release.to),
       replicas: 1,
     }];
     if (Object.keys(strategy.lanes[0].services).length === 0) {
@@ -81,7 +97,7 @@ export function withStrategy(scenario: Scenario, name: StrategyName): Scenario {
 
 const TOP_FIELDS = ['$schema', 'name', 'description', 'seed', 'duration', 'bucket', 'limits', 'services', 'entry', 'registry', 'traffic', 'release', 'slo'];
 
-function readScenario(r: Reader, raw: Raw, file: string): Scenario {
+function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Scenario {
   if (raw === null || raw === undefined) r.fail('', 'the file is empty; expected a scenario (services, traffic, duration…)');
   const f = r.fields(raw, '', TOP_FIELDS, 'a map of scenario fields (services, traffic, duration…) at the top level');
   const { services, calleeClients } = readServices(r, required(r, f.services, 'services'), 'services');
@@ -97,7 +113,7 @@ function readScenario(r: Reader, raw: Raw, file: string): Scenario {
     entryOverride = readClient(r, e.client, 'entry.client');
   }
 
-  const limits = f.limits === undefined ? {} : r.fields(f.limits, 'limits', ['maxEvents']);
+  const limits = f.limits === undefined ? {} : r.fields(f.limits, 'limits', ['maxEvents', 'memory']);
   const scenario: Scenario = {
     name: f.name === undefined ? basename(file).replace(/\.(ya?ml|json)$/i, '') : r.string(f.name, 'name'),
     file,
@@ -111,23 +127,67 @@ function readScenario(r: Reader, raw: Raw, file: string): Scenario {
     traffic: readTraffic(r, f.traffic, 'traffic'),
     release: readRelease(r, f.release, 'release', services),
     slo: readSlo(r, f.slo, 'slo'),
-    limits: { maxEvents: limits.maxEvents === undefined ? 100_000_000 : r.integer(limits.maxEvents, join('limits', 'maxEvents'), 1) },
+    limits: {
+      maxEvents: limits.maxEvents === undefined ? 100_000_000 : r.integer(limits.maxEvents, join('limits', 'maxEvents'), 1),
+      memory: opts.memoryBudget ?? (limits.memory === undefined ? DEFAULT_MEMORY_BUDGET : readBytes(r, limits.memory, join('limits', 'memory'))),
+    },
     warnings: r.warnings,
   };
   checkScenario(r, scenario, entryPath);
   return scenario;
 }
 
+function readBytes(r: Reader, v: Raw, path: string): number {
+  const n = typeof v === 'string' || typeof v === 'number' ? parseBytesSize(v) : null;
+  if (n === null) r.expected(path, 'a size like 512MB or 4GB', v);
+  return n;
+}
+
 function parseYaml(text: string, file: string): Raw {
-  // `merge` lets people share blocks with YAML anchors (`<<: *defaults`).
-  const doc = YAML.parseDocument(text, { merge: true, prettyErrors: true });
+  const lines = new LineCounter();
+  // `merge` lets people share blocks with YAML anchors (`<<: *defaults`). yaml's own
+  // duplicate-key check compares every key with every earlier one (50,000 keys took 32 s);
+  // rejectDuplicateKeys does the same job in linear time.
+  const doc = YAML.parseDocument(text, { merge: true, prettyErrors: true, uniqueKeys: false, lineCounter: lines });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}` : 'malformed YAML';
     throw new ScenarioError(file, where, yamlReason(err.message));
   }
-  return doc.toJS({ maxAliasCount: 10_000 });
+  rejectDuplicateKeys(doc, lines, file);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (e) {
+    // Resolution errors surface only here: alias bombs, undefined aliases (`*nope`),
+    // merge keys that do not name a map (`<<: 5`).
+    throw new ScenarioError(file, 'malformed YAML', yamlReason((e as Error).message));
+  }
+}
+
+/**
+ * Aliases may expand to at most this many nodes in all (yaml's guard against "billion
+ * laughs" files); a real scenario uses a handful.
+ */
+const MAX_ALIAS_EXPANSION = 10_000;
+
+function rejectDuplicateKeys(doc: YAML.Document.Parsed, lines: LineCounter, file: string): void {
+  YAML.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        // Merge keys (`<<`, a symbol once parsed) may repeat: each merges one more map.
+        if (YAML.isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<')) continue;
+        const name = YAML.isScalar(key) ? String(key.value) : String(key);
+        if (seen.has(name)) {
+          const at = YAML.isNode(key) && key.range ? lines.linePos(key.range[0]) : null;
+          throw new ScenarioError(file, at ? `line ${at.line}, column ${at.col}` : 'malformed YAML', `map keys must be unique; ${quoteKey(name)} appears twice`);
+        }
+        seen.add(name);
+      }
+    },
+  });
 }
 
 /** yaml's messages end with "at line L, column C" and a code frame; the position is given separately. */

@@ -5,7 +5,7 @@
  * `{empirical: [12ms, 15ms]}`, `{constant: 20ms}`. Values in ms.
  */
 import type { DistSpec } from '../sim/distributions.ts';
-import { Reader, join, type Raw } from './reader.ts';
+import { Reader, join, quoteKey, type Raw } from './reader.ts';
 
 export const DIST_FAMILIES = ['constant', 'exponential', 'lognormal', 'uniform', 'normal', 'pareto', 'empirical'] as const;
 
@@ -15,7 +15,7 @@ export function readDistribution(r: Reader, v: Raw, path: string): DistSpec {
   if (typeof v === 'string' || typeof v === 'number') return { type: 'constant', value: r.duration(v, path) };
   if (!r.isMap(v)) r.expected(path, WHAT, v);
   const keys = Object.keys(v);
-  if (keys.length !== 1) r.fail(path, `expected exactly one distribution family (${DIST_FAMILIES.join(', ')}), got ${keys.length === 0 ? 'none' : keys.join(' and ')}`);
+  if (keys.length !== 1) r.fail(path, `expected exactly one distribution family (${DIST_FAMILIES.join(', ')}), got ${keys.length === 0 ? 'none' : keys.map(quoteKey).join(' and ')}`);
   const family = r.oneOf(keys[0], path, DIST_FAMILIES);
   const p = join(path, family);
   const body = v[family];

@@ -33,7 +33,7 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
     if (names.length === 0) r.fail(join(path, 'services'), 'required: no service declares a version other than its initial one, so there is nothing to release by default');
   }
 
-  const to: Record<string, string> = {};
+  const to = Object.create(null) as Record<string, string>;
   for (const n of names) {
     if (toMap) {
       if (toMap[n] === undefined) r.fail(join(path, 'to'), `expected a version for every released service, got none for "${n}"`);
@@ -59,9 +59,7 @@ interface VersionChoice { all: string | null; map: Record<string, string> | null
 function readVersionChoice(r: Reader, v: Raw, path: string): VersionChoice {
   if (v === undefined) return { all: null, map: null };
   if (typeof v === 'string' || typeof v === 'number') return { all: r.name(v, path, 'a version name'), map: null };
-  const m = r.namedMap(v, path, 'a version name or a map service → version');
-  const map: Record<string, string> = {};
-  for (const s of Object.keys(m)) map[s] = r.name(m[s], join(path, s), 'a version name');
+  const map = r.nameKeyed(v, path, 'a version name or a map service → version', 'a service name', (x, at) => r.name(x, at, 'a version name'));
   return { all: null, map };
 }
 
@@ -122,11 +120,8 @@ export function readSlo(r: Reader, v: Raw, path: string): SloSpec {
   if (f.maxRollout !== undefined) slo.maxRolloutMs = r.duration(f.maxRollout, join(path, 'maxRollout'), { positive: true });
   if (f.lanePaths !== undefined) {
     const p = join(path, 'lanePaths');
-    const m = r.namedMap(f.lanePaths, p, 'a map lane → list of paths like "a:v2>b:v1"');
-    for (const lane of Object.keys(m)) {
-      const lp = join(p, lane);
-      slo.lanePaths[lane] = r.list(m[lane], lp, 'a list of paths like "a:v2>b:v1"').map((x, i) => r.string(x, join(lp, i), 'a path like "a:v2>b:v1"'));
-    }
+    slo.lanePaths = r.nameKeyed(f.lanePaths, p, 'a map lane → list of paths like "a:v2>b:v1"', 'a lane name',
+      (v, lp) => r.list(v, lp, 'a list of paths like "a:v2>b:v1"').map((x, i) => r.string(x, join(lp, i), 'a path like "a:v2>b:v1"')));
   }
   return slo;
 }

@@ -60,7 +60,7 @@ function readService(r: Reader, name: string, f: RawMap, p: string): ServiceSpec
   const initialVersion = f.initialVersion === undefined ? versions[0].name : r.name(f.initialVersion, join(p, 'initialVersion'), 'a version name');
   return {
     name,
-    replicas: f.replicas === undefined ? 1 : r.int32(f.replicas, join(p, 'replicas'), 1),
+    replicas: f.replicas === undefined ? 1 : r.replicas(f.replicas, join(p, 'replicas'), 1),
     initialVersion,
     versions,
     instance: readInstance(r, f, p),

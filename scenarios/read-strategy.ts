@@ -6,7 +6,7 @@
 import {
   STRATEGY_NAMES, type AnalysisSpec, type CanaryStep, type LaneSpec, type MatchRule, type StrategyName, type StrategySpec,
 } from './types.ts';
-import { Reader, join, type Raw, type RawMap } from './reader.ts';
+import { Reader, join, quoteKey, type Raw, type RawMap } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
 
@@ -42,7 +42,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.drainWait !== undefined) s.drainWait = r.duration(f.drainWait, at('drainWait'));
       return s;
     case 'blue-green':
-      if (f.previewReplicaCount !== undefined) s.previewReplicaCount = r.int32(f.previewReplicaCount, at('previewReplicaCount'), 1);
+      if (f.previewReplicaCount !== undefined) s.previewReplicaCount = r.replicas(f.previewReplicaCount, at('previewReplicaCount'), 1);
       if (f.autoPromotionEnabled !== undefined) s.autoPromotionEnabled = r.boolean(f.autoPromotionEnabled, at('autoPromotionEnabled'));
       if (f.autoPromotionSeconds !== undefined) s.autoPromotionSeconds = r.secondsAsMs(f.autoPromotionSeconds, at('autoPromotionSeconds'));
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
@@ -66,7 +66,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.match !== undefined) s.match = readMatch(r, f.match, at('match'));
       if (f.duration !== undefined) s.duration = r.duration(f.duration, at('duration'), { positive: true });
       if (f.then !== undefined) s.then = r.oneOf(f.then, at('then'), ['promote', 'rollback'] as const);
-      if (f.replicas !== undefined) s.replicas = r.int32(f.replicas, at('replicas'), 1);
+      if (f.replicas !== undefined) s.replicas = r.replicas(f.replicas, at('replicas'), 1);
       return s;
     case 'lanes':
       s.lanes = readLanes(r, required(r, f.lanes, at('lanes')), at('lanes'));
@@ -101,7 +101,7 @@ function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
     const p = join(path, i);
     if (!r.isMap(step)) r.expected(p, 'a step like {setWeight: 10} or {pause: {duration: 30s}}', step);
     const keys = Object.keys(step);
-    if (keys.length !== 1) r.fail(p, `expected exactly one of ${STEP_KINDS.join(', ')} per step, got ${keys.length === 0 ? 'none' : keys.join(' and ')}`);
+    if (keys.length !== 1) r.fail(p, `expected exactly one of ${STEP_KINDS.join(', ')} per step, got ${keys.length === 0 ? 'none' : keys.map(quoteKey).join(' and ')}`);
     r.fields(step, p, STEP_KINDS);
     const kind = keys[0] as (typeof STEP_KINDS)[number];
     const q = join(p, kind);
@@ -121,7 +121,7 @@ function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
         const f = r.fields(body, q, ['replicas', 'weight', 'matchTrafficWeight']);
         if (Object.keys(f).length !== 1) r.fail(q, 'expected exactly one of replicas, weight, matchTrafficWeight');
         const out: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } = {};
-        if (f.replicas !== undefined) out.replicas = r.int32(f.replicas, join(q, 'replicas'), 0);
+        if (f.replicas !== undefined) out.replicas = r.replicas(f.replicas, join(q, 'replicas'), 0);
         if (f.weight !== undefined) out.weight = r.number(f.weight, join(q, 'weight'), { min: 0, max: 100, what: 'a weight between 0 and 100' });
         if (f.matchTrafficWeight !== undefined) out.matchTrafficWeight = r.boolean(f.matchTrafficWeight, join(q, 'matchTrafficWeight'));
         return { setCanaryScale: out };
@@ -197,6 +197,8 @@ function applyFlagger(r: Reader, f: RawMap, path: string, s: StrategySpec & { na
   }
 }
 
+const MATCH_NAME = { header: 'a header name', cookie: 'a cookie name', query: 'a query parameter name' } as const;
+
 function readMatch(r: Reader, v: Raw, path: string): MatchRule {
   const f = r.fields(v, path, ['header', 'cookie', 'query', 'userIds', 'percent'], 'a match rule like {header: {name: x-canary, value: "1"}}');
   if (Object.keys(f).length === 0) r.expected(path, 'at least one of header, cookie, query, userIds, percent', v);
@@ -206,8 +208,8 @@ function readMatch(r: Reader, v: Raw, path: string): MatchRule {
     const p = join(path, k);
     const nv = r.fields(f[k], p, ['name', 'value'], 'a map {name, value}');
     m[k] = {
-      name: r.string(required(r, nv.name, join(p, 'name')), join(p, 'name')),
-      value: r.text(required(r, nv.value, join(p, 'value')), join(p, 'value')),
+      name: r.token(required(r, nv.name, join(p, 'name')), join(p, 'name'), MATCH_NAME[k]),
+      value: r.fieldValue(required(r, nv.value, join(p, 'value')), join(p, 'value')),
     };
   }
   if (f.userIds !== undefined) m.userIds = r.list(f.userIds, join(path, 'userIds')).map((u, i) => r.integer(u, join(join(path, 'userIds'), i), 1, 'a user id (an integer ≥ 1)'));
@@ -222,16 +224,15 @@ function readLanes(r: Reader, v: Raw, path: string): LaneSpec[] {
     const p = join(path, i);
     const f = r.fields(lane, p, ['name', 'tag', 'match', 'services', 'replicas']);
     const name = r.name(required(r, f.name, join(p, 'name')), join(p, 'name'), 'a lane name');
-    const svcMap = r.namedMap(required(r, f.services, join(p, 'services')), join(p, 'services'), 'a map service → lane version');
-    if (Object.keys(svcMap).length === 0) r.expected(join(p, 'services'), 'at least one service → version', svcMap);
-    const services: Record<string, string> = {};
-    for (const s of Object.keys(svcMap)) services[s] = r.name(svcMap[s], join(join(p, 'services'), s), 'a version name');
+    const services = r.nameKeyed(required(r, f.services, join(p, 'services')), join(p, 'services'), 'a map service → lane version', 'a service name',
+      (x, at) => r.name(x, at, 'a version name'));
+    if (Object.keys(services).length === 0) r.expected(join(p, 'services'), 'at least one service → version', services);
     return {
       name,
       tag: f.tag === undefined ? name : r.name(f.tag, join(p, 'tag'), 'a tag'),
       match: readMatch(r, required(r, f.match, join(p, 'match')), join(p, 'match')),
       services,
-      replicas: f.replicas === undefined ? 1 : r.int32(f.replicas, join(p, 'replicas'), 1),
+      replicas: f.replicas === undefined ? 1 : r.replicas(f.replicas, join(p, 'replicas'), 1),
     };
   });
 }

@@ -45,8 +45,8 @@ function readHeaders(r: Reader, v: Raw, path: string): HeaderRule[] {
     const p = join(path, i);
     const f = r.fields(h, p, ['name', 'value', 'fraction']);
     return {
-      name: r.string(required(r, f.name, join(p, 'name')), join(p, 'name'), 'a header name'),
-      value: r.text(required(r, f.value, join(p, 'value')), join(p, 'value')),
+      name: r.token(required(r, f.name, join(p, 'name')), join(p, 'name')),
+      value: r.fieldValue(required(r, f.value, join(p, 'value')), join(p, 'value')),
       fraction: f.fraction === undefined ? 1 : r.fraction(f.fraction, join(p, 'fraction')),
     };
   });

@@ -6,7 +6,7 @@
 import { ScenarioError, describeValue, scenarioLine } from './scenario-error.ts';
 import { didYouMean } from './nearest-name.ts';
 import { parseDuration } from './durations.ts';
-import { INT32_MAX, INT32_WHY } from './limits.ts';
+import { INT32_MAX, INT32_WHY, MAX_REPLICAS, REPLICAS_WHY } from './limits.ts';
 
 export type Raw = unknown;
 export type RawMap = Record<string, Raw>;
@@ -52,6 +52,21 @@ export class Reader {
     return v;
   }
 
+  /**
+   * A map whose keys must be names (see name()), each value read by `read`, into an object
+   * without a prototype: a service called `__proto__` or `constructor` is a name like any other.
+   */
+  nameKeyed<T>(v: Raw, path: string, what: string, keyWhat: string, read: (value: Raw, at: string) => T): Record<string, T> {
+    const m = this.namedMap(v, path, what);
+    const out = Object.create(null) as Record<string, T>;
+    for (const key of Object.keys(m)) {
+      const at = join(path, key);
+      this.name(key, at, keyWhat);
+      out[key] = read(m[key], at);
+    }
+    return out;
+  }
+
   list(v: Raw, path: string, what = 'a list'): Raw[] {
     if (!Array.isArray(v)) this.expected(path, what, v);
     return v;
@@ -86,6 +101,11 @@ export class Reader {
     return this.integerUpTo(v, path, min, INT32_MAX, INT32_WHY);
   }
 
+  /** A replica count (of a service, a preview, a lane, a canary scale). */
+  replicas(v: Raw, path: string, min: number): number {
+    return this.integerUpTo(v, path, min, MAX_REPLICAS, REPLICAS_WHY);
+  }
+
   string(v: Raw, path: string, what = 'a string'): string {
     if (typeof v !== 'string' || v === '') this.expected(path, what, v);
     return v;
@@ -103,6 +123,31 @@ export class Reader {
     if (typeof v === 'number') return String(v);
     if (typeof v !== 'string') this.expected(path, 'a string', v);
     return v;
+  }
+
+  /**
+   * An HTTP field name (RFC 9110 token): header names, cookie names and query keys. They
+   * reach generated proxy configs and request lines, where anything else would be
+   * ambiguous at best and injectable at worst.
+   */
+  token(v: Raw, path: string, what = 'a header name'): string {
+    if (typeof v !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(v)) {
+      this.expected(path, `${what} (letters, digits and !#$%&'*+-.^_\`|~, no spaces)`, v);
+    }
+    return v;
+  }
+
+  /**
+   * An HTTP field value: any text but control characters (a CR or LF would end the header
+   * line, NUL is refused by every proxy) and surrounding spaces (HTTP strips them, so the
+   * value could never match as written). Numbers are taken as written.
+   */
+  fieldValue(v: Raw, path: string): string {
+    const s = this.text(v, path);
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(s)) this.fail(path, `expected a header value without control characters (CR, LF, NUL…), got ${describeValue(s)}`);
+    if (s !== s.trim()) this.fail(path, `expected a header value without leading or trailing spaces (HTTP strips them), got ${describeValue(s)}`);
+    return s;
   }
 
   boolean(v: Raw, path: string): boolean {
@@ -167,7 +212,19 @@ export class Reader {
 
 export function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
+  const k = quoteKey(key);
+  if (k !== key) return `${path}[${k}]`;
   return path ? `${path}.${key}` : key;
+}
+
+/**
+ * A key as an error line may show it: as written when it is printable and free of the path
+ * punctuation, else JSON-quoted, so a key holding a newline or a terminal escape cannot
+ * split the one-line error or colour the user's terminal.
+ */
+export function quoteKey(key: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[^\x00-\x20\x7f-\x9f.[\]"\u2028\u2029]+$/.test(key) && key.length <= 80 ? key : JSON.stringify(key.length > 80 ? key.slice(0, 77) + '...' : key);
 }
 
 function describeRange(base: string, o: { min?: number; max?: number; minExclusive?: boolean }): string {

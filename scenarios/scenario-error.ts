@@ -14,8 +14,19 @@ export class ScenarioError extends UserError {
 
 /** `file: field.path: problem`, the one-line form of scenario errors and warnings alike. */
 export function scenarioLine(file: string, fieldPath: string, problem: string): string {
-  return fieldPath ? `${file}: ${fieldPath}: ${problem}` : `${file}: ${problem}`;
+  return oneLine(fieldPath ? `${file}: ${fieldPath}: ${problem}` : `${file}: ${problem}`);
 }
+
+/**
+ * Control characters written as escapes (`\n`, `\u001b`): whatever part of a file a
+ * message quotes, it stays one line and cannot drive the user's terminal.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** The offending value as a user would recognise it in their file. */
 export function describeValue(v: unknown): string {

@@ -32,7 +32,8 @@ export interface Scenario {
   /** Absent: nothing is released; the scenario is a steady-state model. */
   release: ReleaseSpec | null;
   slo: SloSpec;
-  limits: { maxEvents: number };
+  /** maxEvents: the event cap; memory: the memory budget in bytes (memory-budget.ts). */
+  limits: { maxEvents: number; memory: number };
   /**
    * Things the loader accepted but the user should hear about, one line each, formatted
    * like an error (`file: field.path: what`), e.g. a field the model ignores. The loader

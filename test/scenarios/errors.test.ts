@@ -77,7 +77,7 @@ test('service-level checks', () => {
     ['a: {serviceTime: 1ms, client: {lb: round-robbin}}', 'x.yaml: services.a.client.lb: expected one of round-robin'],
     ['a: {serviceTime: 1ms, client: {retry: {on: [timeouts]}}}', 'x.yaml: services.a.client.retry.on[0]: expected one of connect-failure, reset, timeout, 5xx, got "timeouts" (did you mean `timeout`?)'],
     ['a: {serviceTime: 1ms, client: {lb: {slowStart: {mode: envoy}}}}', 'x.yaml: services.a.client.lb.slowStart.window: required field is missing'],
-    ['"a b": {serviceTime: 1ms}', 'x.yaml: services.a b: expected a service name (letters, digits'],
+    ['"a b": {serviceTime: 1ms}', 'x.yaml: services["a b"]: expected a service name (letters, digits'],
   ];
   for (const [svc, expected] of cases) {
     const msg = errorOf(() => parseScenario(`duration: 1m\nservices:\n  ${svc}\ntraffic: {rate: 1}\n`, 'x.yaml'));
