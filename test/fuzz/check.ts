@@ -1,0 +1,62 @@
+/**
+ * What one mutant does to relsim, judged as the CLI would show it: accepted (exit 0), one
+ * clean line (exit 2), or a broken promise — an exception that is not a user error (a stack
+ * trace), an error spanning lines or carrying terminal escapes, a run that breaks
+ * conservation, or a load or run beyond the per-file time bound.
+ *
+ *   const verdict = checkMutant(m);   // { outcome, ms, detail }
+ */
+import { parseScenario } from '../../scenarios/load.ts';
+import { UserError } from '../../bin/user-error.ts';
+import { EventCapError } from '../../sim/engine.ts';
+import { simulate } from '../../strategies/simulate.ts';
+import { summarizeRun } from '../../reports/summary.ts';
+import { renderRunMarkdown } from '../../reports/markdown.ts';
+import type { Mutant } from './mutate.ts';
+
+export type Outcome = 'valid' | 'refused' | 'capped' | 'crash' | 'multiline' | 'conservation' | 'slow';
+
+export interface Verdict { outcome: Outcome; ms: number; detail: string }
+
+/** A load or a bounded run slower than this is a hang, not a slow machine. */
+export const PER_FILE_MS = 20_000;
+/** The bounded run: enough to reach the rollout's first steps, cheap enough for 1,000 mutants. */
+const RUN_MS = 30_000;
+const RUN_EVENTS = 50_000;
+
+export function checkMutant(m: Mutant, opts: { run: boolean } = { run: true }): Verdict {
+  const t0 = performance.now();
+  let verdict: Verdict;
+  try {
+    const scenario = parseScenario(m.text, m.file);
+    verdict = { outcome: 'valid', ms: 0, detail: '' };
+    if (opts.run) {
+      const bounded = { ...scenario, duration: Math.min(scenario.duration, RUN_MS), limits: { ...scenario.limits, maxEvents: RUN_EVENTS } };
+      const r = simulate(bounded);
+      const { offered, ok, dropped, inFlightAtEnd } = r.requests;
+      if (offered !== ok + dropped + inFlightAtEnd) verdict = { outcome: 'conservation', ms: 0, detail: `offered ${offered} ≠ ${ok} + ${dropped} + ${inFlightAtEnd}` };
+      JSON.stringify(r);
+      summarizeRun(r);
+      renderRunMarkdown(r);
+    }
+  } catch (e) {
+    verdict = classifyError(e);
+  }
+  const ms = performance.now() - t0;
+  if (ms > PER_FILE_MS && verdict.outcome !== 'crash') verdict = { outcome: 'slow', ms, detail: `${Math.round(ms)} ms` };
+  return { ...verdict, ms };
+}
+
+function classifyError(e: unknown): Verdict {
+  if (e instanceof EventCapError) return { outcome: 'capped', ms: 0, detail: e.message };
+  if (!(e instanceof UserError)) return { outcome: 'crash', ms: 0, detail: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  if (e.exitCode !== 2) return { outcome: 'crash', ms: 0, detail: `exit code ${e.exitCode}: ${e.message}` };
+  if (!isOneCleanLine(e.message)) return { outcome: 'multiline', ms: 0, detail: JSON.stringify(e.message) };
+  return { outcome: 'refused', ms: 0, detail: e.message };
+}
+
+/** One line a terminal shows as written: no line breaks, no control characters. */
+export function isOneCleanLine(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
+}
