@@ -4,6 +4,8 @@
  */
 import yargs from 'yargs';
 import { UserError } from './user-error.ts';
+import { setLoadOptions } from './load-scenario.ts';
+import { parseBytesSize } from '../scenarios/memory-budget.ts';
 import { STDOUT_FLAGS } from './output.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runCommand } from './commands/run.ts';
@@ -45,6 +47,17 @@ export async function main(argv: string[]): Promise<void> {
       .command(gateCommand)
       .command(replayCommand)
       .command(benchCommand)
+      .option('memory-budget', {
+        type: 'string', global: true, requiresArg: true,
+        describe: 'memory one run may use (512MB, 4GB; default 2GB or the scenario\'s limits.memory): scenarios needing more are refused before running',
+      })
+      .middleware((argv) => {
+        const given = argv['memory-budget'] as string | undefined;
+        if (given === undefined) return;
+        const bytes = parseBytesSize(given);
+        if (bytes === null) throw new UserError(`--memory-budget: expected a size like 512MB or 4GB, got ${JSON.stringify(given)}`, 2);
+        setLoadOptions({ memoryBudget: bytes });
+      })
       .demandCommand(1, 'Name a command: validate, run, compare, gate, replay or bench.')
       .strict()
       .recommendCommands()
