@@ -8,10 +8,15 @@
  * serve the requests routed to it. Free slots are `disabled` at
  * 127.0.0.1:9, filled at run time with `set server … addr`, so scaling needs no reload.
  * `x-relsim-srv` reports the server that answered (`<NOSRV>` ⇒ no-endpoint).
+ *
+ * Every string from the scenario (header, cookie and query names and values, lane tags, user
+ * ids) is written through haproxy-quote.ts, never interpolated: a scenario is input, and a
+ * bare lane tag could rewrite the rule it stood in or, with a newline, begin a new line.
  */
 import type { MatchRule, RetryOn } from '../../scenarios/types.ts';
 import type { RoutingState } from './proxy.ts';
 import { ms } from './tools.ts';
+import { haproxyFetch, haproxyHeaderName, haproxyInteger, haproxyLogFormat, haproxyPatterns, haproxyUrlEncoded, haproxyWord } from './haproxy-quote.ts';
 
 /** Server slots per version (more ⇒ the adapter re-renders and reloads). */
 export const SLOTS_PER_VERSION = 12;
@@ -34,7 +39,7 @@ export interface HaproxySlot {
 export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map<number, HaproxySlot[]>): string {
   const out: string[] = [
     'global',
-    `  stats socket ${dir}/admin.sock mode 600 level admin`,
+    `  stats socket ${haproxyWord(`${dir}/admin.sock`, 'run directory path')} mode 600 level admin`,
     '  maxconn 4096',
     '  nbthread 1',
     'defaults',
@@ -47,19 +52,21 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
   state.fronts.forEach((front, i) => {
     const versions = state.versionsOf(front.service);
     const be = (v: string): string => `b${i}_${versions.indexOf(v)}`;
-    out.push(`frontend f${i}`, `  bind 127.0.0.1:${front.port}`,
+    out.push(`frontend f${i}`, `  bind 127.0.0.1:${haproxyInteger(front.port, 'front port')}`,
       '  http-after-response set-header x-relsim-srv %s');
     if (front.isEntry) {
       for (const lane of state.lanes) {
-        out.push(`  http-request set-header x-lane ${lane.tag} if !{ req.hdr(x-lane) -m found } ${acl(lane.match)}`);
+        out.push(`  http-request set-header x-lane ${haproxyLogFormat(lane.tag, 'lane tag')} if !{ req.hdr(x-lane) -m found } ${acl(lane.match, 'lane match')}`);
       }
     }
+    // req.fhdr: the whole value (req.hdr would split a tag holding a comma).
     for (const lane of state.lanes) {
       const v = lane.services[front.service];
-      if (v) out.push(`  use_backend ${be(v)} if { req.hdr(x-lane) -m str ${lane.tag} }`);
-      else if (state.laneMode === 'strict') out.push(`  http-request return status 503 hdr x-relsim-srv <NOSRV> if { req.hdr(x-lane) -m str ${lane.tag} }`);
+      const tagIs = `{ req.fhdr(x-lane) -m str ${haproxyPatterns([lane.tag], 'lane tag')} }`;
+      if (v) out.push(`  use_backend ${be(v)} if ${tagIs}`);
+      else if (state.laneMode === 'strict') out.push(`  http-request return status 503 hdr x-relsim-srv <NOSRV> if ${tagIs}`);
     }
-    for (const r of state.routes.get(front.service) ?? []) out.push(`  use_backend ${be(r.version)} if ${acl(r.match)}`);
+    for (const r of state.routes.get(front.service) ?? []) out.push(`  use_backend ${be(r.version)} if ${acl(r.match, 'header route match')}`);
     out.push(`  default_backend b${i}`);
 
     const all = slots.get(i) ?? [];
@@ -75,7 +82,7 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
       for (const s of list) {
         // A config has no drain state: weight 0 keeps a drained server out of rotation across a reload.
         const weight = s.state === 'drain' ? 0 : weightOf(s);
-        out.push(`  server ${s.name} 127.0.0.1:${s.port} weight ${weight}${s.state === 'maint' ? ' disabled' : ''}`);
+        out.push(`  server ${s.name} 127.0.0.1:${haproxyInteger(s.port, 'endpoint port')} weight ${weight}${s.state === 'maint' ? ' disabled' : ''}`);
       }
     };
     backend(`b${i}`, all, (s) => s.weight);
@@ -111,23 +118,33 @@ export function renderRetry(attempts: number, on: RetryOn[]): string[] {
 /**
  * The rule as an `if` condition: one anonymous ACL per condition, side by side, which HAProxy
  * ANDs, so every condition must hold as in the simulator (sim/traffic.ts `Users.test`).
- * A rule with no condition matches everything.
+ * A rule with no condition matches everything. `what` names the rule in a refusal.
  */
-function acl(m: MatchRule): string {
+/** Renders a match rule and its lane tag as a config would, to be thrown away (preflight.ts). */
+export function checkHaproxyMatch(m: MatchRule, tag: string | null, what: string): void {
+  acl(m, what);
+  if (tag !== null) { haproxyLogFormat(tag, 'lane tag'); haproxyPatterns([tag], 'lane tag'); }
+}
+
+function acl(m: MatchRule, what: string): string {
   const conds: string[] = [];
-  if (m.header) conds.push(`{ req.fhdr(${word(m.header.name.toLowerCase())}) -m str ${word(m.header.value)} }`);
+  if (m.header) {
+    const name = haproxyHeaderName(m.header.name, `${what} header name`);
+    conds.push(`{ ${haproxyFetch('req.fhdr', name, `${what} header name`)} -m str ${haproxyPatterns([m.header.value], `${what} header value`)} }`);
+  }
   // load.ts sends cookies and query parameters URL-encoded with lower-case names; both
   // fetches return the raw (still encoded) value, compared as sent.
-  if (m.cookie) conds.push(`{ req.cook(${word(encodeURIComponent(m.cookie.name.toLowerCase()))}) -m str ${word(encodeURIComponent(m.cookie.value))} }`);
-  if (m.query) conds.push(`{ urlp(${word(encodeURIComponent(m.query.name.toLowerCase()))}) -m str ${word(encodeURIComponent(m.query.value))} }`);
-  if (m.userIds) conds.push(`{ req.hdr(x-user-id) -m str ${m.userIds.join(' ')} }`);
+  const pair = (fn: string, kv: { name: string; value: string }, kind: string): string => {
+    const name = haproxyUrlEncoded(kv.name.toLowerCase(), `${what} ${kind} name`);
+    const value = haproxyUrlEncoded(kv.value, `${what} ${kind} value`);
+    return `{ ${haproxyFetch(fn, name, `${what} ${kind} name`)} -m str ${haproxyPatterns([value], `${what} ${kind} value`)} }`;
+  };
+  if (m.cookie) conds.push(pair('req.cook', m.cookie, 'cookie'));
+  if (m.query) conds.push(pair('urlp', m.query, 'query'));
+  if (m.userIds) conds.push(`{ req.hdr(x-user-id) -m str ${haproxyPatterns(m.userIds.map((id) => haproxyInteger(id, `${what} user id`)), `${what} user id`)} }`);
   // Hashed by HAProxy (crc32 of the user id), not by the model's hash: the same share of
   // users, not the same users (the recorder trusts the lane tag the backend saw for these).
   if (m.percent !== undefined && m.percent < 100) conds.push(`{ req.hdr(x-user-id),crc32,mod(100) -m int lt ${Math.max(0, Math.round(m.percent))} }`);
   return conds.length > 0 ? conds.join(' ') : 'TRUE';
 }
 
-/** One config word, single-quoted (no escapes or variable expansion inside). */
-function word(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}

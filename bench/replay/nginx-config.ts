@@ -7,11 +7,18 @@
  * non-empty of: lane version for the request's tag, header routes, weighted split
  * (`split_clients` on $request_id), else `uI_all`. The entry front assigns the lane tag from
  * the lanes' match rules (one `map` / `split_clients` per condition, ANDed by a last `map`).
+ *
+ * Every string from the scenario (header, cookie and query names and values, lane tags, user
+ * ids) is written through nginx-quote.ts, never interpolated: a scenario is input, and a bare
+ * header name once closed its `map` and opened a server listening on every interface.
  */
 import type { HeaderRoute } from '../../sim/control-types.ts';
 import type { MatchRule, RetryOn } from '../../scenarios/types.ts';
 import type { RoutingState } from './proxy.ts';
 import { ms } from './tools.ts';
+import {
+  NGINX_DOLLAR_DECLARATION, nginxExactKey, nginxHeaderVariable, nginxInteger, nginxRegexKey, nginxString, nginxUrlEncoded, nginxValue,
+} from './nginx-quote.ts';
 
 export interface NginxLayout {
   dir: string;
@@ -20,31 +27,32 @@ export interface NginxLayout {
 }
 
 export function renderNginxConfig(state: RoutingState, layout: NginxLayout): string {
-  const { dir } = layout;
+  const path = (p: string): string => nginxString(`${layout.dir}/${p}`, 'run directory path');
   const out: string[] = [];
   out.push(
     'worker_processes 1;',
-    `pid ${dir}/nginx.pid;`,
-    `error_log ${dir}/logs/error.log warn;`,
+    `pid ${path('nginx.pid')};`,
+    `error_log ${path('logs/error.log')} warn;`,
     'events { worker_connections 4096; }',
     'http {',
     '  access_log off;',
-    `  client_body_temp_path ${dir}/tmp/body;`,
-    `  proxy_temp_path ${dir}/tmp/proxy;`,
-    `  fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `  uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `  scgi_temp_path ${dir}/tmp/scgi;`,
+    `  client_body_temp_path ${path('tmp/body')};`,
+    `  proxy_temp_path ${path('tmp/proxy')};`,
+    `  fastcgi_temp_path ${path('tmp/fastcgi')};`,
+    `  uwsgi_temp_path ${path('tmp/uwsgi')};`,
+    `  scgi_temp_path ${path('tmp/scgi')};`,
     // nginx closes a client connection after keepalive_requests (1000): each close is a
     // reconnect the load generator would have to survive; only reloads should cause them.
     '  keepalive_requests 10000000;',
     '  keepalive_timeout 60s;',
     '  map_hash_bucket_size 128;',
     '  variables_hash_bucket_size 128;',
+    `  ${NGINX_DOLLAR_DECLARATION}`,
   );
   out.push(...renderLaneTag(state));
   state.fronts.forEach((front, i) => out.push(...renderFront(state, i)));
   out.push(
-    `  server { listen 127.0.0.1:${layout.genPort}; location = /__gen { return 200 "${layout.generation}"; } }`,
+    `  server { listen 127.0.0.1:${nginxInteger(layout.genPort, 'generation probe port')}; location = /__gen { return 200 "${layout.generation}"; } }`,
     '}',
     '',
   );
@@ -58,7 +66,7 @@ function renderLaneTag(state: RoutingState): string[] {
   const parts = ['$http_x_lane'];
   state.lanes.forEach((lane, j) => {
     const v = `$relsim_lane_m${j}`;
-    out.push(...renderMatch(lane.match, v, lane.tag));
+    out.push(...renderMatch(lane.match, v, lane.tag, 'lane tag', 'lane match'));
     parts.push(v);
   });
   out.push(...firstNonEmpty(parts, '$relsim_entry_lane'));
@@ -75,7 +83,7 @@ function renderFront(state: RoutingState, i: number): string[] {
   // Upstreams.
   // fail_timeout takes whole seconds only: a time-scaled window rounds up to 1 s.
   const server = (port: number, down: boolean): string =>
-    `    server 127.0.0.1:${port}${front.maxFails > 0 ? ` max_fails=${front.maxFails} fail_timeout=${Math.max(1, Math.ceil(front.failTimeoutMs / 1000))}s` : ' max_fails=0'}${down ? ' down' : ''};`;
+    `    server 127.0.0.1:${nginxInteger(port, 'endpoint port')}${front.maxFails > 0 ? ` max_fails=${front.maxFails} fail_timeout=${Math.max(1, Math.ceil(front.failTimeoutMs / 1000))}s` : ' max_fails=0'}${down ? ' down' : ''};`;
   const upstream = (name: string, eps: { port: number; down: boolean }[]): void => {
     out.push(`  upstream ${name} {`);
     if (front.lb === 'least-request') out.push('    least_conn;');
@@ -95,8 +103,8 @@ function renderFront(state: RoutingState, i: number): string[] {
     out.push(`  map ${laneSrc} $relsim_f${i}_lane {`, '    default "";');
     for (const lane of state.lanes) {
       const v = lane.services[front.service];
-      if (v) out.push(`    ${q(lane.tag)} ${up(v)};`);
-      else if (state.laneMode === 'strict') out.push(`    ${q(lane.tag)} u${i}_none;`);
+      if (v) out.push(`    ${nginxExactKey(lane.tag, 'lane tag')} ${up(v)};`);
+      else if (state.laneMode === 'strict') out.push(`    ${nginxExactKey(lane.tag, 'lane tag')} u${i}_none;`);
     }
     out.push('  }');
     parts.push(`$relsim_f${i}_lane`);
@@ -104,7 +112,7 @@ function renderFront(state: RoutingState, i: number): string[] {
   // Header routes.
   (state.routes.get(front.service) ?? []).forEach((r: HeaderRoute, k: number) => {
     const v = `$relsim_f${i}_r${k}`;
-    out.push(...renderMatch(r.match, v, up(r.version)));
+    out.push(...renderMatch(r.match, v, up(r.version), 'header route target', 'header route match'));
     parts.push(v);
   });
   // Weighted split, else every instance.
@@ -133,7 +141,7 @@ function renderFront(state: RoutingState, i: number): string[] {
   // The listener.
   out.push(
     '  server {',
-    `    listen 127.0.0.1:${front.port};`,
+    `    listen 127.0.0.1:${nginxInteger(front.port, 'front port')};`,
     '    location / {',
     `      proxy_pass http://$relsim_f${i}_target;`,
     '      proxy_http_version 1.1;',
@@ -168,10 +176,20 @@ export function renderRetry(attempts: number, on: RetryOn[]): string[] {
  * the rule must hold, as in the simulator (sim/traffic.ts `Users.test`): each condition sets
  * its own variable to "1" when it holds, and a last map takes `value` only when all of them
  * are "1" (nginx has no AND; a map keyed on their concatenation is one). A rule with no
- * condition matches everything.
+ * condition matches everything. `valueWhat` and `what` name the value and the rule in a refusal.
  */
-function renderMatch(m: MatchRule, variable: string, value: string): string[] {
-  const conditions = matchConditions(m);
+/**
+ * Renders a match rule and its lane tag the way a config would, to be thrown away: throws
+ * what the config would throw, before any process starts (preflight.ts).
+ */
+export function checkNginxMatch(m: MatchRule, tag: string | null, what: string): void {
+  renderMatch(m, '$relsim_check', tag ?? 'x', 'lane tag', what);
+  if (tag !== null) nginxExactKey(tag, 'lane tag');
+}
+
+function renderMatch(m: MatchRule, variable: string, rawValue: string, valueWhat: string, what: string): string[] {
+  const value = nginxValue(rawValue, valueWhat);
+  const conditions = matchConditions(m, what);
   if (conditions.length === 0) return [`  map $host ${variable} { default ${value}; }`];
   const out: string[] = [];
   const flags = conditions.map((render, k) => {
@@ -184,18 +202,19 @@ function renderMatch(m: MatchRule, variable: string, value: string): string[] {
 }
 
 /** One renderer per condition of the rule; each sets its flag variable to "1" when the condition holds. */
-function matchConditions(m: MatchRule): ((flag: string) => string[])[] {
+function matchConditions(m: MatchRule, what: string): ((flag: string) => string[])[] {
   const out: ((flag: string) => string[])[] = [];
   const flagMap = (source: string, keys: string[]) => (flag: string): string[] =>
     [`  map ${source} ${flag} {`, '    default "";', ...keys.map((k) => `    ${k} 1;`), '  }'];
   // Header values compare exactly, as in the model: a plain map key would ignore case.
-  if (m.header) out.push(flagMap(`$http_${m.header.name.toLowerCase().replace(/-/g, '_')}`, [regexKey(`^${escapeRegex(m.header.value)}$`)]));
+  if (m.header) out.push(flagMap(nginxHeaderVariable(m.header.name, `${what} header name`), [nginxExactKey(m.header.value, `${what} header value`)]));
   // Cookie and query names are matched in the raw header / query string, so any name works
   // (`$cookie_x-a` is not a variable nginx can name); both are sent URL-encoded, names lower
   // case (see load.ts `userRequest`).
-  if (m.cookie) out.push(flagMap('$http_cookie', [regexKey(`(^|;\\s*)${escapeRegex(wirePair(m.cookie))}(;|$)`)]));
-  if (m.query) out.push(flagMap('$args', [regexKey(`(^|&)${escapeRegex(wirePair(m.query))}(&|$)`)]));
-  if (m.userIds) out.push(flagMap('$http_x_user_id', m.userIds.map((id) => q(String(id)))));
+  if (m.cookie) out.push(flagMap('$http_cookie', [nginxRegexKey('(^|;\\s*)', wirePair(m.cookie, `${what} cookie`), '(;|$)', `${what} cookie name=value as sent`)]));
+  if (m.query) out.push(flagMap('$args', [nginxRegexKey('(^|&)', wirePair(m.query, `${what} query`), '(&|$)', `${what} query name=value as sent`)]));
+  // A key listed twice is an error to nginx; the model reads the list as a set.
+  if (m.userIds) out.push(flagMap('$http_x_user_id', [...new Set(m.userIds.map((id) => nginxString(nginxInteger(id, `${what} user id`), `${what} user id`)))]));
   const percent = m.percent === undefined ? 100 : Math.max(0, Math.round(m.percent * 100) / 100);
   if (percent < 100) {
     // Hashed by nginx (murmur2 of the user id), not by the model's hash: the same share of
@@ -206,37 +225,23 @@ function matchConditions(m: MatchRule): ((flag: string) => string[])[] {
 }
 
 /** `name=value` as load.ts sends it in a cookie or a query string. */
-function wirePair(kv: { name: string; value: string }): string {
-  return `${encodeURIComponent(kv.name.toLowerCase())}=${encodeURIComponent(kv.value)}`;
-}
-
-/** A quoted case-sensitive regex map key. nginx keeps `\x` escapes in quoted strings except `\"`, `\\`, `\t`, `\r`, `\n`. */
-function regexKey(re: string): string {
-  return `"~${re}"`;
+function wirePair(kv: { name: string; value: string }, what: string): string {
+  return `${nginxUrlEncoded(kv.name.toLowerCase(), `${what} name`)}=${nginxUrlEncoded(kv.value, `${what} value`)}`;
 }
 
 /**
- * A literal for a regex inside a double-quoted nginx string: metacharacters escaped for
- * PCRE (`\.`; nginx keeps an unknown escape as is), a backslash as `\\\\` (nginx unescapes
- * `\\` once, PCRE once more) and a quote as `\"` (nginx unescapes it to `"`). Checked
- * against nginx 1.22: `a\b"c.d` matches only itself.
+ * `target` = the first non-empty of `parts` (variables; the last may be an upstream name).
+ * nginx has no coalesce: a chain of maps, each taking its part unless that is "" (a joined
+ * string split again by a regex would break on a lane tag holding the separator).
  */
-function escapeRegex(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    if (ch === '\\') out += '\\\\\\\\';
-    else if (ch === '"') out += '\\"';
-    else if ('.*+?^${}()|[]'.includes(ch)) out += `\\${ch}`;
-    else out += ch;
+function firstNonEmpty(parts: string[], target: string): string[] {
+  if (parts.length === 1) return [`  map $host ${target} { default ${parts[0]}; }`];
+  const out: string[] = [];
+  let rest = parts[parts.length - 1];
+  for (let k = parts.length - 2; k >= 0; k--) {
+    const v = k === 0 ? target : `${target}_${k}`;
+    out.push(`  map ${parts[k]} ${v} { "" ${rest}; default ${parts[k]}; }`);
+    rest = v;
   }
   return out;
-}
-
-/** `target` = the first non-empty of `parts` (nginx has no coalesce; a regex map does it). */
-function firstNonEmpty(parts: string[], target: string): string[] {
-  return [`  map "${parts.join('|')}" ${target} {`, '    "~^\\|*(?<relsim_first>[^|]+)" $relsim_first;', '    default "";', '  }'];
-}
-
-function q(s: string): string {
-  return `"${s.replace(/["\\$]/g, '')}"`;
 }
