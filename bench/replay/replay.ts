@@ -17,6 +17,7 @@ import { drive, type Plan } from '../../strategies/actions.ts';
 import { releasePlan } from '../../strategies/index.ts';
 import { cleanupAll, makeTrackedTempDir, removeTrackedDir } from './cleanup.ts';
 import { HaproxyProxy } from './haproxy.ts';
+import { preflightScenario } from './preflight.ts';
 import { startLoad, type RunningLoad } from './load.ts';
 import { NginxProxy } from './nginx.ts';
 import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from './proxy.ts';
@@ -42,6 +43,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
   const speed = opts.speed ?? 1;
   if (!(speed > 0)) throw new Error(`speed must be > 0, got ${speed}`);
   requireBinary(opts.proxy); // fail before starting anything
+  preflightScenario(scenario, opts.proxy);
   const progress = opts.onProgress ?? (() => undefined);
   const swept = await sweepStaleRuns();
   if (swept.length > 0) progress(`removed ${swept.length} temp dir(s) of earlier runs that died: ${swept.join(' ')}`);

@@ -1,0 +1,53 @@
+/**
+ * A scenario string the chosen proxy cannot carry is refused before anything starts, in one
+ * line naming the scenario field (exit 2), instead of failing the run at its first reload.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseScenario } from '../../scenarios/load.ts';
+import { preflightScenario } from '../../bench/replay/preflight.ts';
+import { UserError } from '../../bin/user-error.ts';
+
+const lanes = (match: string): string => `duration: 5s\ntraffic: {rate: 5}\nservices:\n  a: {serviceTime: 1ms, versions: [v1, v2]}\n` +
+  `release: {services: [a], to: v2, strategy: {name: lanes, lanes: [{name: gray, match: ${match}, services: {a: v2}}]}}\n`;
+
+function refusal(text: string, proxy: 'nginx' | 'haproxy'): string {
+  try { preflightScenario(parseScenario(text, 'x.yaml'), proxy); } catch (e) {
+    assert.instance(e, UserError);
+    assert.is((e as UserError).exitCode, 2);
+    return (e as Error).message;
+  }
+  throw new Error(`expected ${proxy} to refuse it`);
+}
+
+test('nginx cannot match a header name with "_" (it drops such headers); HAProxy can', () => {
+  const text = lanes('{header: {name: x_user, value: "1"}}');
+  assert.match(refusal(text, 'nginx'), /^x\.yaml: release\.strategy\.lanes\[0\]: cannot be replayed through nginx: .*"x_user"/);
+  preflightScenario(parseScenario(text, 'x.yaml'), 'haproxy');
+});
+
+test('HAProxy cannot carry a lone "}" as a header value; nginx can', () => {
+  const text = lanes('{header: {name: x-user, value: "}"}}');
+  assert.match(refusal(text, 'haproxy'), /^x\.yaml: release\.strategy\.lanes\[0\]: cannot be replayed through haproxy/);
+  preflightScenario(parseScenario(text, 'x.yaml'), 'nginx');
+});
+
+test('relsim replay exits 2 with that one line, before starting a process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relsim-preflight-'));
+  try {
+    const f = join(dir, 'x.yaml');
+    writeFileSync(f, lanes('{header: {name: x_user, value: "1"}}'));
+    const p = spawnSync(process.execPath, ['bin/relsim.js', 'replay', f, '--proxy', 'nginx'], { encoding: 'utf8' });
+    assert.is(p.status, 2, p.stderr);
+    assert.is(p.stderr.trim().split('\n').length, 1, p.stderr);
+    assert.not.match(p.stderr, /starting/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
