@@ -177,13 +177,17 @@ function rejectDuplicateKeys(doc: YAML.Document.Parsed, lines: LineCounter, file
       const seen = new Set<string>();
       for (const pair of map.items) {
         const key = pair.key;
+        const at = (): string => {
+          const pos = YAML.isNode(key) && key.range ? lines.linePos(key.range[0]) : null;
+          return pos ? `line ${pos.line}, column ${pos.col}` : 'malformed YAML';
+        };
+        // A map or list as a key (`? {a: 1}`) has no name a scenario could mean; yaml would
+        // stringify it with a warning of its own on stderr.
+        if (YAML.isCollection(key)) throw new ScenarioError(file, at(), 'expected a plain key (a name), got a map or list used as a key');
         // Merge keys (`<<`, a symbol once parsed) may repeat: each merges one more map.
         if (YAML.isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<')) continue;
         const name = YAML.isScalar(key) ? String(key.value) : String(key);
-        if (seen.has(name)) {
-          const at = YAML.isNode(key) && key.range ? lines.linePos(key.range[0]) : null;
-          throw new ScenarioError(file, at ? `line ${at.line}, column ${at.col}` : 'malformed YAML', `map keys must be unique; ${quoteKey(name)} appears twice`);
-        }
+        if (seen.has(name)) throw new ScenarioError(file, at(), `map keys must be unique; ${quoteKey(name)} appears twice`);
         seen.add(name);
       }
     },

@@ -14,7 +14,18 @@ import { summarizeRun } from '../../reports/summary.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
 import type { Mutant } from './mutate.ts';
 
-export type Outcome = 'valid' | 'refused' | 'capped' | 'crash' | 'multiline' | 'conservation' | 'slow';
+export type Outcome = 'valid' | 'refused' | 'capped' | 'crash' | 'multiline' | 'conservation' | 'slow' | 'stray-warning';
+
+// A library's process warning ("(node:123) Warning: …") would reach the user's stderr
+// beside relsim's one line; each one counts against the mutant that caused it.
+// process.emitWarning delivers its event on a later tick, after a synchronous loop of
+// mutants has moved on, so the call itself is recorded.
+let warnings: string[] = [];
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
+  warnings.push(typeof warning === 'string' ? warning : warning.message);
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
 
 export interface Verdict { outcome: Outcome; ms: number; detail: string }
 
@@ -26,6 +37,7 @@ const RUN_EVENTS = 50_000;
 
 export function checkMutant(m: Mutant, opts: { run: boolean } = { run: true }): Verdict {
   const t0 = performance.now();
+  warnings = [];
   let verdict: Verdict;
   try {
     const scenario = parseScenario(m.text, m.file);
@@ -43,6 +55,7 @@ export function checkMutant(m: Mutant, opts: { run: boolean } = { run: true }): 
     verdict = classifyError(e);
   }
   const ms = performance.now() - t0;
+  if (warnings.length > 0 && verdict.outcome !== 'crash') verdict = { outcome: 'stray-warning', ms, detail: warnings.join(' | ') };
   if (ms > PER_FILE_MS && verdict.outcome !== 'crash') verdict = { outcome: 'slow', ms, detail: `${Math.round(ms)} ms` };
   return { ...verdict, ms };
 }

@@ -18,7 +18,7 @@ const count = flag('count', 10_000);
 const seed = flag('seed', 1);
 const run = !args.includes('--no-run');
 
-const counts: Record<Outcome, number> = { valid: 0, refused: 0, capped: 0, crash: 0, multiline: 0, conservation: 0, slow: 0 };
+const counts: Record<Outcome, number> = { valid: 0, refused: 0, capped: 0, crash: 0, multiline: 0, conservation: 0, slow: 0, 'stray-warning': 0 };
 const failures: { name: string; detail: string; text: string }[] = [];
 const slowest: { ms: number; name: string; outcome: string }[] = [];
 const t0 = performance.now();

@@ -53,6 +53,11 @@ test('a duplicate key is refused with its line, whatever the map size', () => {
   assert.is(merged.services[1].instance.concurrency, 4);
 });
 
+test('a map or list used as a key is refused, not stringified with a warning', () => {
+  assert.match(refusal(`${BASE}? {a: 1}\n: x\n`), /x\.yaml: line 5, column 3: expected a plain key \(a name\), got a map or list used as a key/);
+  assert.match(refusal(`${BASE}? [a]\n: x\n`), /expected a plain key/);
+});
+
 // ---- echoed keys stay on one line -----------------------------------------------------------
 
 test('a key with a newline or a terminal escape is quoted in the error', () => {
