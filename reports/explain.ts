@@ -7,11 +7,8 @@ import { DROP_CAUSES, type DropCause, type RunResult } from '../sim/run-result.t
 import { fmtCount, fmtMs, fmtPct } from './format.ts';
 
 export function explain(r: RunResult): string {
-  const { dropped, offered } = r.requests;
-  if (dropped === 0) {
-    return `No requests were dropped: all ${fmtCount(offered)} offered requests were served` +
-      (r.rollout.outcome === 'none' ? '.' : ` through the whole rollout (${r.rollout.outcome}).`);
-  }
+  const { dropped } = r.requests;
+  if (dropped === 0) return noDrops(r);
   const ranked = rankCauses(r);
   const [top, second] = ranked;
   const parts = [`${fmtPct(top.count / dropped)} of the drops are \`${top.cause}\`: ${causeAdvice(top.cause, r)}.`];
@@ -22,6 +19,20 @@ export function explain(r: RunResult): string {
       `${fmtCount(worst.dropped)} of ${fmtCount(dropped)}.`);
   }
   return parts.join(' ');
+}
+
+/**
+ * A run without drops. Served means answered ok: requests still in flight when the run
+ * ended were not served (nor dropped), so they are named apart, never counted as served.
+ */
+function noDrops(r: RunResult): string {
+  const { offered, ok, inFlightAtEnd } = r.requests;
+  if (offered === 0) return 'No requests were offered.';
+  const pending = inFlightAtEnd > 0 ? `; ${fmtCount(inFlightAtEnd)} ${inFlightAtEnd === 1 ? 'was' : 'were'} still in flight when the run ended` : '';
+  if (ok === 0) return `No requests were dropped, but none of the ${fmtCount(offered)} offered requests were served${pending}.`;
+  const served = ok === offered ? `all ${fmtCount(offered)}` : `${fmtCount(ok)} of ${fmtCount(offered)}`;
+  return `No requests were dropped: ${served} offered requests were served` +
+    (r.rollout.outcome === 'none' ? '' : ` through the whole rollout (${r.rollout.outcome})`) + `${pending}.`;
 }
 
 /** Causes that occurred, most frequent first (ties in DROP_CAUSES order). */

@@ -7,6 +7,7 @@ import type { RunResult } from '../sim/run-result.ts';
 import type { SloSpec } from '../scenarios/types.ts';
 import { fmtCount, fmtMs, fmtPct } from './format.ts';
 import { metricOf } from './stats.ts';
+import { dict, own } from '../sim/dict.ts';
 
 export interface SloCheck {
   /** e.g. 'maxDropped', 'lanePaths.gray'. */
@@ -45,10 +46,12 @@ export function subjectOf(r: RunResult): SloSubject {
 export function meanSubject(runs: RunResult[]): SloSubject {
   const subjects = runs.map(subjectOf);
   const mean = (k: 'dropped' | 'errorRate' | 'p99' | 'rolloutMs') => subjects.reduce((s, x) => s + x[k], 0) / subjects.length;
-  const lanes: RunResult['lanes'] = {};
+  // Keyed by lane names and paths; runs read back from JSON carry a lane `__proto__` as an
+  // own key, which a plain {} here would take for its prototype.
+  const lanes: RunResult['lanes'] = dict();
   for (const r of runs) {
     for (const [name, lane] of Object.entries(r.lanes)) {
-      const into = (lanes[name] ??= { requests: 0, paths: {} });
+      const into = (lanes[name] ??= { requests: 0, paths: dict() });
       into.requests += lane.requests;
       for (const [path, n] of Object.entries(lane.paths)) into.paths[path] = (into.paths[path] ?? 0) + n;
     }
@@ -73,7 +76,9 @@ export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
   limit('maxP99Ms', 'p99', s.p99, slo.maxP99Ms, fmtMs);
   limit('maxRolloutMs', 'rollout time', s.rolloutMs, slo.maxRolloutMs, fmtMs);
   for (const [lane, allowed] of Object.entries(slo.lanePaths ?? {})) {
-    const observed = s.lanes[lane];
+    // own(): runs from a worker thread or from JSON have a prototype, where a lane `toString`
+    // that never opened would find a function.
+    const observed = own(s.lanes, lane);
     const name = `lanePaths.${lane}`;
     if (!observed || observed.requests === 0) {
       checks.push({ name, pass: false, message: `lane ${lane}: no traffic observed, so its paths cannot be checked` });

@@ -26,9 +26,12 @@ import { Arrivals, Users, type CompiledMatch } from './traffic.ts';
 import { hashString } from './balancers/hash.ts';
 import type { HeaderRoute, VersionState, WindowStats } from './control-types.ts';
 import { buildResult } from './result.ts';
+import { dict } from './dict.ts';
 import type { RunResult } from './run-result.ts';
 
 const OK = -1;
+/** What attempt() returns when the instance took the call (the outcome comes later). */
+const SENT = -2;
 const GATEWAY_VIEW = 0;
 const ENTRY_EDGE = 0;
 /** Hop count marking a request whose path is not recorded. */
@@ -103,6 +106,8 @@ export class Model {
   noEndpointStale = 0;
   /** The version the router chose for the current pick (−1: the base pool). */
   private routedVersion = -1;
+  /** Retry class (CLASS_*) of the failure attempt() last returned. */
+  private failClass = CLASS_NONE;
   /** Σ time calls waited in an instance queue, and how many started service (analytic checks). */
   queueWaitSum = 0;
   serviceStarts = 0;
@@ -283,28 +288,39 @@ export class Model {
 
   /** One attempt: route, pick, and hand the call to the instance (or fail at once). */
   private send(c: number): void {
+    const cause = this.attempt(c);
+    if (cause !== SENT) this.deliver(c, cause, this.failClass);
+  }
+
+  /**
+   * Routes, picks and hands call c to an instance: SENT, or the cause of a failure met at
+   * once (no endpoint, refused, queue full), its retry class left in `failClass`. It never
+   * delivers that failure itself, so deliver() retries in a loop: thousands of attempts
+   * failing at once would otherwise nest thousands of send → deliver frames.
+   */
+  private attempt(c: number): number {
     const C = this.calls, I = this.inst, now = this.engine.now;
     const view = this.views[C.view[c]];
     const r = C.req[c];
     const i = this.route(view, c, r);
     if (i < 0) {
       if (C.orphan[c] === 0 && this.registryKnows(view.target, this.routedVersion)) this.noEndpointStale++;
-      this.deliver(c, CAUSE_NO_ENDPOINT, CLASS_NONE);
-      return;
+      this.failClass = CLASS_NONE;
+      return CAUSE_NO_ENDPOINT;
     }
     C.tried[c] = i;
     const dereg = I.deregAt[i];
     if (dereg <= now && now - dereg > this.maxStaleSendMs) this.maxStaleSendMs = now - dereg;
     if (I.accepting[i] === 0) {
       view.failed(i, now);
-      this.deliver(c, CAUSE_REFUSED, CLASS_CONNECT);
-      return;
+      this.failClass = CLASS_CONNECT;
+      return CAUSE_REFUSED;
     }
     const s = I.svc[i];
     if (I.busy[i] >= this.topo.concurrency[s] && I.qLen[i] >= this.topo.queueCap[s]) {
       view.failed(i, now);
-      this.deliver(c, CAUSE_QUEUE_FULL, CLASS_5XX);
-      return;
+      this.failClass = CLASS_5XX;
+      return CAUSE_QUEUE_FULL;
     }
     C.inst[c] = i;
     C.sent[c] = now;
@@ -321,6 +337,7 @@ export class Model {
       C.state[c] = CALL_QUEUED;
       I.enqueue(i, c);
     }
+    return SENT;
   }
 
   /** Router (subset) then balancer (instance) for one hop; −1 when nothing can take it. */
@@ -453,26 +470,31 @@ export class Model {
    */
   private deliver(c: number, cause: number, cls: number): void {
     const C = this.calls;
-    if (C.orphan[c] === 1) {
-      this.releaseCall(c);
-      return;
-    }
-    const edge = C.edge[c];
-    if (cause !== OK) {
-      const r = C.req[c];
-      const t = this.topo;
-      if (C.attempt[c] < t.edgeAttempts[edge] && (t.edgeRetryMask[edge] & cls) !== 0 &&
-        (cls === CLASS_CONNECT || this.reqs.nonIdempotent[r] === 0)) {
-        C.attempt[c]++;
-        C.gen[c]++;
-        C.inst[c] = -1;
-        C.state[c] = CALL_PENDING;
-        this.send(c);
+    // One turn per attempt: a retry that fails at once comes back here as the next turn
+    // (retry.attempts may be in the millions), one that was sent returns to the event loop.
+    for (;;) {
+      if (C.orphan[c] === 1) {
+        this.releaseCall(c);
         return;
       }
-    } else if (C.inst[c] >= 0) {
-      const v = this.views[C.view[c]];
-      if (v.passiveHealth) v.succeeded(C.inst[c]);
+      if (cause === OK) {
+        if (C.inst[c] >= 0) {
+          const v = this.views[C.view[c]];
+          if (v.passiveHealth) v.succeeded(C.inst[c]);
+        }
+        break;
+      }
+      const edge = C.edge[c];
+      const t = this.topo;
+      if (C.attempt[c] >= t.edgeAttempts[edge] || (t.edgeRetryMask[edge] & cls) === 0 ||
+        (cls !== CLASS_CONNECT && this.reqs.nonIdempotent[C.req[c]] !== 0)) break;
+      C.attempt[c]++;
+      C.gen[c]++;
+      C.inst[c] = -1;
+      C.state[c] = CALL_PENDING;
+      cause = this.attempt(c);
+      if (cause === SENT) return;
+      cls = this.failClass;
     }
     const parent = C.parent[c];
     const r = C.req[c];
@@ -917,7 +939,7 @@ export class Model {
   versionState(service: string): Record<string, VersionState> {
     const s = this.topo.index(service);
     const svc = this.topo.services[s];
-    const out: Record<string, VersionState> = {};
+    const out = dict<VersionState>(); // keyed by version names, which may be `__proto__`
     const minReady = this.minReadyMs[s];
     const now = this.engine.now;
     svc.versions.forEach((ver, v) => {

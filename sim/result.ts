@@ -4,6 +4,7 @@
  */
 import type { Model } from './model.ts';
 import { DROP_CAUSES, emptyByCause, type DropCause, type RunResult, type StepResult } from './run-result.ts';
+import { dict } from './dict.ts';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -20,11 +21,12 @@ export function buildResult(m: Model, strategy: string): RunResult {
     DROP_CAUSES.forEach((c, j) => { if (row[j] > 0) { stepCauses[c] = row[j]; dropped += row[j]; } });
     return { name: s.name, startMs: r3(s.startMs), endMs: r3(s.endMs < 0 ? end : s.endMs), dropped, byCause: stepCauses };
   });
-  const lanes: RunResult['lanes'] = {};
+  // Lane names and paths are the user's names: a lane called `__proto__` is a key like any other.
+  const lanes: RunResult['lanes'] = dict();
   m.laneNames.forEach((name, k) => {
     const usage = m.laneUsage[k];
     if (!usage) return;
-    const paths: Record<string, number> = {};
+    const paths = dict<number>();
     for (const key of [...usage.keys()].sort((a, b) => a - b)) paths[m.pathName(key)] = usage.get(key)!;
     lanes[name] = { requests: m.laneRequests[k], paths };
   });

@@ -4,6 +4,7 @@
  */
 import type { IntOrPercent } from '../scenarios/types.ts';
 import { sleep, state, step, type Plan, type StrategyContext, type VersionState } from './actions.ts';
+import { own } from '../sim/dict.ts';
 
 export type Outcome = 'promoted' | 'rolled-back' | 'none';
 
@@ -42,8 +43,7 @@ export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrP
 const NONE: VersionState = { desired: 0, current: 0, ready: 0, available: 0, terminating: 0 };
 
 export function* versionState(service: string, version: string): Plan<VersionState> {
-  const all = yield* state(service);
-  return all[version] ?? NONE;
+  return own(yield* state(service), version) ?? NONE;
 }
 
 /**

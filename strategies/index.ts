@@ -19,6 +19,7 @@ import { lanesPlan } from './lanes.ts';
 import { recreatePlan } from './recreate.ts';
 import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
+import { own } from '../sim/dict.ts';
 
 export const PLANS: Record<StrategyName, (ctx: StrategyContext) => Plan> = {
   recreate: recreatePlan,
@@ -46,7 +47,7 @@ export function releaseContexts(scenario: Scenario): StrategyContext[] {
     return {
       scenario, release, service,
       from: service.initialVersion,
-      to: release.to[name] ?? service.initialVersion,
+      to: own(release.to, name) ?? service.initialVersion,
       replicas: service.replicas,
       strategy: release.strategy,
     };

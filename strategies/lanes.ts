@@ -9,6 +9,7 @@
 import type { LanesKnobs } from '../scenarios/types.ts';
 import { scale, setLanes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
 import { formatMs } from './common.ts';
+import { own } from '../sim/dict.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
@@ -38,7 +39,8 @@ function laneDeployments(ctx: StrategyContext, k: LanesKnobs): LaneDeployment[] 
   const out: LaneDeployment[] = [];
   for (const svc of ctx.scenario.services) {
     for (const lane of k.lanes) {
-      const version = lane.services[svc.name];
+      // own(): a service named `constructor` is not in a lane that does not list it.
+      const version = own(lane.services, svc.name);
       if (version === undefined || version === svc.initialVersion) continue;
       const seen = out.find((d) => d.service === svc.name && d.version === version);
       if (seen) seen.replicas = Math.max(seen.replicas, lane.replicas);

@@ -14,6 +14,7 @@
 import type { IntOrPercent, RollingKnobs } from '../scenarios/types.ts';
 import { markDown, outcome, scale, sleep, state, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
 import { formatMs, resolveFenceposts, scaledValue, type Outcome } from './common.ts';
+import { own } from '../sim/dict.ts';
 
 const BLOCKED_POLL_MS = 1000;
 
@@ -53,13 +54,13 @@ export function* rollForward(r: RollForward): Plan<Outcome> {
   const minAvailable = r.replicas - unavailable;
   const maxTotal = r.replicas + surge;
   const first = yield* state(r.service);
-  let oldSpec = first[r.from]?.desired ?? 0;
-  let newSpec = first[r.to]?.desired ?? 0;
+  let oldSpec = own(first, r.from)?.desired ?? 0;
+  let newSpec = own(first, r.to)?.desired ?? 0;
   let blockedMs = 0;
   for (;;) {
     const st = yield* state(r.service);
-    const newAvailable = st[r.to]?.available ?? 0;
-    const oldAvailable = st[r.from]?.available ?? 0;
+    const newAvailable = own(st, r.to)?.available ?? 0;
+    const oldAvailable = own(st, r.from)?.available ?? 0;
     if (newSpec >= r.replicas && oldSpec === 0 && newAvailable >= r.replicas) return 'promoted';
 
     // Scale up: NewRSNewReplicas.

@@ -7,6 +7,7 @@
 import type { Action, Platform } from './actions.ts';
 import type { Model } from '../sim/model.ts';
 import { sleep, until } from '../sim/engine.ts';
+import { own } from '../sim/dict.ts';
 
 export class SimPlatform implements Platform {
   constructor(private readonly model: Model) {}
@@ -29,7 +30,7 @@ export class SimPlatform implements Platform {
         return;
       case 'waitReady': {
         const deadline = m.now + a.timeoutMs;
-        const ok = () => (m.versionState(a.service)[a.version]?.available ?? 0) >= a.replicas;
+        const ok = () => (own(m.versionState(a.service), a.version)?.available ?? 0) >= a.replicas;
         m.notifyAt(deadline);
         m.engine.process((function* () {
           yield until(() => ok() || m.now >= deadline);

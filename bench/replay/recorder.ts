@@ -10,6 +10,7 @@ import type { LaneSpec, MatchRule } from '../../scenarios/types.ts';
 import type { WindowStats } from '../../sim/control-types.ts';
 import { DROP_CAUSES, emptyByCause, type DropCause } from '../../sim/run-result.ts';
 import { LANE_ECHO_HEADER, PATH_HEADER, classifyResponse } from './classify.ts';
+import { dict } from '../../sim/dict.ts';
 
 export interface SentRequest {
   /** Real ms since the recorder started. */
@@ -53,7 +54,7 @@ export class LoadRecorder {
   /** Responses that did not answer the oldest request outstanding on their connection. */
   outOfOrderResponses = 0;
   private readonly laneEpochs: LaneEpoch[] = [{ at: -Infinity, sets: [[]] }];
-  readonly laneResults: Record<string, { requests: number; paths: Record<string, number> }> = {};
+  readonly laneResults: Record<string, { requests: number; paths: Record<string, number> }> = dict();
   readonly latencies: number[] = [];
   /** Drops per step name (the platform sets `step`). */
   step = '';
@@ -95,7 +96,7 @@ export class LoadRecorder {
     const { lane, misroute } = this.judgeLanes(r, headers, hops);
     if (cause === null && misroute) cause = 'misroute';
     if (lane && (cause === null || cause === 'misroute')) {
-      const lr = (this.laneResults[lane.name] ??= { requests: 0, paths: {} });
+      const lr = (this.laneResults[lane.name] ??= { requests: 0, paths: dict() });
       lr.requests++;
       lr.paths[path] = (lr.paths[path] ?? 0) + 1;
     }

@@ -24,6 +24,7 @@ import type { ProxyAdapter, RoutingState } from './proxy.ts';
 import type { LoadRecorder } from './recorder.ts';
 import { waitForLine } from './tools.ts';
 import { Propagation } from '../../sim/registry.ts';
+import { dict } from '../../sim/dict.ts';
 
 /** Timers of the platform never keep the process alive: the driver's own loop does while
  * the run lasts, and a plan still sleeping (a long pause) must not hold the CLI open. */
@@ -210,7 +211,7 @@ export class ReplayPlatform implements Platform {
   }
 
   private versionStates(service: string): Record<string, VersionState> {
-    const out: Record<string, VersionState> = {};
+    const out = dict<VersionState>();
     // As the model: the instance's minReadySeconds, or a rolling release's if longer (ms).
     const rel = this.scenario.release;
     const own = rel && rel.strategy.name === 'rolling' && rel.services.includes(service) ? rel.strategy.minReadySeconds : 0;

@@ -199,7 +199,8 @@ test('two lanes at once (header lane on a, user-list lane on c): each lane takes
   for (const [lane, path] of Object.entries(expected)) {
     const l = r.lanes[lane];
     assert.ok(l.requests > 0, `${lane}: no request`);
-    assert.equal(l.paths, { [path]: l.requests }, `${lane} paths`);
+    // paths has no prototype (sim/dict.ts): compare its entries.
+    assert.equal({ ...l.paths }, { [path]: l.requests }, `${lane} paths`);
   }
 
   // And the right users are in each lane: the first lane whose rule a user matches.

@@ -101,7 +101,8 @@ test('lanes-abc: gray traffic takes exactly a:v2>b:v1>c:v2, base never reaches a
   const r = lanes();
   const gray = r.lanes.gray;
   assert.ok(gray && gray.requests > 0, JSON.stringify(r.lanes));
-  assert.equal(gray.paths, { 'a:v2>b:v1>c:v2': gray.requests });
+  // RunResult maps keyed by names have no prototype (sim/dict.ts): compare their entries.
+  assert.equal({ ...gray.paths }, { 'a:v2>b:v1>c:v2': gray.requests });
   const others = Object.entries(r.lanes).filter(([lane]) => lane !== 'gray');
   assert.ok(others.length > 0 && others.every(([, l]) => l.requests > 0), JSON.stringify(r.lanes));
   for (const [lane, l] of others) {
@@ -123,7 +124,7 @@ test('lanes-abc strict: gray requests fail at b, which has no gray version', () 
   assert.ok(gray && gray.requests > 0, JSON.stringify(r.lanes));
   // Same seed, same arrivals: the very requests that took a:v2>b:v1>c:v2 now stop after a.
   assert.is(gray.requests, lanes().lanes.gray.requests);
-  assert.equal(gray.paths, { 'a:v2': gray.requests });
+  assert.equal({ ...gray.paths }, { 'a:v2': gray.requests });
   assert.is(r.requests.dropped, gray.requests, causes(r));
   assert.is(r.requests.byCause['no-endpoint'], gray.requests, causes(r));
   assert.equal(r.lanes.base, lanes().lanes.base, 'base traffic is untouched');
