@@ -11,11 +11,15 @@ export function fmtMs(ms: number): string {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
+// Built once: toLocaleString with options builds a formatter per call (~80 µs here), which
+// a report of 200,000 rollout steps would pay 200,000 times. Same locale, same output.
+const WHOLE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+const ONE_DECIMAL = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 /** 12345 → "12,345"; fractional counts (means) keep one decimal. */
 export function fmtCount(n: number): string {
   if (!Number.isFinite(n)) return '–';
-  const digits = Number.isInteger(n) ? 0 : 1;
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return (Number.isInteger(n) ? WHOLE : ONE_DECIMAL).format(n);
 }
 
 /** 0.0025 → "0.25%". */

@@ -41,7 +41,7 @@ export function renderCompareHtml(cmp: CompareResult): string {
   const half = 580;
   // Shared y scales so the small multiples compare by eye.
   const dropMax = Math.max(1, ...first.map((r) => maxDropRate(r)));
-  const latMax = Math.max(1, ...first.map((r) => Math.max(...(r.timeline.series.p99Ms ?? [0]).filter(Number.isFinite), ...(r.timeline.series.p50Ms ?? [0]).filter(Number.isFinite)))) * 1.08;
+  const latMax = Math.max(1, ...first.map((r) => Math.max(finiteMax(r.timeline.series.p99Ms), finiteMax(r.timeline.series.p50Ms)))) * 1.08;
   const multiples = (title: string, note: string, render: (r: RunResult) => string) =>
     `<section><h2>${esc(title)}</h2><p class="note">${esc(note)}</p><div class="grid">${first.map((r, i) =>
       `<figure><figcaption>${esc(cmp.rows[i].label)}</figcaption>${render(r)}</figure>`).join('')}</div></section>`;
@@ -140,6 +140,16 @@ function maxDropRate(r: RunResult): number {
     for (const c of DROP_CAUSES) t += s[`dropped.${c}`]?.[i] ?? 0;
     max = Math.max(max, perSecond(r, t), perSecond(r, s.dropped?.[i] ?? 0));
   }
+  return max;
+}
+
+/**
+ * Largest finite value (−∞ when none), by a loop: a series has one value per time bucket,
+ * so a long run's would exceed the arguments a Math.max(...values) call can take.
+ */
+function finiteMax(values: readonly number[] | undefined): number {
+  let max = -Infinity;
+  for (const v of values ?? []) if (Number.isFinite(v) && v > max) max = v;
   return max;
 }
 

@@ -23,7 +23,8 @@ export function summarizeRun(r: RunResult): string {
       s.name, fmtMs(s.startMs), fmtMs(s.endMs), fmtCount(s.dropped),
       Object.entries(s.byCause ?? {}).filter(([, n]) => n).map(([c, n]) => `${c} ${fmtCount(n as number)}`).join(', '),
     ]);
-    if (rows.length) lines.push(...indent(table(['step', 'start', 'end', 'dropped', 'causes'], rows, [false, true, true, true, false]), '  '));
+    // A loop, not push(...rows): a canary may have 200,000 steps, more than a call's arguments.
+    if (rows.length) for (const l of table(['step', 'start', 'end', 'dropped', 'causes'], rows, [false, true, true, true, false])) lines.push(`  ${l}`);
   }
   lines.push(`cost      ${fmtCount(Math.round(r.cost.instanceSeconds))} instance-seconds, peak ${fmtCount(r.cost.peakInstances)} instances`);
   lines.push(`slo       ${r.slo.pass ? 'pass' : `FAIL: ${r.slo.violations.join('; ')}`}`);
@@ -62,11 +63,12 @@ export function bestRows(cmp: CompareResult): Record<string, Set<number>> {
 }
 
 export function table(head: string[], rows: string[][], rightAlign: boolean[]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // Column widths by a loop, not Math.max(...column): rows may be a canary's 200,000 steps,
+  // more arguments than a call can take.
+  const widths = head.map((h) => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], (r[i] ?? '').length);
+  }
   const fmt = (cells: string[]) => cells.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [fmt(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(fmt)];
-}
-
-function indent(lines: string[], by: string): string[] {
-  return lines.map((l) => by + l);
 }
