@@ -4,10 +4,11 @@
  * STDOUT_FLAGS accept it, and only one of them per command line, since two documents on
  * one stream could not be told apart. While stdout carries a document, the human summary
  * goes to stderr, so `relsim run x.yaml --md - > report.md` holds the report alone.
+ * Files are checked before the command does any work and written atomically after it
+ * (output-file.ts): a bad path costs no run, a failed write leaves no partial file.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { UserError } from './user-error.ts';
+import { unwritable, writeAtomically } from './output-file.ts';
 
 /** Output flags (without `--`) that accept `-` for stdout. cli.ts joins `--flag -` for yargs. */
 export const STDOUT_FLAGS: readonly string[] = ['json', 'md', 'junit'];
@@ -23,8 +24,9 @@ export interface Outputs {
 
 /**
  * Checks a command's output flags (flag name without `--` → value as given) before any
- * work is done, so a mistake costs no simulation: `-` only where accepted and at most
- * once, no empty value, and every file's directory exists.
+ * work is done, so a mistake costs no simulation or replay: `-` only where accepted and
+ * at most once, no empty value, and every file writable — not a directory, in a directory
+ * that exists and takes new files.
  */
 export function outputs(flags: Record<string, string | undefined>): Outputs {
   const given = Object.entries(flags).filter((e): e is [string, string] => e[1] !== undefined);
@@ -47,7 +49,8 @@ function checkTarget(flag: string, value: string): void {
     if (STDOUT_FLAGS.includes(flag)) return;
     throw new UserError(`--${flag}: cannot go to stdout ('-' is only for ${STDOUT_FLAGS.map((f) => `--${f}`).join(', ')}); name a file`, 2);
   }
-  if (!existsSync(dirname(value))) throw new UserError(`--${flag} ${value}: directory ${dirname(value)} does not exist`, 2);
+  const problem = unwritable(value);
+  if (problem !== null) throw new UserError(`--${flag} ${value}: ${problem}`, 2);
 }
 
 function writeTarget(flag: string, target: string | undefined, text: string): void {
@@ -57,7 +60,7 @@ function writeTarget(flag: string, target: string | undefined, text: string): vo
     return;
   }
   try {
-    writeFileSync(target, text);
+    writeAtomically(target, text);
   } catch (e) {
     throw new UserError(`--${flag} ${target}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2);
   }

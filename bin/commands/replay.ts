@@ -36,8 +36,10 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     .epilogue('Needs nginx or HAProxy installed (Debian/Ubuntu: sudo apt-get install -y nginx haproxy). ' +
       'Everything listens on 127.0.0.1 only; every process it starts is stopped on exit or Ctrl-C.') as never,
   handler: async (args) => {
-    const { scenario, proxy } = checkReplayInput(args);
+    // Output paths first: a path that cannot be written is bad input (exit 2) like a bad
+    // scenario, and must not cost a replay of minutes, nor wait on the proxy check (exit 3).
     const out = outputs({ json: args.json, md: args.md, html: args.html });
+    const { scenario, proxy } = checkReplayInput(args);
     const t0 = performance.now();
     const progress = args.quiet ? undefined : (m: string): void => { process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`); };
     let result;
