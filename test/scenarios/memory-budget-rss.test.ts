@@ -24,7 +24,7 @@ const SHAPES: { part: string; lo: number; hi: number; text: (n: number) => strin
     text: (n) => `${head}duration: 10s\ntraffic: {rate: 1}\nservices:\n  a: {serviceTime: 1ms, replicas: ${n}}\n` },
   { part: 'endpoint lists (replicas of caller and callee)', lo: 1, hi: 100_000,
     text: (n) => `${head}duration: 10s\ntraffic: {rate: 1}\nservices:\n  a: {serviceTime: 1ms, replicas: ${n}, calls: [b]}\n  b: {serviceTime: 1ms, replicas: ${n}}\n` },
-  { part: 'trace arrivals', lo: 20_000, hi: 80_000,
+  { part: 'trace arrivals', lo: 40_000, hi: 65_000,
     text: (n) => `${head}duration: 1h\ntraffic: {arrival: trace, trace: [${Array.from({ length: n }, (_, i) => `${i * 10}ms`).join(', ')}]}\nservices:\n  a: {serviceTime: 1ms}\n` },
 ];
 
