@@ -1,7 +1,7 @@
 /**
  * A mistake in a scenario file: one line naming the file, the field path, what was
  * expected and what was found — `x.yaml: services.a.replicas: expected a positive integer,
- * got -2`. Exit code 2 (bad input, CONTRACT.md).
+ * got -2`. Exit code 2 (bad input, as the README's command table says).
  */
 import { UserError } from '../bin/user-error.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Builds the RunResult (CONTRACT.md) from a finished model. Numbers are rounded to fixed
+ * Builds the RunResult (run-result.ts) from a finished model. Numbers are rounded to fixed
  * decimals so the JSON is stable byte for byte across runs and platforms.
  */
 import type { Model } from './model.ts';

@@ -1,5 +1,5 @@
 /**
- * RunResult: the one JSON shape both platforms produce (CONTRACT.md, schema relsim.run/1).
+ * RunResult: the one JSON shape both platforms produce (schema relsim.run/1, documented in the README under "Results").
  * Key order here is the order in the JSON, which keeps output byte-stable.
  */
 export const DROP_CAUSES = ['refused', 'reset', 'no-endpoint', 'queue-full', 'timeout', 'error', 'misroute'] as const;

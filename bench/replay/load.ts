@@ -5,7 +5,7 @@
  * one only when the connection to the upstream failed (never once sent), like the model,
  * and neither the backends nor this load generator ever re-send one.
  *
- * autocannon 9 caveats handled here (see shared/research/replay-probe.md):
+ * autocannon 9 caveats handled here (each measured while building the replay):
  * - a request written into a connection the server is closing vanishes (no error, no
  *   timeout) and later responses on that client are matched to the wrong request. We keep
  *   our own FIFO per client, count whatever is still queued on reconnect as `reset`

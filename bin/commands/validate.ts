@@ -1,7 +1,7 @@
 /**
  * `relsim validate <scenario…>`: load and check scenario files without running them.
  * One line per file: `ok  <file>  (<n> services, strategy <name>)` on stdout, or the
- * error on stderr. Exit 0 when every file is good, 2 otherwise (CONTRACT.md).
+ * error on stderr. Exit 0 when every file is good, 2 otherwise (README, "Commands").
  */
 import type { CommandModule } from 'yargs';
 import { UserError } from '../user-error.ts';

@@ -1,5 +1,5 @@
 /**
- * Reading the timeline series the simulator writes (CONTRACT.md / issue 5 names):
+ * Reading the timeline series the simulator writes (names as the README's "Results" section lists them):
  * `share.<service>.<version>`, `instances.<service>.<version>.<state>`, `offered`, `ok`,
  * `dropped`, `dropped.<cause>`, `p50Ms`, `p99Ms`. Service and version names may contain
  * dots only in the version part's last segment, so names are split from the known ends.

@@ -1,6 +1,6 @@
 /**
  * Slow-start (warmup) weight curves, as a fraction of full weight in (0, 1], from the
- * source code of each system (../shared/research/lossless-mechanics.md, B4).
+ * source code of each system (Dubbo, Envoy, HAProxy, as cited per function below).
  *
  * `age` is the time since the clock of that system starts: Dubbo and the high-order curve
  * count the provider's uptime; Envoy and HAProxy count from when the endpoint joined the
