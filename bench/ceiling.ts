@@ -1,6 +1,6 @@
 /**
  * The replay harness's own ceiling (autocannon straight at a backend vs through nginx), as
- * measured by bench/replay/ceiling.ts, which the replay side owns. Loaded only when that
+ * measured by bench/harness-ceiling.ts, which the replay side owns. Loaded only when that
  * module and nginx are both present, so `relsim bench` works on a machine without them and
  * says why the figure is missing.
  *
@@ -17,14 +17,14 @@ export const CEILING_SECONDS = 3;
 type MeasureCeiling = (opts: { seconds: number }) => Promise<unknown>;
 
 export async function measureCeilingIfPresent(log: (line: string) => void = () => {}): Promise<unknown> {
-  const moduleUrl = new URL('./replay/ceiling.ts', import.meta.url);
+  const moduleUrl = new URL('./harness-ceiling.ts', import.meta.url);
   const modulePath = fileURLToPath(moduleUrl);
-  if (!existsSync(modulePath)) return skip('bench/replay/ceiling.ts not present yet');
+  if (!existsSync(modulePath)) return skip('bench/harness-ceiling.ts not present yet');
   const nginx = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
   if (nginx.error || nginx.status !== 0) return skip('nginx not installed');
   // A variable specifier keeps the type-checker from requiring the module to exist.
   const mod = (await import(moduleUrl.href)) as { measureCeiling?: MeasureCeiling };
-  if (typeof mod.measureCeiling !== 'function') return skip('bench/replay/ceiling.ts has no measureCeiling()');
+  if (typeof mod.measureCeiling !== 'function') return skip('bench/harness-ceiling.ts has no measureCeiling()');
   log(`harness ceiling: autocannon direct vs through nginx, ${CEILING_SECONDS} s each`);
   try {
     return await mod.measureCeiling({ seconds: CEILING_SECONDS });

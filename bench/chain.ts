@@ -8,7 +8,7 @@
  */
 import { parseScenario } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import { simulate } from '../strategies/simulate.ts';
+import { simulate } from '../sim/simulate.ts';
 import { cpuSince } from './hold.ts';
 
 export interface ChainOptions {

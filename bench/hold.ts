@@ -1,7 +1,7 @@
 /**
  * Hold model: the classic pending-event-set benchmark. The engine's heap is kept at N
  * pending events; each dispatched event schedules one more at now + Exp(1), so every
- * "hold" is one pop + one push + one handler dispatch through sim/engine.ts.
+ * "hold" is one pop + one push + one handler dispatch through sim/kernel/engine.ts.
  *
  *   benchHold({ pending: 1e5, events: 10e6, warmupEvents: 1e6, seed: 1 })
  *     → { nsPerOp: 480, eventsPerSec: 2.1e6, ... }
@@ -11,9 +11,9 @@
  * Initial times drawn from Exp(1) are already the steady-state residuals (memorylessness);
  * the warm-up is for the JIT and the heap's memory layout.
  */
-import { Engine } from '../sim/engine.ts';
-import { RandomStreams } from '../sim/random.ts';
-import { makeSampler } from '../sim/distributions.ts';
+import { Engine } from '../sim/kernel/engine.ts';
+import { RandomStreams } from '../sim/kernel/random.ts';
+import { makeSampler } from '../sim/kernel/distributions.ts';
 
 export interface HoldOptions {
   pending: number;

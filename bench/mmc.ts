@@ -2,8 +2,8 @@
  * M/M/c on the engine, written the way relsim's request hot path must be written: two
  * integer event kinds with handlers registered once, state in class fields and typed
  * arrays, no closure, promise or object allocated per event. Arrival and service times
- * come from seeded streams (sim/random.ts) through exponential samplers
- * (sim/distributions.ts).
+ * come from seeded streams (sim/kernel/random.ts) through exponential samplers
+ * (sim/kernel/distributions.ts).
  *
  *   const r = benchMmc({ c: 8, lambda: 6.4, mu: 1, customers: 5e6, warmupCustomers: 5e5, seed: 1 });
  *   r.customersPerSec; r.meanWait;   // compare with erlangC(8, 6.4, 1).wq
@@ -11,9 +11,9 @@
  * Runs warm-up then a timed stretch, both by simulated time (customers / λ), and resets
  * the statistics in between, so the mean wait is a steady-state estimate.
  */
-import { Engine } from '../sim/engine.ts';
-import { RandomStreams } from '../sim/random.ts';
-import { makeSampler, type Sampler } from '../sim/distributions.ts';
+import { Engine } from '../sim/kernel/engine.ts';
+import { RandomStreams } from '../sim/kernel/random.ts';
+import { makeSampler, type Sampler } from '../sim/kernel/distributions.ts';
 import { erlangC } from './erlang.ts';
 import { cpuSince } from './hold.ts';
 

@@ -8,7 +8,7 @@
  */
 import { MmcModel } from './mmc.ts';
 import { chainScenario } from './chain.ts';
-import { simulate } from '../strategies/simulate.ts';
+import { simulate } from '../sim/simulate.ts';
 
 const [model, size, seed, rate] = process.argv.slice(2);
 

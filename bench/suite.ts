@@ -23,7 +23,7 @@ export interface BenchOptions {
   references?: boolean;
   /** Run the peak-RSS child processes (default true). */
   rss?: boolean;
-  /** Measure the replay harness ceiling when nginx and bench/replay/ceiling.ts exist (default: !quick). */
+  /** Measure the replay harness ceiling when nginx and bench/harness-ceiling.ts exist (default: !quick). */
   ceiling?: boolean;
   /** Run the gateway → a → b → c chain through simulate() (default true). */
   chain?: boolean;

@@ -3,7 +3,7 @@
  * and calls into sim/, strategies/, reports/ or bench/; no logic here.
  */
 import yargs from 'yargs';
-import { UserError } from './user-error.ts';
+import { UserError } from '../scenarios/user-error.ts';
 import { setLoadOptions } from './load-scenario.ts';
 import { parseBytesSize } from '../scenarios/memory-budget.ts';
 import { STDOUT_FLAGS } from './output.ts';

@@ -7,7 +7,7 @@
  * Files are checked before the command does any work and written atomically after it
  * (output-file.ts): a bad path costs no run, a failed write leaves no partial file.
  */
-import { UserError } from './user-error.ts';
+import { UserError } from '../scenarios/user-error.ts';
 import { unwritable, writeAtomically } from './output-file.ts';
 
 /** Output flags (without `--`) that accept `-` for stdout. cli.ts joins `--flag -` for yargs. */

@@ -3,7 +3,7 @@
  * means mechanically, the countermeasure, and the step where it hurt most. The sentence is
  * what a release engineer would say looking at the charts, so it names numbers.
  */
-import { DROP_CAUSES, type DropCause, type RunResult } from '../sim/run-result.ts';
+import { DROP_CAUSES, type DropCause, type RunResult } from '../sim/result/run-result.ts';
 import { fmtCount, fmtMs, fmtPct } from './format.ts';
 
 export function explain(r: RunResult): string {

@@ -3,10 +3,10 @@
  * a baseline. A metric regresses only when the whole current interval sits above the
  * baseline interval's upper end stretched by the tolerance, so seed noise alone passes.
  */
-import type { CompareResult, Interval, RunResult } from '../sim/run-result.ts';
+import type { CompareResult, Interval, RunResult } from '../sim/result/run-result.ts';
 import type { SloSpec } from '../scenarios/types.ts';
 import { fmtInterval, fmtMetric, fmtPct, METRIC_LABELS } from './format.ts';
-import { meanSubject, sloChecks, type SloCheck } from './slo.ts';
+import { meanSubject, sloChecks, type SloCheck } from '../sim/result/slo.ts';
 import { summarizeRuns } from './stats.ts';
 
 export const REGRESSION_METRICS = ['dropped', 'p99'] as const;

@@ -2,7 +2,7 @@
  * The HTML training report: one self-contained file (inline SVG and CSS, no scripts, no
  * network) for a run or a comparison of strategies.
  */
-import { DROP_CAUSES, type CompareResult, type RunResult } from '../sim/run-result.ts';
+import { DROP_CAUSES, type CompareResult, type RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
 import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';

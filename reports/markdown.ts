@@ -2,7 +2,7 @@
  * Markdown for CI job summaries (GitHub's $GITHUB_STEP_SUMMARY and the like): the summary
  * and comparison tables plus the explanation line. Tables only, no HTML.
  */
-import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/run-result.ts';
+import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
 import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { bestRows, COMPARE_COLUMNS } from './summary.ts';

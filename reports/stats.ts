@@ -3,7 +3,10 @@
  * print. A gate compares intervals rather than single runs so that seed noise alone does
  * not fail a build.
  */
-import { DROP_CAUSES, type Interval, type RunResult } from '../sim/run-result.ts';
+import { DROP_CAUSES, type Interval, type RunResult } from '../sim/result/run-result.ts';
+import { metricOf } from '../sim/result/slo.ts';
+
+export { metricOf };
 
 export type { Interval };
 
@@ -39,20 +42,6 @@ export function summarizeRuns(runs: RunResult[]): Record<string, Interval> {
   const out: Record<string, Interval> = {};
   for (const name of SUMMARY_METRICS) out[name] = interval(runs.map((r) => metricOf(r, name)));
   return out;
-}
-
-/** One named metric of one run (the same names as SUMMARY_METRICS). */
-export function metricOf(r: RunResult, name: string): number {
-  if (name.startsWith('dropped.')) return r.requests.byCause[name.slice(8) as keyof typeof r.requests.byCause] ?? 0;
-  switch (name) {
-    case 'dropped': return r.requests.dropped;
-    case 'errorRate': return r.requests.offered > 0 ? r.requests.dropped / r.requests.offered : 0;
-    case 'p99': return r.latencyMs.p99;
-    case 'rolloutMs': return r.rollout.endMs - r.rollout.startMs;
-    case 'instanceSeconds': return r.cost.instanceSeconds;
-    case 'peakInstances': return r.cost.peakInstances;
-    default: throw new Error(`unknown metric ${name}`);
-  }
 }
 
 // t(0.975, df) for df 1..30; beyond that the Cornish-Fisher expansion is accurate to 1e-4.

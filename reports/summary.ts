@@ -2,7 +2,7 @@
  * The plain-text reports: the human summary `relsim run` prints, and the side-by-side
  * table of `relsim compare` (mean ± half of the 95% interval).
  */
-import type { CompareResult, RunResult } from '../sim/run-result.ts';
+import type { CompareResult, RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
 import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 

@@ -6,8 +6,8 @@
  */
 
 /**
- * Largest value an Int32Array slot holds. Replica counts (sim/model.ts `desired`),
- * `concurrency` and `queue` (sim/topology.ts), retry `attempts` (sim/topology.ts
+ * Largest value an Int32Array slot holds. Replica counts (sim/model/ `desired`),
+ * `concurrency` and `queue` (sim/model/topology.ts), retry `attempts` (sim/model/topology.ts
  * `edgeAttempts`) and `traffic.users` (user ids are drawn with `| 0` into an Int32Array)
  * all end in one.
  */
@@ -17,7 +17,7 @@ export const INT32_WHY = 'the simulator stores it as a 32-bit integer';
 
 /**
  * `queue`: every instance reserves an Int32Array of this many slots when it starts
- * (sim/instances.ts), so 2^31 − 1 would be 8 GB per instance, which an allocator may refuse
+ * (sim/model/instances.ts), so 2^31 − 1 would be 8 GB per instance, which an allocator may refuse
  * outright on a small machine. A million waiting requests per instance is already
  * unbounded for any run (test/sim/mmc.test.ts uses exactly that for "nothing refused").
  */
@@ -26,7 +26,7 @@ export const QUEUE_WHY = 'each instance reserves its queue when it starts; a mil
 
 /**
  * Versions of all services together: lane paths record each hop's global version id + 1
- * as one base-64 digit (sim/model.ts `notePath`), so id 63 would carry into the next hop.
+ * as one base-64 digit (sim/model/ `notePath`), so id 63 would carry into the next hop.
  * Checked for every scenario, since any of them can run with `--strategy lanes`.
  */
 export const MAX_VERSIONS_TOTAL = 63;

@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import type { Scenario, StrategyName } from './types.ts';
-import { UserError } from '../bin/user-error.ts';
+import { UserError } from './user-error.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { Reader, join, quoteKey, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';

@@ -13,7 +13,7 @@
  */
 import type { Scenario, StrategySpec } from './types.ts';
 import type { Reader } from './reader.ts';
-import { UserError } from '../bin/user-error.ts';
+import { UserError } from './user-error.ts';
 
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
 

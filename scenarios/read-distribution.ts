@@ -4,7 +4,7 @@
  * `{uniform: {min: 1s, max: 5s}}`, `{normal: {mean, sd, min?}}`, `{pareto: {scale, shape}}`,
  * `{empirical: [12ms, 15ms]}`, `{constant: 20ms}`. Values in ms.
  */
-import type { DistSpec } from '../sim/distributions.ts';
+import type { DistSpec } from './types.ts';
 import { Reader, join, quoteKey, type Raw } from './reader.ts';
 
 export const DIST_FAMILIES = ['constant', 'exponential', 'lognormal', 'uniform', 'normal', 'pareto', 'empirical'] as const;

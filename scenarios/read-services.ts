@@ -146,7 +146,7 @@ function readProbe(r: Reader, v: Raw, p: string): ProbeSpec {
 
 /**
  * Accepted so probes copied from a manifest load, but the model never fails a readiness
- * probe once an instance is ready (sim/model.ts schedules readiness once, from
+ * probe once an instance is ready (sim/model/ schedules readiness once, from
  * successThreshold), so the value changes nothing. A knob that silently does nothing
  * misleads, hence the warning; only when the file sets it, since the default is harmless.
  */

@@ -3,7 +3,7 @@
  * expected and what was found — `x.yaml: services.a.replicas: expected a positive integer,
  * got -2`. Exit code 2 (bad input, as the README's command table says).
  */
-import { UserError } from '../bin/user-error.ts';
+import { UserError } from './user-error.ts';
 
 export class ScenarioError extends UserError {
   constructor(readonly file: string, readonly fieldPath: string, readonly problem: string) {

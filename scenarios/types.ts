@@ -8,9 +8,15 @@
  * turns them into arrays in that order, so iteration order is part of the file, not of
  * a hash map.
  */
-import type { DistSpec } from '../sim/distributions.ts';
-
-export type { DistSpec };
+/** A probability distribution as the scenario states it (sim/kernel/distributions.ts samples it). */
+export type DistSpec =
+  | { type: 'constant'; value: number }
+  | { type: 'uniform'; min: number; max: number }
+  | { type: 'exponential'; mean: number }
+  | { type: 'normal'; mean: number; sd: number; min?: number }
+  | { type: 'lognormal'; median: number; p99: number }
+  | { type: 'pareto'; scale: number; shape: number }
+  | { type: 'empirical'; samples: number[] };
 
 export interface Scenario {
   /** `name:` in the file, else the file's base name. */

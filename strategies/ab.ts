@@ -5,7 +5,7 @@
  * promoted (atomic switch, like blue-green) or removed.
  */
 import type { AbKnobs } from '../scenarios/types.ts';
-import { outcome, scale, setRoutes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
+import { outcome, scale, setRoutes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { formatMs } from './common.ts';
 
 const READY_TIMEOUT_MS = 600_000;

@@ -7,8 +7,8 @@
  * released service, whoever its callers are.
  */
 import type { BlueGreenKnobs } from '../scenarios/types.ts';
-import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
-import { runAnalysis } from './analysis.ts';
+import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
+import { runAnalysis } from './analysis/thresholds.ts';
 import { formatMs, pauseIndefinitely, versionState } from './common.ts';
 
 const READY_TIMEOUT_MS = 600_000;

@@ -17,8 +17,8 @@
  * `scaleDownDelaySeconds`.
  */
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
-import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
-import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis.ts';
+import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
+import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
 import { formatMs, pauseIndefinitely } from './common.ts';
 import { expandFlagger } from './flagger.ts';
 import { rollForward } from './rolling.ts';

@@ -3,8 +3,8 @@
  * "indefinite pause" of Argo Rollouts, and reading one version's state.
  */
 import type { IntOrPercent } from '../scenarios/types.ts';
-import { sleep, state, step, type Plan, type StrategyContext, type VersionState } from './actions.ts';
-import { own } from '../sim/dict.ts';
+import { sleep, state, step, type Plan, type StrategyContext, type VersionState } from './protocol.ts';
+import { own } from '../scenarios/dict.ts';
 
 export type Outcome = 'promoted' | 'rolled-back' | 'none';
 

@@ -11,7 +11,7 @@
  * (paused, or a strategy without a verdict such as lanes).
  */
 import type { Scenario, StrategyName } from '../scenarios/types.ts';
-import { outcome, type Action, type Plan, type StrategyContext } from './actions.ts';
+import { outcome, type Action, type Plan, type StrategyContext } from './protocol.ts';
 import { abPlan } from './ab.ts';
 import { blueGreenPlan } from './blue-green.ts';
 import { canaryPlan } from './canary.ts';
@@ -19,7 +19,7 @@ import { lanesPlan } from './lanes.ts';
 import { recreatePlan } from './recreate.ts';
 import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
-import { own } from '../sim/dict.ts';
+import { own } from '../scenarios/dict.ts';
 
 export const PLANS: Record<StrategyName, (ctx: StrategyContext) => Plan> = {
   recreate: recreatePlan,

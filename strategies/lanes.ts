@@ -7,9 +7,9 @@
  * `duration` the lanes are removed and their instances scaled to 0.
  */
 import type { LanesKnobs } from '../scenarios/types.ts';
-import { scale, setLanes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
+import { scale, setLanes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { formatMs } from './common.ts';
-import { own } from '../sim/dict.ts';
+import { own } from '../scenarios/dict.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 

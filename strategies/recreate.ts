@@ -2,7 +2,7 @@
  * Recreate (Kubernetes `strategy.type: Recreate`): every old instance is stopped and gone
  * before the first new one is created. The baseline that shows downtime.
  */
-import { outcome, scale, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
+import { outcome, scale, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { waitGone } from './common.ts';
 
 /** How long new instances may take to become available before the release counts as failed. */

@@ -12,9 +12,9 @@
  *    upstream, wait for it to drain, replace it, wait until the new one is ready, repeat.
  */
 import type { IntOrPercent, RollingKnobs } from '../scenarios/types.ts';
-import { markDown, outcome, scale, sleep, state, step, waitReady, type Plan, type StrategyContext } from './actions.ts';
+import { markDown, outcome, scale, sleep, state, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { formatMs, resolveFenceposts, scaledValue, type Outcome } from './common.ts';
-import { own } from '../sim/dict.ts';
+import { own } from '../scenarios/dict.ts';
 
 const BLOCKED_POLL_MS = 1000;
 

@@ -2,16 +2,16 @@
  * `relsim compare <scenario>`: every strategy × N seeds, side by side, mean and 95%
  * interval; JSON (CompareResult), Markdown and HTML on request (`--json -` or `--md -`
  * puts that document on stdout and the tables on stderr). Logic lives in
- * strategies/compare.ts; this file parses flags and prints.
+ * bin/compare/compare-strategies.ts; this file parses flags and prints.
  */
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { UserError } from '../user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
-import type { CompareResult, RunResult } from '../../sim/run-result.ts';
-import { compareStrategies, CompareRunError, defaultStrategies } from '../../strategies/compare.ts';
+import type { CompareResult, RunResult } from '../../sim/result/run-result.ts';
+import { compareStrategies, CompareRunError, defaultStrategies } from '../compare/compare-strategies.ts';
 import { compareTable, table } from '../../reports/summary.ts';
 import { fmtInterval } from '../../reports/format.ts';
 import { dropsByCause } from '../../reports/markdown.ts';
@@ -40,9 +40,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('md', { type: 'string', describe: 'write a Markdown report here (- for stdout)' })
     .option('html', { type: 'string', describe: 'write an HTML report here' })
     .option('with', { type: 'string', array: true, describe: 'RunResult JSON file(s) to show alongside, e.g. a replayed run' })
-    .example('$0 compare scenarios/default.yaml', 'the four release strategies, 5 seeds each')
-    .example('$0 compare scenarios/rolling-default.yaml --strategies rolling,blue-green --seeds 10 --md out.md', 'two strategies, 10 seeds, Markdown report')
-    .example('$0 compare scenarios/nginx-two-instances.yaml --with replay.json', 'simulation next to a replayed run')
+    .example('$0 compare scenarios/examples/default.yaml', 'the four release strategies, 5 seeds each')
+    .example('$0 compare scenarios/examples/rolling-default.yaml --strategies rolling,blue-green --seeds 10 --md out.md', 'two strategies, 10 seeds, Markdown report')
+    .example('$0 compare scenarios/examples/nginx-two-instances.yaml --with replay.json', 'simulation next to a replayed run')
     .epilogue('Strategies other than the scenario\'s own run with their defaults (docs/scenario-format.md).') as never,
   handler: async (args) => {
     const scenario = loadScenarioWithWarnings(args.scenario);

@@ -8,12 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { UserError } from '../user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { EventCapError } from '../../sim/engine.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { EventCapError } from '../../sim/kernel/engine.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { baselineFrom, DEFAULT_TOLERANCE, evaluateGate, formatVerdicts, type Baseline, type GateVerdict } from '../../reports/gate.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { progress } from '../../reports/progress.ts';
@@ -37,9 +37,9 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     .option('tolerance', { type: 'number', default: DEFAULT_TOLERANCE, describe: 'allowed regression beyond the baseline interval\'s upper end, as a fraction (0.1 = 10%)' })
     .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per scenario × check; - for stdout)' })
     .option('json', { type: 'string', describe: 'write the verdicts as JSON here (- for stdout)' })
-    .example('$0 gate scenarios/rolling-tuned.yaml', 'check the SLO block over 5 seeds')
-    .example('$0 gate scenarios/*.yaml --junit gate.xml', 'gate every shipped scenario, JUnit for the CI system')
-    .example('$0 gate scenarios/rolling-tuned.yaml --baseline main.json --tolerance 0.2', 'also fail when dropped or p99 regress by more than 20%')
+    .example('$0 gate scenarios/examples/rolling-tuned.yaml', 'check the SLO block over 5 seeds')
+    .example('$0 gate scenarios/examples/*.yaml --junit gate.xml', 'gate every shipped scenario, JUnit for the CI system')
+    .example('$0 gate scenarios/examples/rolling-tuned.yaml --baseline main.json --tolerance 0.2', 'also fail when dropped or p99 regress by more than 20%')
     .epilogue('A baseline is the --json output of relsim run or relsim compare (the row of the same strategy). ' +
       'A metric regresses only when its whole 95% interval lies above the baseline interval\'s upper end × (1 + tolerance).') as never,
   handler: (args) => {

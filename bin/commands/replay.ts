@@ -1,21 +1,21 @@
 /**
  * `relsim replay <scenario> --proxy nginx|haproxy [--speed K]`: the scenario's release
- * against real backends behind a real proxy under autocannon load (bench/replay/), with
+ * against real backends behind a real proxy under autocannon load (replay/), with
  * the same RunResult, Markdown and HTML outputs as `relsim run`. Exit 2 for bad input (the
  * scenario is checked before anything else), 3 when the proxy is not installed (with the
  * install command), 1 when the replay itself fails, always as one line.
  */
 import type { CommandModule } from 'yargs';
-import { UserError } from '../user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import type { Scenario } from '../../scenarios/types.ts';
-import { replay } from '../../bench/replay/replay.ts';
-import { PROXY_KINDS, type ProxyKind } from '../../bench/replay/proxy.ts';
-import { ToolMissingError, requireBinary } from '../../bench/replay/tools.ts';
+import { replay } from '../../replay/replay.ts';
+import { PROXY_KINDS, type ProxyKind } from '../../replay/proxy.ts';
+import { ToolMissingError, requireBinary } from '../../replay/tools.ts';
 import { renderRunHtml } from '../../reports/html.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 
 export interface ReplayArgs { scenario: string; proxy: string; speed: number; json?: string; md?: string; html?: string; quiet?: boolean; 'registry-delay'?: boolean }
 
@@ -31,7 +31,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     .option('html', { type: 'string', describe: 'write the HTML report' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines on stderr' })
     .option('registry-delay', { type: 'boolean', default: false, describe: "also wait the scenario's registry delay before the proxy hears of an endpoint change (default: the proxy's own reload/API time is the propagation)" })
-    .example('$0 replay scenarios/nginx-two-instances.yaml --proxy nginx --speed 10', 'a 2 min scenario in 12 s of wall time')
+    .example('$0 replay scenarios/examples/nginx-two-instances.yaml --proxy nginx --speed 10', 'a 2 min scenario in 12 s of wall time')
     .example('$0 replay my.yaml --proxy haproxy --json replay.json --html replay.html', 'keep the result for relsim compare')
     .epilogue('Needs nginx or HAProxy installed (Debian/Ubuntu: sudo apt-get install -y nginx haproxy). ' +
       'Everything listens on 127.0.0.1 only; every process it starts is stopped on exit or Ctrl-C.') as never,

@@ -5,13 +5,13 @@
  * SLO failures are reported, not fatal (that is `relsim gate`'s job): exit 0.
  */
 import type { CommandModule } from 'yargs';
-import { UserError } from '../user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
 import { withStrategy } from '../../scenarios/load.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { EventCapError } from '../../sim/engine.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { EventCapError } from '../../sim/kernel/engine.ts';
 import { summarizeRun } from '../../reports/summary.ts';
 import { progress, type Progress } from '../../reports/progress.ts';
 
@@ -34,9 +34,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('json', { type: 'string', describe: 'write the RunResult JSON here (- for stdout, instead of the summary)' })
     .option('md', { type: 'string', describe: 'write a Markdown report here (- for stdout, instead of the summary)' })
     .option('html', { type: 'string', describe: 'write a self-contained HTML report with charts here' })
-    .example('$0 run scenarios/rolling-default.yaml', 'summary of a Kubernetes rolling update with default settings')
-    .example('$0 run scenarios/rolling-default.yaml --strategy blue-green --html bg.html', 'the same service released blue-green, with a report')
-    .example('$0 run scenarios/canary-bad-release.yaml --seed 3 --json - | jq .requests', 'the RunResult on stdout') as never,
+    .example('$0 run scenarios/examples/rolling-default.yaml', 'summary of a Kubernetes rolling update with default settings')
+    .example('$0 run scenarios/examples/rolling-default.yaml --strategy blue-green --html bg.html', 'the same service released blue-green, with a report')
+    .example('$0 run scenarios/examples/canary-bad-release.yaml --seed 3 --json - | jq .requests', 'the RunResult on stdout') as never,
   handler: async (args) => {
     let scenario = loadScenarioWithWarnings(args.scenario);
     if (args.strategy !== undefined) {

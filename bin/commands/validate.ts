@@ -4,7 +4,7 @@
  * error on stderr. Exit 0 when every file is good, 2 otherwise (README, "Commands").
  */
 import type { CommandModule } from 'yargs';
-import { UserError } from '../user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 
 interface ValidateArgs { scenario: string[] }
@@ -14,8 +14,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   describe: 'Load and check scenario files (format, defaults, call graph) without running them',
   builder: (y) => y
     .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario files (.yaml, .yml, .json)' })
-    .example('$0 validate scenarios/mmc.yaml', 'check one file')
-    .example('$0 validate scenarios/*.yaml', 'check every shipped scenario (exit 2 if any is bad)')
+    .example('$0 validate scenarios/examples/mmc.yaml', 'check one file')
+    .example('$0 validate scenarios/examples/*.yaml', 'check every shipped scenario (exit 2 if any is bad)')
     .epilogue('The format is described in docs/scenario-format.md; editors can use scenarios/relsim.schema.json.') as never,
   handler: (args) => {
     let bad = 0;

@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import { D3Node } from 'd3-node';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { BAND, GRID, INK, MUTED } from './palette.ts';
 
 export type G = d3.Selection<SVGGElement, unknown, null, undefined>;

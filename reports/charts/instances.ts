@@ -4,7 +4,7 @@
  * version's colour. Shows surge, capacity gaps and slow drains at a glance.
  */
 import * as d3 from 'd3';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { type ChartOptions, type G, hatchPattern, headerHeight, legend, newChart, noData, stepBands, timeAxis, timeScale, valueAxis, type LegendItem } from './frame.ts';
 import { versionColor } from './palette.ts';
 import { instanceSeries, type InstanceSeries, versionsOf } from './series.ts';

@@ -1,6 +1,6 @@
 /** p50 and p99 latency per time bucket, ms. Buckets without completed requests are gaps. */
 import * as d3 from 'd3';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { type ChartOptions, headerHeight, legend, type LegendItem, newChart, noData, stepBands, timeAxis, timeScale, valueAxis } from './frame.ts';
 import { bucketMidSeconds, durationSeconds } from './series.ts';
 

@@ -2,7 +2,7 @@
  * Colours: Okabe–Ito based, readable for colour-blind viewers and distinct in greyscale
  * print, and fixed per cause/version so every chart of a report uses the same key.
  */
-import type { DropCause } from '../../sim/run-result.ts';
+import type { DropCause } from '../../sim/result/run-result.ts';
 
 export const CAUSE_COLORS: Record<DropCause, string> = {
   refused: '#D55E00',

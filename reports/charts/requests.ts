@@ -4,7 +4,7 @@
  * One <g data-series="dropped.<cause>"> per cause that occurred.
  */
 import * as d3 from 'd3';
-import { DROP_CAUSES, type RunResult } from '../../sim/run-result.ts';
+import { DROP_CAUSES, type RunResult } from '../../sim/result/run-result.ts';
 import { type ChartOptions, headerHeight, legend, type LegendItem, newChart, noData, stepBands, timeAxis, timeScale, valueAxis } from './frame.ts';
 import { CAUSE_COLORS, OFFERED, OK } from './palette.ts';
 import { bucketCount, bucketMidSeconds, durationSeconds, perSecond } from './series.ts';

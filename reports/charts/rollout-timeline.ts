@@ -4,7 +4,7 @@
  * window with its outcome on top.
  */
 import * as d3 from 'd3';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { fmtCount, fmtMs } from '../format.ts';
 import { type ChartOptions, newChart, noData, timeAxis, timeScale } from './frame.ts';
 import { CAUSE_COLORS, MUTED } from './palette.ts';

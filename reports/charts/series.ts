@@ -4,7 +4,7 @@
  * `dropped`, `dropped.<cause>`, `p50Ms`, `p99Ms`. Service and version names may contain
  * dots only in the version part's last segment, so names are split from the known ends.
  */
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 
 export const INSTANCE_STATES = ['starting', 'ready', 'terminating'] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];

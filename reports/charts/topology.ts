@@ -4,7 +4,7 @@
  * lane versions outlined in their lane's colour), and below, the path each lane's traffic
  * actually took.
  */
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { fmtCount, fmtPct } from '../format.ts';
 import { type ChartOptions, clip, newChart, noData } from './frame.ts';
 import { INK, laneColor, MUTED, versionColor } from './palette.ts';

@@ -5,7 +5,7 @@
  * thickness at a bucket is that version's share there.
  */
 import * as d3 from 'd3';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import { type ChartOptions, type G, headerHeight, legend, type LegendItem, newChart, noData, stepBands, timeAxis, timeScale, valueAxis } from './frame.ts';
 import { versionColor } from './palette.ts';
 import { durationSeconds, shareSeries, versionsOf, type ShareSeries } from './series.ts';

@@ -21,7 +21,7 @@ test('without references, RSS children or the chain: skipped sections say why, r
   assert.match(text, /engine ÷ C\+\+ = — \(target ≥ 0\.5×\); on process CPU time per event: —\n/);
   assert.not.match(text, /NaN|undefined/);
   assert.match(text, /Harness ceiling: skipped: not requested/);
-  // The shape bench/replay/ceiling.ts returns is rendered as figures, not raw JSON.
+  // The shape bench/harness-ceiling.ts returns is rendered as figures, not raw JSON.
   const withCeiling = formatBench({ ...r, ceiling: { directRps: 30605, viaNginxRps: 17600 } });
   assert.match(withCeiling, /direct 30\.6k req\/s, through nginx 17\.6k req\/s/);
 });

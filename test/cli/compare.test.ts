@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-const defaultScenario = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
+const defaultScenario = fileURLToPath(new URL('../../scenarios/examples/default.yaml', import.meta.url));
 const relsim = (...args: string[]) => spawnSync(process.execPath, [relsimJs, ...args], { encoding: 'utf8' });
 
 /** The rows of the table under the heading line that matches `heading`, up to the blank line. */

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outputs } from '../../bin/output.ts';
 import { unwritable, writeAtomically } from '../../bin/output-file.ts';
-import { UserError } from '../../bin/user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 
 const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url));
+const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/examples/${name}`, import.meta.url));
 /** The uid/gid of `nobody`: root ignores permission bits, so EACCES needs another user. */
 const NOBODY = 65534;
 

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkReplayInput, replayFailure } from '../../bin/commands/replay.ts';
-import { UserError } from '../../bin/user-error.ts';
-import { ToolMissingError } from '../../bench/replay/tools.ts';
+import { UserError } from '../../scenarios/user-error.ts';
+import { ToolMissingError } from '../../replay/tools.ts';
 
 const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-const goodScenario = fileURLToPath(new URL('../../scenarios/mmc.yaml', import.meta.url));
+const goodScenario = fileURLToPath(new URL('../../scenarios/examples/mmc.yaml', import.meta.url));
 
 const BAD_SCENARIO = `name: bad
 duration: 10s

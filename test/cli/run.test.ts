@@ -7,7 +7,7 @@ import { joinStdoutDashes } from '../../bin/cli.ts';
 const relsim = (...args: string[]) => spawnSync(process.execPath, ['bin/relsim.js', ...args], { encoding: 'utf8' });
 
 test('`--json -` puts the RunResult (and nothing else) on stdout', () => {
-  const r = relsim('run', 'scenarios/mmc.yaml', '--json', '-');
+  const r = relsim('run', 'scenarios/examples/mmc.yaml', '--json', '-');
   assert.is(r.status, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   assert.is(json.schema, 'relsim.run/1');
@@ -15,16 +15,16 @@ test('`--json -` puts the RunResult (and nothing else) on stdout', () => {
 });
 
 test('the same scenario and seed give byte-identical JSON across processes; --seed changes it', () => {
-  const a = relsim('run', 'scenarios/rolling-default.yaml', '--json=-').stdout;
-  const b = relsim('run', 'scenarios/rolling-default.yaml', '--json=-').stdout;
-  const c = relsim('run', 'scenarios/rolling-default.yaml', '--seed', '2', '--json=-').stdout;
+  const a = relsim('run', 'scenarios/examples/rolling-default.yaml', '--json=-').stdout;
+  const b = relsim('run', 'scenarios/examples/rolling-default.yaml', '--json=-').stdout;
+  const c = relsim('run', 'scenarios/examples/rolling-default.yaml', '--seed', '2', '--json=-').stdout;
   assert.ok(a.length > 1000);
   assert.is(a, b);
   assert.is.not(a, c);
 });
 
 test('user mistakes: one line, exit 2, no stack trace', () => {
-  for (const args of [['run', 'scenarios/rolling-default.yaml', '--strategy', 'bluegreen'], ['run', 'nope.yaml'], ['run', 'scenarios/mmc.yaml', '--seed', '-3']]) {
+  for (const args of [['run', 'scenarios/examples/rolling-default.yaml', '--strategy', 'bluegreen'], ['run', 'nope.yaml'], ['run', 'scenarios/examples/mmc.yaml', '--seed', '-3']]) {
     const r = relsim(...args);
     assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.not.match(r.stderr, /^\s+at /m);

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outputs } from '../../bin/output.ts';
-import { UserError } from '../../bin/user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 
 const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url));
+const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/examples/${name}`, import.meta.url));
 
 function inScratchDir<T>(body: (dir: string, relsim: (...args: string[]) => SpawnSyncReturns<string>) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'relsim-cli-'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-const mmc = fileURLToPath(new URL('../../scenarios/mmc.yaml', import.meta.url));
+const mmc = fileURLToPath(new URL('../../scenarios/examples/mmc.yaml', import.meta.url));
 
 test('validate and run warn about readinessProbe.failureThreshold on stderr, exit 0, stdout unchanged', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relsim-warn-'));

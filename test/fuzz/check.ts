@@ -7,9 +7,9 @@
  *   const verdict = checkMutant(m);   // { outcome, ms, detail }
  */
 import { parseScenario } from '../../scenarios/load.ts';
-import { UserError } from '../../bin/user-error.ts';
-import { EventCapError } from '../../sim/engine.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import { UserError } from '../../scenarios/user-error.ts';
+import { EventCapError } from '../../sim/kernel/engine.ts';
+import { simulate } from '../../sim/simulate.ts';
 import { summarizeRun } from '../../reports/summary.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
 import type { Mutant } from './mutate.ts';

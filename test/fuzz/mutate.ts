@@ -40,7 +40,7 @@ export function makeMutants(seed: number, count: number): Mutant[] {
 
 interface Source { file: string; tree: unknown }
 
-const SOURCE_DIRS = ['scenarios/examples', 'scenarios', 'test/scenarios/fixtures', 'test/replay/fixtures'];
+const SOURCE_DIRS = ['scenarios/examples', 'test/scenarios/fixtures', 'test/replay/fixtures'];
 
 function loadSources(): Source[] {
   const out: Source[] = [];

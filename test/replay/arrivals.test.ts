@@ -2,8 +2,8 @@
 // process, time-scaled, split over connections.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectionSchedules, peakRate } from '../../bench/replay/arrivals.ts';
-import { RandomStreams } from '../../sim/random.ts';
+import { connectionSchedules, peakRate } from '../../replay/arrivals.ts';
+import { RandomStreams } from '../../sim/kernel/random.ts';
 import type { TrafficSpec } from '../../scenarios/types.ts';
 
 const base: TrafficSpec = { rate: 100, arrival: 'constant', rampTo: 100, rampDuration: 0, trace: [], users: 10, headers: [], nonIdempotent: 0 };

@@ -5,7 +5,7 @@
 // paid the backend's JIT warm-up, which this ordering check caught (2 runs in 3).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { measureCeiling } from '../../bench/replay/ceiling.ts';
+import { measureCeiling } from '../../bench/harness-ceiling.ts';
 import { requireProxy } from './helpers.ts';
 
 test('ceiling: direct and via-nginx rates are both measured, and nginx is the slower path', async () => {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portIsFree, sleepMs } from '../../bench/replay/tools.ts';
+import { portIsFree, sleepMs } from '../../replay/tools.ts';
 import { processesMentioning, requireProxy, startRelsimReplay } from './helpers.ts';
 
 /** Nothing of the run is left: no process naming its temp dir, ports free, dirs removed. */

@@ -3,10 +3,10 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replay } from '../../bench/replay/replay.ts';
-import { trackedChildCount } from '../../bench/replay/cleanup.ts';
-import { portIsFree } from '../../bench/replay/tools.ts';
-import { scale, sleep, step, type Plan } from '../../strategies/actions.ts';
+import { replay } from '../../replay/replay.ts';
+import { trackedChildCount } from '../../replay/supervision/cleanup.ts';
+import { portIsFree } from '../../replay/tools.ts';
+import { scale, sleep, step, type Plan } from '../../strategies/protocol.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
 function processesMentioning(marker: string): number[] {

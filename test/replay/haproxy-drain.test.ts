@@ -4,10 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HaproxyProxy } from '../../bench/replay/haproxy.ts';
-import { RoutingState, type FrontSpec } from '../../bench/replay/proxy.ts';
-import { replay } from '../../bench/replay/replay.ts';
-import { freePort } from '../../bench/replay/tools.ts';
+import { HaproxyProxy } from '../../replay/proxies/haproxy/haproxy.ts';
+import { RoutingState, type FrontSpec } from '../../replay/proxy.ts';
+import { replay } from '../../replay/replay.ts';
+import { freePort } from '../../replay/tools.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
 /** srv_admin_state bits (management guide, `show servers state`). */

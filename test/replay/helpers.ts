@@ -5,7 +5,7 @@
  */
 import { loadScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/types.ts';
-import { childPids, requireBinary, sleepMs } from '../../bench/replay/tools.ts';
+import { childPids, requireBinary, sleepMs } from '../../replay/tools.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

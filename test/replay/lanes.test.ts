@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../bench/replay/replay.ts';
+import { replay } from '../../replay/replay.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
 test('A→B→C lane: x-user-id 100 takes A(gray) → B(base) → C(gray), others stay on base', async () => {

@@ -7,7 +7,7 @@
  * /proc/net/{tcp,tcp6,udp,udp6}. No `ss` needed.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { childPids } from '../../bench/replay/tools.ts';
+import { childPids } from '../../replay/tools.ts';
 
 /** The proxy processes this test process started (masters are its direct children) and their workers. */
 export function proxyPids(names: string[]): number[] {

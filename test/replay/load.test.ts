@@ -4,8 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startLoad } from '../../bench/replay/load.ts';
-import { LoadRecorder } from '../../bench/replay/recorder.ts';
+import { startLoad } from '../../replay/load.ts';
+import { LoadRecorder } from '../../replay/recorder.ts';
 import type { TrafficSpec } from '../../scenarios/types.ts';
 
 /** A server that resets the connection of the first `resets` requests it sees, then answers 200. */

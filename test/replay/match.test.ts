@@ -1,20 +1,20 @@
 // Lane / A-B match rules of every kind (header, cookie, query, user ids, percentage), from
 // the attributes the load generator sends to the conditions the proxies test: every
-// condition of a rule must hold, as in the simulator (sim/traffic.ts `Users.test`).
+// condition of a rule must hold, as in the simulator (sim/model/traffic.ts `Users.test`).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HaproxyProxy } from '../../bench/replay/haproxy.ts';
-import { renderHaproxyConfig } from '../../bench/replay/haproxy-config.ts';
-import { userAttributes, userRequest, type UserRequest } from '../../bench/replay/load.ts';
-import { NginxProxy } from '../../bench/replay/nginx.ts';
-import { renderNginxConfig } from '../../bench/replay/nginx-config.ts';
-import { RoutingState, type FrontSpec, type ProxyAdapter } from '../../bench/replay/proxy.ts';
-import { replay } from '../../bench/replay/replay.ts';
-import { freePort } from '../../bench/replay/tools.ts';
+import { HaproxyProxy } from '../../replay/proxies/haproxy/haproxy.ts';
+import { renderHaproxyConfig } from '../../replay/proxies/haproxy/haproxy-config.ts';
+import { userAttributes, userRequest, type UserRequest } from '../../replay/load.ts';
+import { NginxProxy } from '../../replay/proxies/nginx/nginx.ts';
+import { renderNginxConfig } from '../../replay/proxies/nginx/nginx-config.ts';
+import { RoutingState, type FrontSpec, type ProxyAdapter } from '../../replay/proxy.ts';
+import { replay } from '../../replay/replay.ts';
+import { freePort } from '../../replay/tools.ts';
 import type { LaneSpec, MatchRule, TrafficSpec } from '../../scenarios/types.ts';
-import { Users } from '../../sim/traffic.ts';
+import { Users } from '../../sim/model/traffic.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
 const traffic: TrafficSpec = {

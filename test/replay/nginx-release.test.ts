@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../bench/replay/replay.ts';
-import type { RunResult } from '../../sim/run-result.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import { replay } from '../../replay/replay.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
+import { simulate } from '../../sim/simulate.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
 // Two-instance nginx release at --speed 10 (40 s scenario ⇒ 4 s wall, 300 req/s).

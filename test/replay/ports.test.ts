@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { freePort, portIsFree } from '../../bench/replay/tools.ts';
+import { freePort, portIsFree } from '../../replay/tools.ts';
 
 test('free ports are below the ephemeral range, distinct, and free', async () => {
   const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../../scenarios/load.ts';
-import { preflightScenario } from '../../bench/replay/preflight.ts';
-import { UserError } from '../../bin/user-error.ts';
+import { preflightScenario } from '../../replay/preflight.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 
 const lanes = (match: string): string => `duration: 5s\ntraffic: {rate: 5}\nservices:\n  a: {serviceTime: 1ms, versions: [v1, v2]}\n` +
   `release: {services: [a], to: v2, strategy: {name: lanes, lanes: [{name: gray, match: ${match}, services: {a: v2}}]}}\n`;

@@ -2,9 +2,9 @@
 // delay (as the simulator's callers do), instead of right after its own reload.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../bench/replay/replay.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { scale, sleep, type Plan } from '../../strategies/actions.ts';
+import { replay } from '../../replay/replay.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { scale, sleep, type Plan } from '../../strategies/protocol.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
 function* addAt1s(): Plan {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../bench/replay/replay.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import { replay } from '../../replay/replay.ts';
+import { simulate } from '../../sim/simulate.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { fixture, requireProxy } from './helpers.ts';
 

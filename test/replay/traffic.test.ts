@@ -2,9 +2,9 @@
 // non-idempotent share is sent as POST, which neither proxy re-sends after a 5xx.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../bench/replay/replay.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import { replay } from '../../replay/replay.ts';
+import { simulate } from '../../sim/simulate.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { fixture, requireProxy } from './helpers.ts';
 

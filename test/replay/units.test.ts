@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classifyResponse, classifyTransportError } from '../../bench/replay/classify.ts';
-import { LoadRecorder } from '../../bench/replay/recorder.ts';
-import { ToolMissingError, childPids, childPidsByScan, requireBinary, waitOldWorkersGone } from '../../bench/replay/tools.ts';
-import { spawnTracked, stopChild } from '../../bench/replay/cleanup.ts';
-import { renderRetry } from '../../bench/replay/nginx-config.ts';
-import { renderRetry as renderHaproxyRetry } from '../../bench/replay/haproxy-config.ts';
+import { classifyResponse, classifyTransportError } from '../../replay/classify.ts';
+import { LoadRecorder } from '../../replay/recorder.ts';
+import { ToolMissingError, childPids, childPidsByScan, requireBinary, waitOldWorkersGone } from '../../replay/tools.ts';
+import { spawnTracked, stopChild } from '../../replay/supervision/cleanup.ts';
+import { renderRetry } from '../../replay/proxies/nginx/nginx-config.ts';
+import { renderRetry as renderHaproxyRetry } from '../../replay/proxies/haproxy/haproxy-config.ts';
 
 test('drop causes from what the client sees (nginx and HAProxy reports)', () => {
   assert.is(classifyResponse(200, {}), null);

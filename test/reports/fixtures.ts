@@ -3,7 +3,7 @@
  * check: a canary of service `a` (v1 → v2) calling `b`, with drops placed in chosen buckets.
  * Totals, per-step causes and timeline series are all derived from the same inputs.
  */
-import { DROP_CAUSES, emptyByCause, type CompareResult, type DropCause, type RunResult } from '../../sim/run-result.ts';
+import { DROP_CAUSES, emptyByCause, type CompareResult, type DropCause, type RunResult } from '../../sim/result/run-result.ts';
 import { summarizeRuns } from '../../reports/stats.ts';
 
 export interface DropSpec { bucket: number; cause: DropCause; count: number }

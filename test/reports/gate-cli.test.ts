@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../scenarios/load.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import { simulate } from '../../sim/simulate.ts';
 import { summarizeRuns } from '../../reports/stats.ts';
-import type { CompareResult } from '../../sim/run-result.ts';
+import type { CompareResult } from '../../sim/result/run-result.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'relsim-gate-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ function relsim(...args: string[]) {
 
 test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario × check', () => {
   const junit = join(dir, 'gate.xml');
-  const bad = relsim('gate', 'scenarios/rolling-default.yaml', 'scenarios/rolling-tuned.yaml', '--seeds', '2', '--junit', junit);
+  const bad = relsim('gate', 'scenarios/examples/rolling-default.yaml', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2', '--junit', junit);
   assert.is(bad.code, 1, bad.err);
   assert.match(bad.out, /FAIL {2}rolling-default .*\n\s+FAIL maxDropped: dropped [\d,.]+ > max 0 \(over by [\d,.]+\)/);
   assert.match(bad.out, /PASS {2}rolling-tuned/);
@@ -33,14 +33,14 @@ test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario
   assert.is((xml.match(/<failure /g) ?? []).length, 1);
   assert.match(xml, /<testsuite name="rolling-default" tests="1" failures="1"/);
 
-  const good = relsim('gate', 'scenarios/rolling-tuned.yaml', '--seeds', '2');
+  const good = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2');
   assert.is(good.code, 0, good.out + good.err);
   assert.match(good.out, /gate: pass \(1 scenario\)/);
 });
 
 test('baseline: same settings on other seeds pass; removing preStop fails on dropped', () => {
   // Baseline: the tuned scenario's CompareResult row over seeds 1–3.
-  const tuned = loadScenario('scenarios/rolling-tuned.yaml');
+  const tuned = loadScenario('scenarios/examples/rolling-tuned.yaml');
   const runs = [1, 2, 3].map((seed) => simulate(tuned, { seed }));
   const baseline: CompareResult = {
     schema: 'relsim.compare/1', scenario: tuned.name, seeds: [1, 2, 3],
@@ -50,7 +50,7 @@ test('baseline: same settings on other seeds pass; removing preStop fails on dro
   writeFileSync(baseFile, JSON.stringify(baseline));
 
   // Loose SLO so only the baseline decides; seed 21 so the runs differ from the baseline's.
-  const text = readFileSync('scenarios/rolling-tuned.yaml', 'utf8').replace(/^seed: 1$/m, 'seed: 21').replace(/^slo: .*$/m, 'slo: {maxDropped: 1000000}');
+  const text = readFileSync('scenarios/examples/rolling-tuned.yaml', 'utf8').replace(/^seed: 1$/m, 'seed: 21').replace(/^slo: .*$/m, 'slo: {maxDropped: 1000000}');
   const same = join(dir, 'same.yaml');
   const worse = join(dir, 'worse.yaml');
   writeFileSync(same, text);
@@ -71,14 +71,14 @@ test('baseline: same settings on other seeds pass; removing preStop fails on dro
 });
 
 test('bad input exits 2 with one line', () => {
-  const missing = relsim('gate', 'scenarios/rolling-tuned.yaml', '--baseline', join(dir, 'nope.json'));
+  const missing = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--baseline', join(dir, 'nope.json'));
   assert.is(missing.code, 2);
   assert.match(missing.err, /^relsim: --baseline .*nope\.json: no such file\n$/);
   writeFileSync(join(dir, 'other.json'), JSON.stringify({ schema: 'relsim.run/1', scenario: 'elsewhere' }));
-  const other = relsim('gate', 'scenarios/rolling-tuned.yaml', '--baseline', join(dir, 'other.json'));
+  const other = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--baseline', join(dir, 'other.json'));
   assert.is(other.code, 2);
   assert.match(other.err, /it is for scenario "elsewhere", which is not among the gated scenarios/);
-  const seeds = relsim('gate', 'scenarios/rolling-tuned.yaml', '--seeds', '0');
+  const seeds = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '0');
   assert.is(seeds.code, 2);
   assert.not.match(seeds.err, /\n\s+at /);
 });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildCompare, buildRun } from './fixtures.ts';
-import { evaluateSlo, sloChecks } from '../../reports/slo.ts';
+import { evaluateSlo, sloChecks } from '../../sim/result/slo.ts';
 import { baselineFrom, evaluateGate, formatVerdicts } from '../../reports/gate.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import type { SloSpec } from '../../scenarios/types.ts';

@@ -7,8 +7,8 @@ import { explain } from '../../reports/explain.ts';
 import { summarizeRun } from '../../reports/summary.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
 import { parseScenario } from '../../scenarios/load.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import { simulate } from '../../sim/simulate.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 
 /** A run without drops whose requests end as `ok` served and `inFlight` still in flight. */
 function noDrops(ok: number, inFlight: number, outcome: RunResult['rollout']['outcome'] = 'none'): RunResult {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { interval, summarizeRuns, tQuantile975, SUMMARY_METRICS } from '../../reports/stats.ts';
 import { lineProgress } from '../../reports/progress.ts';
-import { emptyByCause, type RunResult } from '../../sim/run-result.ts';
+import { emptyByCause, type RunResult } from '../../sim/result/run-result.ts';
 
 const close = (a: number, b: number, eps = 1e-3) => assert.ok(Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 

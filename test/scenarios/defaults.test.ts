@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseScenario, withStrategy, defaultStrategy, loadScenario } from '../../scenarios/load.ts';
 import { STRATEGY_NAMES } from '../../scenarios/types.ts';
-import { UserError } from '../../bin/user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 
 const MINIMAL = 'duration: 2m\nservices:\n  api: {serviceTime: 20ms}\ntraffic: {rate: 50}\n';
 
@@ -227,7 +227,7 @@ test('withStrategy: replaces with defaults, keeps own knobs, adapts ab/lanes', (
 });
 
 test('withStrategy on a scenario with no release is one clear user error', () => {
-  const s = loadScenario('scenarios/mmc.yaml');
+  const s = loadScenario('scenarios/examples/mmc.yaml');
   try {
     withStrategy(s, 'canary');
     assert.unreachable('expected an error');

@@ -112,9 +112,9 @@ test('CLI: relsim validate on a bad file exits 2 with one line, no stack trace',
 });
 
 test('CLI: good and bad files together: ok lines for the good, exit 2', () => {
-  const r = runCli('scenarios/mmc.yaml', `${FIX}/cycle.yaml`, `${FIX}/malformed.yaml`);
+  const r = runCli('scenarios/examples/mmc.yaml', `${FIX}/cycle.yaml`, `${FIX}/malformed.yaml`);
   assert.is(r.code, 2);
-  assert.is(r.stdout, 'ok  scenarios/mmc.yaml  (1 service, strategy none)\n');
+  assert.is(r.stdout, 'ok  scenarios/examples/mmc.yaml  (1 service, strategy none)\n');
   const lines = r.stderr.trim().split('\n');
   assert.is(lines.length, 2, r.stderr);
   assert.match(lines[0], 'cycle.yaml: services.c.calls: the call graph has a cycle: a → b → c → a');
@@ -123,7 +123,7 @@ test('CLI: good and bad files together: ok lines for the good, exit 2', () => {
 });
 
 test('CLI: all good exits 0', () => {
-  const r = runCli('scenarios/mmc.yaml');
+  const r = runCli('scenarios/examples/mmc.yaml');
   assert.is(r.code, 0);
   assert.match(r.stdout, /^ok {2}scenarios\/mmc\.yaml {2}\(1 service, strategy none\)$/m);
 });

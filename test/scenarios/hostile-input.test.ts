@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario, ScenarioError } from '../../scenarios/load.ts';
-import { UserError } from '../../bin/user-error.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { isOneCleanLine } from '../fuzz/check.ts';
 
 function refusal(text: string, file = 'x.yaml'): string {

@@ -21,10 +21,10 @@ function schemaErrors(path: string): string {
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/;
 // Read the folder at test time, so scenarios others add later are checked too.
-const shipped = readdirSync('scenarios').filter((f) => SCENARIO_FILE.test(f) && f !== 'relsim.schema.json').map((f) => join('scenarios', f));
+const shipped = readdirSync('scenarios/examples').filter((f) => SCENARIO_FILE.test(f) && f !== 'relsim.schema.json').map((f) => join('scenarios/examples', f));
 
 test('there are shipped scenarios to check', () => {
-  assert.ok(shipped.includes('scenarios/mmc.yaml'), shipped.join(', '));
+  assert.ok(shipped.includes('scenarios/examples/mmc.yaml'), shipped.join(', '));
 });
 
 for (const file of shipped) {

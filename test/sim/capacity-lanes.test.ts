@@ -4,11 +4,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { scenario, conserved } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { Model } from '../../sim/model.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { Model } from '../../sim/model/model.ts';
 import { erlangC } from '../../bench/erlang.ts';
-import { scale, setLanes, waitReady, step, type Plan } from '../../strategies/actions.ts';
-import { replaceOneByOne } from '../../strategies/replace-one-by-one.ts';
+import { scale, setLanes, waitReady, step, type Plan } from '../../strategies/protocol.ts';
+import { replaceOneByOne } from '../strategies/replace-one-by-one.ts';
 import type { LaneSpec } from '../../scenarios/types.ts';
 
 const fleet = (replicas: number, rate: number, extra = '') => scenario(`

@@ -5,8 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario, conserved } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { scale } from '../../strategies/actions.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { scale } from '../../strategies/protocol.ts';
 
 const ATTEMPTS = 6000;
 

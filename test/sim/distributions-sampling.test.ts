@@ -1,5 +1,5 @@
-// The samplers of sim/distributions.ts against their closed forms, and the log-linear
-// histogram of sim/histogram.ts against exact sample quantiles.
+// The samplers of sim/kernel/distributions.ts against their closed forms, and the log-linear
+// histogram of sim/kernel/histogram.ts against exact sample quantiles.
 //
 // Tolerances come from the sample size, not from a seeded run: with n = 100,000 draws the
 // sample mean has standard error sd/√n and the sample q-quantile sqrt(q(1−q)/n)/f(x_q)
@@ -8,9 +8,9 @@
 // parameterisation (sd for variance, log10 for ln, a median taken as a mean) is off by many.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeSampler, Z99, type DistSpec } from '../../sim/distributions.ts';
-import { Histogram } from '../../sim/histogram.ts';
-import { RandomStreams } from '../../sim/random.ts';
+import { makeSampler, Z99, type DistSpec } from '../../sim/kernel/distributions.ts';
+import { Histogram } from '../../sim/kernel/histogram.ts';
+import { RandomStreams } from '../../sim/kernel/random.ts';
 
 const N = 100_000;
 const SE_BOUND = 5;
@@ -232,7 +232,7 @@ test('histogram: within 1/64 from 64 µs to ~36 min (log-uniform over that range
 });
 
 test('histogram: below 64 µs within its stated 1 µs, and not within 1/64 (so the bound is the one that holds)', () => {
-  // sim/histogram.ts states 1 µs-wide buckets below 64 µs, a quantile at most 1 µs high
+  // sim/kernel/histogram.ts states 1 µs-wide buckets below 64 µs, a quantile at most 1 µs high
   checkHistogram('log-uniform 0.001 ms – 0.064 ms', logUniform(0.001, 0.064, 'hist-micro'), 0.001 + 1e-12);
   // uvu's assert.throws re-throws assertion errors, so catch this one by hand.
   let relativeHolds = true;

@@ -1,8 +1,8 @@
 import { parseScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/types.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { replaceOneByOne } from '../../strategies/replace-one-by-one.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { replaceOneByOne } from '../strategies/replace-one-by-one.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 
 /** A scenario from YAML text, through the real loader (defaults and validation included). */
 export function scenario(yaml: string): Scenario {

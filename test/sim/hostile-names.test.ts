@@ -5,14 +5,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario, conserved } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { Model } from '../../sim/model.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { Model } from '../../sim/model/model.ts';
 import { evaluateGate } from '../../reports/gate.ts';
-import { meanSubject } from '../../reports/slo.ts';
+import { meanSubject } from '../../sim/result/slo.ts';
 import { summarizeRun } from '../../reports/summary.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
 import type { LanesKnobs, Scenario } from '../../scenarios/types.ts';
-import type { RunResult } from '../../sim/run-result.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
 
 const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const;
 

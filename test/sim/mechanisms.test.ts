@@ -6,11 +6,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario, replaceAll, conserved, deregistrationRace } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { scale, sleep, type Plan } from '../../strategies/actions.ts';
-import { Model } from '../../sim/model.ts';
-import { sleep as engineSleep } from '../../sim/engine.ts';
-import { DROP_CAUSES, type DropCause, type RunResult } from '../../sim/run-result.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { scale, sleep, type Plan } from '../../strategies/protocol.ts';
+import { Model } from '../../sim/model/model.ts';
+import { sleep as engineSleep } from '../../sim/kernel/engine.ts';
+import { DROP_CAUSES, type DropCause, type RunResult } from '../../sim/result/run-result.ts';
 
 // ---- helpers ---------------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 // The engine against queueing theory: M/M/c mean wait (Erlang C) and Little's law.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Model } from '../../sim/model.ts';
+import { Model } from '../../sim/model/model.ts';
 import { erlangC } from '../../bench/erlang.ts';
 import { scenario } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import { simulate } from '../../sim/simulate.ts';
 
 const C = 8, MEAN_MS = 20, RATE = 320; // ρ = 320 / (8 × 50) = 0.8
 const mmc = (seed: number, duration = '625s') => scenario(`

@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { scale, setWeights, waitReady, type Plan } from '../../strategies/actions.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { scale, setWeights, waitReady, type Plan } from '../../strategies/protocol.ts';
 
 const sc = scenario(`
 seed: 5

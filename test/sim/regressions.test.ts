@@ -2,9 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario, conserved } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { Model } from '../../sim/model.ts';
-import { scale, setLanes, sleep, step, waitReady, type Plan } from '../../strategies/actions.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { Model } from '../../sim/model/model.ts';
+import { scale, setLanes, sleep, step, waitReady, type Plan } from '../../strategies/protocol.ts';
 
 test('orphaned calls (gateway timed out) never write into a reused request record', () => {
   // a:v2 is 100× slow, so every gray request times out at the gateway while a keeps

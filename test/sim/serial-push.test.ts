@@ -6,9 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { Model } from '../../sim/model.ts';
-import { sleep } from '../../sim/engine.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { Model } from '../../sim/model/model.ts';
+import { sleep } from '../../sim/kernel/engine.ts';
 
 const RATE = 400; // req/s, constant arrivals: the counts below are then nearly exact
 const DELAY_MS = 500;

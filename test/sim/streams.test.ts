@@ -3,12 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario } from './helpers.ts';
-import { Model } from '../../sim/model.ts';
-import { RandomStreams } from '../../sim/random.ts';
-import { SimPlatform } from '../../strategies/sim-platform.ts';
-import { drive } from '../../strategies/actions.ts';
-import { replaceOneByOne } from '../../strategies/replace-one-by-one.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import { Model } from '../../sim/model/model.ts';
+import { RandomStreams } from '../../sim/kernel/random.ts';
+import { SimPlatform } from '../../sim/sim-platform.ts';
+import { drive } from '../../strategies/protocol.ts';
+import { replaceOneByOne } from '../strategies/replace-one-by-one.ts';
+import { simulate } from '../../sim/simulate.ts';
 
 /**
  * a → b, b with a 10% error rate, lognormal service time, random balancing and a random

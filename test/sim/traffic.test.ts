@@ -1,8 +1,8 @@
 // Arrivals and per-user matching (the cohorts behind A/B routes and lanes).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Arrivals, Users } from '../../sim/traffic.ts';
-import { RandomStreams } from '../../sim/random.ts';
+import { Arrivals, Users } from '../../sim/model/traffic.ts';
+import { RandomStreams } from '../../sim/kernel/random.ts';
 import { scenario } from './helpers.ts';
 
 const traffic = scenario(`

@@ -2,8 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scenario } from './helpers.ts';
-import { simulate } from '../../strategies/simulate.ts';
-import { scale, sleep, waitReady, type Plan } from '../../strategies/actions.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { scale, sleep, waitReady, type Plan } from '../../strategies/protocol.ts';
 import { slowStartFactor } from '../../sim/balancers/slow-start.ts';
 import { smoothPick, type SmoothPeers } from '../../sim/balancers/smooth-wrr.ts';
 

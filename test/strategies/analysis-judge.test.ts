@@ -1,5 +1,5 @@
 /**
- * The Mann-Whitney judge inside canary analysis (strategies/analysis.ts): judgeWindow's
+ * The Mann-Whitney judge inside canary analysis (strategies/analysis/thresholds.ts): judgeWindow's
  * judge branch, the baseline fetch in measure(), and — through the simulator — a canary
  * whose only check is the judge. analysis.test.ts covers success rate, latency and
  * counting; mann-whitney.test.ts covers the statistics on their own.
@@ -9,9 +9,9 @@ import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
 import { parseScenario } from '../../scenarios/load.ts';
 import type { AnalysisSpec, JudgeSpec } from '../../scenarios/types.ts';
-import type { Action, Plan, WindowStats } from '../../strategies/actions.ts';
-import { AnalysisRun, judgeWindow, measure, type AnalysisPhase } from '../../strategies/analysis.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import type { Action, Plan, WindowStats } from '../../strategies/protocol.ts';
+import { AnalysisRun, judgeWindow, measure, type AnalysisPhase } from '../../strategies/analysis/thresholds.ts';
+import { simulate } from '../../sim/simulate.ts';
 import { analysis } from './fixture.ts';
 
 /** Kayenta's judge settings (NetflixACAJudge: 98 %, tolerance 0.25). */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AnalysisRun, judgeWindow, percentileOf } from '../../strategies/analysis.ts';
+import { AnalysisRun, judgeWindow, percentileOf } from '../../strategies/analysis/thresholds.ts';
 import { analysis } from './fixture.ts';
 import { healthyWindow } from './fake-platform.ts';
 

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadScenario } from '../../scenarios/load.ts';
-import { compareJobs, compareStrategies, defaultStrategies } from '../../strategies/compare.ts';
+import { compareJobs, compareStrategies, defaultStrategies } from '../../bin/compare/compare-strategies.ts';
 
 // A short run of the shipped rolling scenario: 4 strategies × 10 seeds stay within seconds.
 function shortScenario() {
-  const sc = loadScenario('scenarios/rolling-default.yaml');
+  const sc = loadScenario('scenarios/examples/rolling-default.yaml');
   return { ...sc, duration: 45_000, release: { ...sc.release!, startAt: 5_000 } };
 }
 const strategies = ['recreate', 'rolling', 'blue-green', 'canary'] as const;
@@ -35,7 +35,7 @@ test('jobs are strategy-major, seed-minor; default strategies add the scenario\'
   const jobs = compareJobs(sc, ['rolling', 'canary'], 3);
   assert.equal(jobs.map((j) => `${j.strategy}:${j.seed}`), ['rolling:1', 'rolling:2', 'rolling:3', 'canary:1', 'canary:2', 'canary:3']);
   assert.equal(defaultStrategies(sc), ['recreate', 'rolling', 'blue-green', 'canary']);
-  assert.equal(defaultStrategies(loadScenario('scenarios/lanes-abc.yaml')), ['recreate', 'rolling', 'blue-green', 'canary', 'lanes']);
+  assert.equal(defaultStrategies(loadScenario('scenarios/examples/lanes-abc.yaml')), ['recreate', 'rolling', 'blue-green', 'canary', 'lanes']);
 });
 
 test('extra RunResults are shown as their own rows', async () => {

@@ -5,8 +5,8 @@
  * each version's counts and the service's weights, so tests can check invariants over
  * the whole timeline, not just at the end.
  */
-import { Engine } from '../../sim/engine.ts';
-import { drive, type Action, type HeaderRoute, type Plan, type Platform, type VersionState, type WindowStats } from '../../strategies/actions.ts';
+import { Engine } from '../../sim/kernel/engine.ts';
+import { drive, type Action, type HeaderRoute, type Plan, type Platform, type VersionState, type WindowStats } from '../../strategies/protocol.ts';
 import type { LaneSpec } from '../../scenarios/types.ts';
 
 export interface FakeOptions {

@@ -1,6 +1,6 @@
 /** A minimal in-code Scenario and StrategyContext for strategy unit tests. */
 import type { AnalysisSpec, ClientSpec, InstanceSpec, Scenario, ServiceSpec, StrategySpec } from '../../scenarios/types.ts';
-import type { StrategyContext } from '../../strategies/actions.ts';
+import type { StrategyContext } from '../../strategies/protocol.ts';
 
 const client: ClientSpec = {
   lb: { algorithm: 'round-robin', slowStart: null, maxFails: 0, failTimeout: 10_000, choiceCount: 2 },

@@ -12,10 +12,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadScenario, parseScenario } from '../../scenarios/load.ts';
 import type { CanaryKnobs, CanaryStep, IntOrPercent, MatchRule, RollingKnobs, Scenario } from '../../scenarios/types.ts';
-import type { RunResult, StepResult } from '../../sim/run-result.ts';
-import { Users } from '../../sim/traffic.ts';
+import type { RunResult, StepResult } from '../../sim/result/run-result.ts';
+import { Users } from '../../sim/model/traffic.ts';
 import { basicCanaryReplicas, routedCanaryReplicas } from '../../strategies/canary.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import { simulate } from '../../sim/simulate.ts';
 
 /** The tolerance the canary properties allow: 3 percentage points. */
 const SHARE_POINTS = 0.03;
@@ -31,7 +31,7 @@ const UNEVEN_STEPS: CanaryStep[] = [
 ];
 
 test('canary with a router: the new version\'s share in each pause is the step\'s setWeight', () => {
-  const shipped = loadScenario('scenarios/default.yaml');
+  const shipped = loadScenario('scenarios/examples/default.yaml');
   for (const steps of [canaryKnobs(shipped).steps, UNEVEN_STEPS]) {
     const sc = withCanary(shipped, { trafficRouting: true, steps });
     const { svc, from, to, replicas } = released(sc);
@@ -50,7 +50,7 @@ test('canary with a router: the new version\'s share in each pause is the step\'
 });
 
 test('canary without a router: the share in each pause is the replica ratio, not the weight', () => {
-  const shipped = loadScenario('scenarios/default.yaml');
+  const shipped = loadScenario('scenarios/examples/default.yaml');
   for (const steps of [canaryKnobs(shipped).steps, UNEVEN_STEPS]) {
     const sc = withCanary(shipped, { trafficRouting: false, steps });
     const { svc, from, to, replicas } = released(sc);
@@ -74,7 +74,7 @@ test('canary without a router: the share in each pause is the replica ratio, not
 
 test('rolling: non-terminating instances ≤ replicas + maxSurge and ready ≥ replicas − maxUnavailable, all run long', () => {
   for (const name of ['rolling-default', 'rolling-tuned']) {
-    const shipped = loadScenario(`scenarios/${name}.yaml`);
+    const shipped = loadScenario(`scenarios/examples/${name}.yaml`);
     // 7 replicas: 25 % is 1.75, so the rounding direction matters (surge 2, unavailable 1).
     for (const replicas of [released(shipped).replicas, 7]) {
       const sc = withReplicas(shipped, replicas);
@@ -109,7 +109,7 @@ test('rolling: non-terminating instances ≤ replicas + maxSurge and ready ≥ r
 test('rolling: the strategy\'s minReadySeconds lengthens the rollout by ≥ ⌈R / (surge + unavailable)⌉ × the increase', () => {
   const raise = 10_000;
   for (const name of ['rolling-default', 'rolling-tuned']) {
-    const sc = loadScenario(`scenarios/${name}.yaml`);
+    const sc = loadScenario(`scenarios/examples/${name}.yaml`);
     const { replicas, spec } = released(sc);
     const knobs = sc.release!.strategy as RollingKnobs;
     // The model counts a pod available after max(instance, strategy) minReadySeconds, so
@@ -134,7 +134,7 @@ test('rolling: the strategy\'s minReadySeconds lengthens the rollout by ≥ ⌈R
 });
 
 test('rolling: a strategy minReadySeconds no larger than the instance\'s changes nothing', () => {
-  const sc = loadScenario('scenarios/rolling-tuned.yaml');
+  const sc = loadScenario('scenarios/examples/rolling-tuned.yaml');
   const instanceMinReady = released(sc).spec.instance.minReadySeconds;
   assert.ok(instanceMinReady > 0, 'rolling-tuned sets minReadySeconds on the instance');
   const shipped = simulate(sc);
@@ -199,7 +199,7 @@ test('two lanes at once (header lane on a, user-list lane on c): each lane takes
   for (const [lane, path] of Object.entries(expected)) {
     const l = r.lanes[lane];
     assert.ok(l.requests > 0, `${lane}: no request`);
-    // paths has no prototype (sim/dict.ts): compare its entries.
+    // paths has no prototype (scenarios/dict.ts): compare its entries.
     assert.equal({ ...l.paths }, { [path]: l.requests }, `${lane} paths`);
   }
 

@@ -9,11 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadScenario, withStrategy } from '../../scenarios/load.ts';
 import type { CanaryKnobs, Scenario, StrategyName } from '../../scenarios/types.ts';
-import type { RunResult } from '../../sim/run-result.ts';
-import { simulate } from '../../strategies/simulate.ts';
+import type { RunResult } from '../../sim/result/run-result.ts';
+import { simulate } from '../../sim/simulate.ts';
 
 const load = (name: string, strategy?: StrategyName): Scenario => {
-  const sc = loadScenario(`scenarios/${name}.yaml`);
+  const sc = loadScenario(`scenarios/examples/${name}.yaml`);
   return strategy ? withStrategy(sc, strategy) : sc;
 };
 
@@ -101,7 +101,7 @@ test('lanes-abc: gray traffic takes exactly a:v2>b:v1>c:v2, base never reaches a
   const r = lanes();
   const gray = r.lanes.gray;
   assert.ok(gray && gray.requests > 0, JSON.stringify(r.lanes));
-  // RunResult maps keyed by names have no prototype (sim/dict.ts): compare their entries.
+  // RunResult maps keyed by names have no prototype (scenarios/dict.ts): compare their entries.
   assert.equal({ ...gray.paths }, { 'a:v2>b:v1>c:v2': gray.requests });
   const others = Object.entries(r.lanes).filter(([lane]) => lane !== 'gray');
   assert.ok(others.length > 0 && others.every(([, l]) => l.requests > 0), JSON.stringify(r.lanes));

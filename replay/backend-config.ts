@@ -1,0 +1,31 @@
+/**
+ * What one backend process is told at start (passed as one JSON argument). Durations are
+ * in scenario ms; the backend divides them by `speed`, so a replay at --speed K keeps the
+ * model's ratios (service time vs timeouts vs rollout pauses) K times faster.
+ */
+import type { DistSpec } from '../scenarios/types.ts';
+
+export interface BackendConfig {
+  service: string;
+  version: string;
+  instanceId: string;
+  seed: number;
+  speed: number;
+  serviceTime: DistSpec;
+  latencyFactor: number;
+  coldStart: { factor: number; decay: number };
+  errorRate: number;
+  concurrency: number;
+  queue: number;
+  /** Delay before listening (image pull + app init), scenario ms, already sampled. */
+  startupMs: number;
+  shutdown: 'graceful' | 'abrupt';
+  propagatesLane: boolean;
+  /** Downstream calls in order, each through the proxy front of that service. */
+  calls: { service: string; port: number; timeoutMs: number }[];
+  /** The run's private temp dir: makes every process of one run findable in /proc. */
+  runDir: string;
+}
+
+/** First line a backend prints once it listens: `RELSIM-READY <port>`. */
+export const READY_PREFIX = 'RELSIM-READY ';

@@ -1,0 +1,153 @@
+/**
+ * One modelled instance as a real HTTP server on 127.0.0.1 (run as a child process:
+ * `node --import tsx replay/backend.ts '<BackendConfig JSON>'`).
+ *
+ * Per request: queue for a concurrency slot (bounded queue ⇒ 503 queue-full), local work
+ * = sampled service time × latency factor × cold-start factor decaying with uptime, an
+ * injected 500 at the version's error rate, then the downstream calls in order through the
+ * proxy, copying the lane tag when the service propagates it. The response reports the hop
+ * (`x-relsim-path: a:v2>b:v1>c:v2`), the instance, and the lane tag it received.
+ * SIGTERM: graceful = stop accepting, finish in-flight, exit; abrupt = exit at once.
+ */
+import http from 'node:http';
+import type { DropCause } from '../sim/result/run-result.ts';
+import { makeSampler } from '../sim/kernel/distributions.ts';
+import { RandomStreams } from '../sim/kernel/random.ts';
+import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
+import { DROP_HEADER, LANE_ECHO_HEADER, LANE_HEADER, PATH_HEADER, REQUEST_ID_HEADER, USER_HEADER, classifyResponse, classifyTransportError } from './classify.ts';
+
+const cfg = JSON.parse(process.argv[2] ?? '{}') as BackendConfig;
+const streams = new RandomStreams(cfg.seed);
+const serviceTime = makeSampler(cfg.serviceTime, streams.stream(`replay/${cfg.instanceId}/service-time`));
+const errorDraw = streams.stream(`replay/${cfg.instanceId}/errors`);
+const hop = `${cfg.service}:${cfg.version}`;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+let startedAt = 0;
+let active = 0;
+const waiting: (() => void)[] = [];
+let shuttingDown = false;
+let inFlight = 0;
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/__health') { res.end('ok'); return; }
+  inFlight++;
+  res.on('close', () => { inFlight--; maybeExit(); });
+  void handle(req, res);
+});
+server.keepAliveTimeout = 30_000;
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  req.resume();
+  if (active >= cfg.concurrency && waiting.length >= cfg.queue) return reply(res, 503, hop, 'queue-full', req);
+  if (active >= cfg.concurrency) await new Promise<void>((r) => waiting.push(r));
+  active++;
+  try {
+    await wait(localWorkMs());
+    if (errorDraw() < cfg.errorRate) return reply(res, 500, hop, 'error', req);
+    let path = hop;
+    for (const call of cfg.calls) {
+      const r = await callDownstream(call, req);
+      path += r.path ? `>${r.path}` : `>${call.service}:?`;
+      if (r.cause) return reply(res, 500, path, r.cause, req);
+    }
+    reply(res, 200, path, null, req);
+  } finally {
+    active--;
+    waiting.shift()?.();
+  }
+}
+
+function localWorkMs(): number {
+  const uptime = performance.now() - startedAt;
+  const cold = 1 + (cfg.coldStart.factor - 1) * Math.exp(-(uptime * cfg.speed) / Math.max(1, cfg.coldStart.decay));
+  return (serviceTime.sample() * cfg.latencyFactor * cold) / cfg.speed;
+}
+
+function reply(res: http.ServerResponse, status: number, path: string, cause: DropCause | null, req: http.IncomingMessage): void {
+  if (res.headersSent || res.destroyed) return;
+  const lane = req.headers[LANE_HEADER];
+  const headers: Record<string, string> = {
+    [PATH_HEADER]: path,
+    'x-relsim-instance': cfg.instanceId,
+    'content-type': 'application/json',
+  };
+  if (typeof lane === 'string') headers[LANE_ECHO_HEADER] = lane;
+  const id = req.headers[REQUEST_ID_HEADER];
+  if (typeof id === 'string') headers[REQUEST_ID_HEADER] = id;
+  if (cause) headers[DROP_HEADER] = cause;
+  if (shuttingDown) headers.connection = 'close';
+  res.writeHead(status, headers);
+  res.end(JSON.stringify({ service: cfg.service, version: cfg.version, instance: cfg.instanceId, path, cause }));
+}
+
+interface CallResult { path: string; cause: DropCause | null }
+
+function callDownstream(call: BackendConfig['calls'][number], inbound: http.IncomingMessage, retried = false): Promise<CallResult> {
+  const headers: Record<string, string> = {};
+  const user = inbound.headers[USER_HEADER];
+  if (typeof user === 'string') headers[USER_HEADER] = user;
+  const lane = inbound.headers[LANE_HEADER];
+  if (cfg.propagatesLane && typeof lane === 'string') headers[LANE_HEADER] = lane;
+  return new Promise((resolve) => {
+    // The re-send takes a fresh connection: the pool's other idle sockets were opened to the
+    // same old proxy worker and are being closed with it.
+    // A request keeps its method on every hop (a POST stays non-idempotent downstream).
+    const method = inbound.method === 'POST' ? 'POST' : 'GET';
+    const req = http.request({ host: '127.0.0.1', port: call.port, path: '/', method, headers, agent: retried ? false : agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const path = res.headers[PATH_HEADER];
+        resolve({ path: typeof path === 'string' ? path : '', cause: classifyResponse(res.statusCode ?? 0, res.headers) });
+      });
+      res.on('error', (e) => resolve({ path: '', cause: classifyTransportError(e) }));
+    });
+    if (call.timeoutMs > 0) {
+      req.setTimeout(call.timeoutMs / cfg.speed, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    }
+    req.on('error', (e) => {
+      // The Node docs' pattern: a keep-alive socket the proxy closed (every nginx reload
+      // does) fails the next request on it; re-send once on a fresh socket, as the load
+      // generator does at the entry, unless it is a POST (it may have been acted on).
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!retried && method === 'GET' && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+        resolve(callDownstream(call, inbound, true));
+        return;
+      }
+      resolve({ path: '', cause: classifyTransportError(e) });
+    });
+    req.end();
+  });
+}
+
+function wait(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
+function maybeExit(): void {
+  if (shuttingDown && inFlight === 0) process.exit(0);
+}
+
+process.on('SIGTERM', () => {
+  if (cfg.shutdown === 'abrupt') process.exit(0);
+  shuttingDown = true;
+  server.close();
+  server.closeIdleConnections();
+  maybeExit();
+});
+
+// Never outlive the harness: a parent killed with SIGKILL cannot clean up after itself.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
+
+setTimeout(() => {
+  server.listen(0, '127.0.0.1', () => {
+    startedAt = performance.now();
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    process.stdout.write(`${READY_PREFIX}${port}\n`);
+  });
+// The scenario's start-up runs from pod creation, i.e. from this process's spawn (where
+// performance.now() starts): Node and tsx take ~0.7-1.2 s of it already, so only the rest
+// is waited. A start-up shorter than the spawn cannot be replayed; it takes the spawn time.
+}, Math.max(0, cfg.startupMs / cfg.speed - performance.now()));

@@ -1,0 +1,343 @@
+/**
+ * The strategy Platform on a wall clock: real backend processes, a real proxy, time
+ * divided by `speed`. A strategy's `sleep(ms)` is `setTimeout(ms / speed)`; `scale`
+ * spawns or terminates backends (preStop, SIGTERM, hard kill at the grace period, as the
+ * scenario says) and keeps the proxy's server list in step; weights, routes, lanes and
+ * `down` marks go to the proxy; `metrics` reads the load recorder.
+ *
+ * Registration is real: an instance joins the proxy once its ready line came and the
+ * readiness probe's delay passed (+ registrationDelay); it leaves when termination starts
+ * (or `deregistrationLead` before it, for lossless offline). Whatever time the proxy takes
+ * to apply that (an nginx reload, an HAProxy API call) is the propagation delay.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Scenario, ServiceSpec } from '../scenarios/types.ts';
+import type { VersionState } from '../strategies/protocol-types.ts';
+import { makeSampler } from '../sim/kernel/distributions.ts';
+import { RandomStreams } from '../sim/kernel/random.ts';
+import type { StepResult } from '../sim/result/run-result.ts';
+import type { Action, Platform } from '../strategies/protocol.ts';
+import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
+import { isRunning, signalGroup, spawnTracked, waitExit } from './supervision/cleanup.ts';
+import type { ProxyAdapter, RoutingState } from './proxy.ts';
+import type { LoadRecorder } from './recorder.ts';
+import { waitForLine } from './tools.ts';
+import { Propagation } from '../sim/model/registry.ts';
+import { dict } from '../scenarios/dict.ts';
+
+/** Timers of the platform never keep the process alive: the driver's own loop does while
+ * the run lasts, and a plan still sleeping (a long pause) must not hold the CLI open. */
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const BACKEND = fileURLToPath(new URL('./backend.ts', import.meta.url));
+
+export interface ReplayInstance {
+  id: string;
+  service: string;
+  version: string;
+  child: ChildProcess;
+  port: number;
+  phase: 'starting' | 'ready' | 'terminating' | 'gone';
+  /** Real ms (recorder clock). */
+  createdAt: number;
+  readyAt: number;
+  endedAt: number;
+  down: boolean;
+}
+
+export class ReplayPlatform implements Platform {
+  readonly instances: ReplayInstance[] = [];
+  readonly steps: StepResult[] = [];
+  outcome: 'promoted' | 'rolled-back' | 'none' = 'none';
+  rolloutStart = -1;
+  rolloutEnd = -1;
+  peakInstances = 0;
+  readonly log: string[] = [];
+  /** Errors from background work (spawns, proxy changes); the run fails on the first. */
+  readonly errors: Error[] = [];
+
+  private readonly desired = new Map<string, number>();
+  private readonly streams: RandomStreams;
+  private seq = 0;
+  private stopping = false;
+  private readonly propagation: Propagation | null;
+  private lastDelivery = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly state: RoutingState,
+    private readonly proxy: () => ProxyAdapter,
+    private readonly rec: LoadRecorder,
+    private readonly speed: number,
+    private readonly runDir: string,
+    private readonly onProgress: (msg: string) => void = () => undefined,
+    /** Add the scenario's registry delay before the proxy hears of an endpoint change. */
+    registryDelay = false,
+  ) {
+    this.streams = new RandomStreams(scenario.seed);
+    this.propagation = registryDelay ? new Propagation(scenario.registry, this.streams) : null;
+  }
+
+  /**
+   * With `registryDelay`: wait until the proxy — the one caller in a replay — would hear of
+   * an endpoint change published now, by the scenario's registry (push delay or poll chain,
+   * in order per caller, exactly as the simulator times it). Without it, the proxy's own
+   * reload/API time is the only propagation.
+   */
+  private async propagationDelay(): Promise<void> {
+    if (!this.propagation) return;
+    const now = this.nowMs();
+    const at = this.propagation.landing(this.propagation.gatewayChannel(), now, this.lastDelivery);
+    this.lastDelivery = at;
+    await sleepMs((at - now) / this.speed);
+  }
+
+  /** Scenario ms now. */
+  nowMs(): number {
+    return this.rec.now() * this.speed;
+  }
+
+  execute(action: Action, resume: (answer: unknown) => void): void {
+    if (this.stopping) return; // the run is over: leave the plan suspended
+    switch (action.do) {
+      case 'sleep': setTimeout(() => resume(undefined), action.ms / this.speed).unref(); return;
+      case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
+      case 'setWeights': this.background(this.proxy().applyWeights(action.service, action.weights), resume); return;
+      case 'setRoutes': this.background(this.proxy().applyRoutes(action.service, action.routes), resume); return;
+      case 'setLanes':
+        this.background(
+          (async () => {
+            this.rec.beginLaneChange(action.lanes);
+            try {
+              await this.proxy().applyLanes(action.lanes, action.mode);
+              await this.proxy().settled();
+            } finally {
+              this.rec.endLaneChange();
+            }
+          })(),
+          resume,
+        );
+        return;
+      case 'markDown': this.background(this.markDown(action.service, action.version, action.count, action.down), resume); return;
+      case 'waitReady': void this.waitReady(action.service, action.version, action.replicas, action.timeoutMs).then(resume); return;
+      case 'state': resume(this.versionStates(action.service)); return;
+      case 'metrics': resume(this.rec.window(action.service, action.version, action.windowMs)); return;
+      case 'step': this.startStep(action.name); resume(undefined); return;
+      case 'outcome': this.outcome = action.outcome; this.rolloutEnd = this.nowMs(); this.closeStep(); resume(undefined); return;
+      case 'log': this.log.push(action.message); this.onProgress(action.message); resume(undefined); return;
+    }
+  }
+
+  /** Starts `replicas` warm instances of each service's initial version (before load). */
+  async startInitial(): Promise<void> {
+    const starts: Promise<ReplayInstance>[] = [];
+    for (const svc of this.scenario.services) {
+      this.desired.set(`${svc.name}/${svc.initialVersion}`, svc.replicas);
+      for (let i = 0; i < svc.replicas; i++) starts.push(this.spawnInstance(svc, svc.initialVersion, true));
+    }
+    const all = await Promise.all(starts);
+    for (const inst of all) {
+      inst.phase = 'ready';
+      inst.readyAt = this.rec.now();
+      this.state.endpoints.set(inst.id, { id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: false });
+    }
+  }
+
+  /** Stops taking actions; kills every backend (the run is over). */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    this.closeStep();
+    await Promise.all(this.instances.filter((i) => isRunning(i.child)).map(async (i) => {
+      signalGroup(i.child, 'SIGKILL');
+      await waitExit(i.child, 1000);
+      if (i.endedAt < 0) i.endedAt = this.rec.now();
+      i.phase = 'gone';
+    }));
+  }
+
+  /** Counts per version and lifecycle phase (for the `instances.*` timeline series). */
+  phaseCounts(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const i of this.instances) {
+      if (i.phase === 'gone') continue;
+      const k = `instances.${i.service}.${i.version}.${i.phase}`;
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    return m;
+  }
+
+  instanceSeconds(endReal: number): number {
+    return this.instances.reduce((s, i) => s + ((i.endedAt >= 0 ? i.endedAt : endReal) - i.createdAt), 0) * this.speed / 1000;
+  }
+
+  // ---- actions --------------------------------------------------------------------------
+
+  private scale(service: string, version: string, replicas: number): void {
+    if (this.rolloutStart < 0) this.rolloutStart = this.nowMs();
+    const svc = this.service(service);
+    this.desired.set(`${service}/${version}`, replicas);
+    const alive = this.alive(service, version);
+    for (let n = alive.length; n < replicas; n++) {
+      void this.spawnInstance(svc, version, false).then((inst) => this.becomeReady(svc, inst)).catch((e) => this.fail(e));
+    }
+    if (alive.length > replicas) {
+      // Victims: instances already marked down, then ones not ready yet, then the newest.
+      const order = [...alive].sort((a, b) =>
+        Number(b.down) - Number(a.down) || Number(a.phase === 'ready') - Number(b.phase === 'ready') || b.createdAt - a.createdAt);
+      for (const victim of order.slice(0, alive.length - replicas)) void this.terminate(svc, victim).catch((e) => this.fail(e));
+    }
+  }
+
+  private async markDown(service: string, version: string, count: number, down: boolean): Promise<void> {
+    const candidates = this.alive(service, version).filter((i) => i.down !== down && i.phase === 'ready');
+    for (const inst of candidates.slice(0, count)) {
+      inst.down = down;
+      if (this.state.endpoints.has(inst.id)) await this.proxy().markDown(inst.id, down);
+    }
+  }
+
+  private async waitReady(service: string, version: string, replicas: number, timeoutMs: number): Promise<boolean> {
+    const until = performance.now() + timeoutMs / this.speed;
+    while (!this.stopping) {
+      if ((this.versionStates(service)[version]?.ready ?? 0) >= replicas) return true;
+      if (performance.now() > until) return false;
+      await sleepMs(10);
+    }
+    return false;
+  }
+
+  private versionStates(service: string): Record<string, VersionState> {
+    const out = dict<VersionState>();
+    // As the model: the instance's minReadySeconds, or a rolling release's if longer (ms).
+    const rel = this.scenario.release;
+    const own = rel && rel.strategy.name === 'rolling' && rel.services.includes(service) ? rel.strategy.minReadySeconds : 0;
+    const minReady = Math.max(this.service(service).instance.minReadySeconds, own) / this.speed;
+    const now = this.rec.now();
+    const versions = new Set<string>([...this.state.versionsOf(service)]);
+    for (const [k] of this.desired) if (k.startsWith(`${service}/`)) versions.add(k.slice(service.length + 1));
+    for (const v of versions) {
+      const mine = this.instances.filter((i) => i.service === service && i.version === v);
+      const live = mine.filter((i) => i.phase === 'starting' || i.phase === 'ready');
+      const ready = live.filter((i) => i.phase === 'ready');
+      out[v] = {
+        desired: this.desired.get(`${service}/${v}`) ?? 0,
+        current: live.length,
+        ready: ready.length,
+        available: ready.filter((i) => now - i.readyAt >= minReady).length,
+        terminating: mine.filter((i) => i.phase === 'terminating').length,
+      };
+    }
+    return out;
+  }
+
+  private startStep(name: string): void {
+    if (this.rolloutStart < 0) this.rolloutStart = this.nowMs();
+    this.closeStep();
+    this.steps.push({ name, startMs: this.nowMs(), endMs: -1, dropped: 0 });
+    this.rec.step = name;
+    this.onProgress(`step: ${name}`);
+  }
+
+  private closeStep(): void {
+    const last = this.steps[this.steps.length - 1];
+    if (last && last.endMs < 0) last.endMs = this.nowMs();
+  }
+
+  // ---- instance lifecycle ---------------------------------------------------------------
+
+  private async spawnInstance(svc: ServiceSpec, version: string, warm: boolean): Promise<ReplayInstance> {
+    const ver = svc.versions.find((v) => v.name === version);
+    const startup = warm ? 0 : Math.max(0, makeSampler(svc.instance.startup, this.streams.stream(`replay/startup/${svc.name}`)).sample());
+    const id = `${svc.name}-${version}-${++this.seq}`;
+    const cfg: BackendConfig = {
+      service: svc.name, version, instanceId: id, seed: this.scenario.seed, speed: this.speed,
+      serviceTime: ver?.serviceTime ?? svc.instance.serviceTime,
+      latencyFactor: ver?.latencyFactor ?? 1,
+      coldStart: warm ? { factor: 1, decay: 1 } : (ver?.coldStart ?? svc.instance.coldStart),
+      errorRate: ver?.errorRate ?? 0,
+      concurrency: svc.instance.concurrency,
+      queue: svc.instance.queue,
+      startupMs: startup,
+      shutdown: svc.instance.shutdown,
+      propagatesLane: svc.propagatesLane,
+      calls: svc.calls.map((c) => ({ service: c.service, port: this.state.front(c.service).port, timeoutMs: c.client.timeout })),
+      runDir: this.runDir,
+    };
+    const child = spawnTracked(process.execPath, ['--import', 'tsx', BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
+    const inst: ReplayInstance = { id, service: svc.name, version, child, port: 0, phase: 'starting', createdAt: this.rec.now(), readyAt: -1, endedAt: -1, down: false };
+    this.instances.push(inst);
+    this.peakInstances = Math.max(this.peakInstances, this.instances.filter((i) => i.phase !== 'gone').length);
+    child.once('exit', () => { if (inst.endedAt < 0) inst.endedAt = this.rec.now(); inst.phase = 'gone'; });
+    inst.port = Number(await waitForLine(child, READY_PREFIX, 20_000 + startup / this.speed));
+    child.stdout?.resume();
+    child.stderr?.resume();
+    return inst;
+  }
+
+  private async becomeReady(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
+    // Probes tick at created + initialDelay + m·period (seconds, as in the model); the
+    // first tick after the app listens passes, successThreshold passes make it ready.
+    const p = svc.instance.readinessProbe;
+    const upAt = (this.rec.now() - inst.createdAt) * this.speed;
+    const first = p.initialDelaySeconds * 1000;
+    const period = p.periodSeconds * 1000;
+    const m = Math.max(0, Math.ceil((upAt - first) / period));
+    const readyAt = first + m * period + Math.max(0, p.successThreshold - 1) * period;
+    await sleepMs(Math.max(0, readyAt - upAt) / this.speed);
+    if (inst.phase !== 'starting') return;
+    inst.phase = 'ready';
+    inst.readyAt = this.rec.now();
+    if (svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
+    await this.propagationDelay();
+    if (inst.phase !== 'ready' || this.stopping) return;
+    await this.proxy().addServer({ id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: inst.down });
+  }
+
+  private async terminate(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
+    const spec = svc.instance;
+    inst.phase = 'terminating';
+    const deregister = async (): Promise<void> => {
+      await this.propagationDelay();
+      if (this.state.endpoints.has(inst.id) && !this.stopping) await this.proxy().removeServer(inst.id);
+    };
+    if (spec.deregistration === 'before-termination') {
+      await deregister();
+      await sleepMs(spec.deregistrationLead / this.speed);
+    } else {
+      // Kubernetes: endpoint removal races the preStop hook and SIGTERM.
+      void deregister().catch((e) => this.fail(e));
+    }
+    await sleepMs(spec.preStop / this.speed);
+    if (!isRunning(inst.child)) return;
+    signalGroup(inst.child, 'SIGTERM');
+    const remaining = Math.max(0, spec.terminationGracePeriod - spec.preStop) / this.speed;
+    if (!(await waitExit(inst.child, remaining))) signalGroup(inst.child, 'SIGKILL');
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private alive(service: string, version: string): ReplayInstance[] {
+    return this.instances.filter((i) => i.service === service && i.version === version && (i.phase === 'starting' || i.phase === 'ready'));
+  }
+
+  private service(name: string): ServiceSpec {
+    const s = this.scenario.services.find((x) => x.name === name);
+    if (!s) throw new Error(`unknown service ${name}`);
+    return s;
+  }
+
+  private background(p: Promise<void>, resume: (a: unknown) => void): void {
+    p.then(() => resume(undefined), (e) => { this.fail(e); });
+  }
+
+  private fail(e: unknown): void {
+    if (this.stopping) return;
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.errors.push(err);
+    this.onProgress(`error: ${err.message}`);
+  }
+}

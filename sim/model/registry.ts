@@ -1,0 +1,103 @@
+/**
+ * When does a caller learn of a registry change? Push: after a delay drawn per caller per
+ * change. Poll: after each cache in the chain has refreshed in turn — a shared cache ticks
+ * on one global phase, a per-caller cache on that caller's own random phase. Computed in
+ * closed form, so a change costs one event per caller, not one per poll tick.
+ *
+ *   const prop = new Propagation(scenario.registry, streams);
+ *   const ch = prop.channel('a#0', 'b');   // caller a#0's view of service b
+ *   prop.landing(ch, now, previous);       // when a#0 hears of a change to b published now
+ *
+ * Each channel draws its push delays from its own stream, and each caller its poll phases
+ * from its own stream (random.ts), so callers never shift one another's numbers.
+ */
+import type { RegistrySpec } from '../../scenarios/types.ts';
+import { makeSampler, type Sampler } from '../kernel/distributions.ts';
+import type { RandomStreams } from '../kernel/random.ts';
+
+/** The caller name of the entry proxy (instance callers are `<service>#<n>`). */
+export const GATEWAY_CALLER = 'gateway';
+
+export class Propagation {
+  /** push.serial: a caller starts applying a change only once its previous one has landed. */
+  readonly serial: boolean;
+  private readonly sharedPhase: number[];
+  /** Per caller name: its poll phase (ms) per chain stage (one client cache for all its views). */
+  private readonly callerPhases = new Map<string, number[]>();
+  private gateway: Channel | null = null;
+
+  constructor(readonly spec: RegistrySpec, private readonly streams: RandomStreams) {
+    this.serial = spec.mode === 'push' && spec.serial;
+    this.sharedPhase = spec.mode === 'poll'
+      ? spec.chain.map((st) => streams.stream(`registry/shared/${st.name}`)() * st.interval)
+      : [];
+  }
+
+  /**
+   * How `caller` hears of changes to service `target`. `target` null names a caller with
+   * a single view (the gateway), whose push stream is then `registry/push/<caller>`.
+   * Create it once per view (cold path); it owns a stream.
+   */
+  channel(caller: string, target: string | null): Channel {
+    const spec = this.spec;
+    if (spec.mode === 'push') {
+      const name = target === null ? `registry/push/${caller}` : `registry/push/${caller}/${target}`;
+      return new Channel(makeSampler(spec.delay, this.streams.stream(name)), [], []);
+    }
+    const own = this.phasesOf(caller);
+    const phase = spec.chain.map((st, k) => (st.shared ? this.sharedPhase[k] : own[k]));
+    return new Channel(null, phase, spec.chain.map((st) => st.interval));
+  }
+
+  /**
+   * When a change published at `now` reaches a caller through `ch`, given `previous`, when
+   * the caller's last change landed: never before it (a caller receives changes in order),
+   * and with `serial` the delay itself starts only then. The one place both rules live, for
+   * the model and the replay alike.
+   */
+  landing(ch: Channel, now: number, previous: number): number {
+    const t = ch.deliveryTime(this.serial && previous > now ? previous : now);
+    return t < previous ? previous : t;
+  }
+
+  /**
+   * The gateway's channel, for a platform outside the model (the replay's proxy, its one
+   * caller): it draws exactly what the simulator's gateway draws.
+   */
+  gatewayChannel(): Channel {
+    return (this.gateway ??= this.channel(GATEWAY_CALLER, null));
+  }
+
+  private phasesOf(caller: string): number[] {
+    let p = this.callerPhases.get(caller);
+    if (!p) {
+      const u = this.streams.stream(`registry/phase/${caller}`);
+      p = this.spec.mode === 'poll' ? this.spec.chain.map((st) => u() * st.interval) : [];
+      this.callerPhases.set(caller, p);
+    }
+    return p;
+  }
+}
+
+/** One caller's propagation schedule for one service. */
+export class Channel {
+  constructor(
+    /** Push: the delay sampler; null for poll. */
+    private readonly delay: Sampler | null,
+    /** Poll: per chain stage, the phase of its refresh grid and its interval (ms). */
+    private readonly phase: number[],
+    private readonly interval: number[],
+  ) {}
+
+  /** Absolute time at which this caller sees a change published at `now`. */
+  deliveryTime(now: number): number {
+    if (this.delay !== null) return now + Math.max(0, this.delay.sample());
+    let t = now;
+    for (let k = 0; k < this.phase.length; k++) {
+      // next tick strictly after t on the grid phase + m·interval
+      const m = Math.floor((t - this.phase[k]) / this.interval[k]) + 1;
+      t = this.phase[k] + m * this.interval[k];
+    }
+    return t;
+  }
+}

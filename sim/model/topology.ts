@@ -1,0 +1,103 @@
+/**
+ * The scenario compiled into integer indices for the hot path: services, global version
+ * ids ("gv"), call edges and their client policies, per-version samplers and factors.
+ * Everything here is fixed for the run; the model holds the changing state.
+ */
+import type { ClientSpec, RetryOn, Scenario, ServiceSpec } from '../../scenarios/types.ts';
+import { makeSampler, type Sampler } from '../kernel/distributions.ts';
+import type { RandomStreams, Uniform } from '../kernel/random.ts';
+
+/** Retry classes: what kind of failure the caller saw. */
+export const CLASS_CONNECT = 1, CLASS_RESET = 2, CLASS_TIMEOUT = 4, CLASS_5XX = 8, CLASS_NONE = 0;
+const RETRY_BITS: Record<RetryOn, number> = { 'connect-failure': CLASS_CONNECT, reset: CLASS_RESET, timeout: CLASS_TIMEOUT, '5xx': CLASS_5XX };
+
+export class Topology {
+  readonly services: ServiceSpec[];
+  readonly serviceIndex = new Map<string, number>();
+  /** First global version id of each service; its versions follow in file order. */
+  readonly gvBase: Int32Array;
+  readonly gvCount: number;
+  readonly gvService: Int32Array;
+  readonly gvLocal: Int32Array;
+  readonly gvNames: { service: string; version: string }[] = [];
+  readonly serviceTime: Sampler[] = [];
+  readonly coldFactor: Float64Array;
+  readonly coldDecay: Float64Array;
+  readonly errorRate: Float64Array;
+  /** Per gv: the uniform stream deciding which of its calls fail (drawn only when errorRate > 0). */
+  readonly errorDraw: Uniform[] = [];
+  readonly latencyFactor: Float64Array;
+  /** Per service: downstream service indices, in call order. */
+  readonly calls: Int32Array[];
+  /** Per service: edge id of its first call (edges of one service are consecutive). */
+  readonly edgeBase: Int32Array;
+  /** Edge 0 is gateway → entry service. */
+  readonly edgeClient: ClientSpec[] = [];
+  readonly edgeTimeout: Float64Array;
+  readonly edgeRetryMask: Int32Array;
+  readonly edgeAttempts: Int32Array;
+  readonly entryService: number;
+  readonly concurrency: Int32Array;
+  readonly queueCap: Int32Array;
+  /** Per gv: pod creation → app listening. */
+  readonly startup: Sampler[] = [];
+
+  constructor(readonly scenario: Scenario, streams: RandomStreams) {
+    this.services = scenario.services;
+    const S = this.services.length;
+    this.services.forEach((s, i) => this.serviceIndex.set(s.name, i));
+    this.gvBase = new Int32Array(S);
+    let gv = 0;
+    this.services.forEach((s, i) => { this.gvBase[i] = gv; gv += s.versions.length; });
+    this.gvCount = gv;
+    this.gvService = new Int32Array(gv);
+    this.gvLocal = new Int32Array(gv);
+    this.coldFactor = new Float64Array(gv);
+    this.coldDecay = new Float64Array(gv);
+    this.errorRate = new Float64Array(gv);
+    this.latencyFactor = new Float64Array(gv);
+    this.services.forEach((s, si) => {
+      s.versions.forEach((v, vi) => {
+        const g = this.gvBase[si] + vi;
+        this.gvService[g] = si;
+        this.gvLocal[g] = vi;
+        this.gvNames.push({ service: s.name, version: v.name });
+        this.serviceTime[g] = makeSampler(v.serviceTime ?? s.instance.serviceTime, streams.stream(`service/${s.name}/${v.name}`));
+        this.startup[g] = makeSampler(s.instance.startup, streams.stream(`startup/${s.name}/${v.name}`));
+        this.errorDraw[g] = streams.stream(`errors/${s.name}/${v.name}`);
+        const cold = v.coldStart ?? s.instance.coldStart;
+        this.coldFactor[g] = cold.factor;
+        this.coldDecay[g] = cold.decay;
+        this.errorRate[g] = v.errorRate;
+        this.latencyFactor[g] = v.latencyFactor;
+      });
+    });
+    this.entryService = this.index(scenario.entry.service);
+    this.calls = this.services.map((s) => Int32Array.from(s.calls.map((c) => this.index(c.service))));
+    this.edgeBase = new Int32Array(S);
+    this.edgeClient.push(scenario.entry.client);
+    this.services.forEach((s, i) => {
+      this.edgeBase[i] = this.edgeClient.length;
+      for (const c of s.calls) this.edgeClient.push(c.client);
+    });
+    const E = this.edgeClient.length;
+    this.edgeTimeout = Float64Array.from(this.edgeClient.map((c) => c.timeout));
+    this.edgeAttempts = Int32Array.from(this.edgeClient.map((c) => c.retry.attempts));
+    this.edgeRetryMask = new Int32Array(E);
+    this.edgeClient.forEach((c, e) => { for (const on of c.retry.on) this.edgeRetryMask[e] |= RETRY_BITS[on]; });
+    this.concurrency = Int32Array.from(this.services.map((s) => s.instance.concurrency));
+    this.queueCap = Int32Array.from(this.services.map((s) => s.instance.queue));
+  }
+
+  index(service: string): number {
+    const i = this.serviceIndex.get(service);
+    if (i === undefined) throw new Error(`unknown service '${service}'`);
+    return i;
+  }
+
+  versionIndex(service: number, version: string): number {
+    const i = this.services[service].versions.findIndex((v) => v.name === version);
+    if (i < 0) throw new Error(`service '${this.services[service].name}' has no version '${version}'`);
+    return i;
+  }
+}

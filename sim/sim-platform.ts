@@ -1,0 +1,43 @@
+/**
+ * The simulator as a Platform: each Action becomes a call on the model's control API, and
+ * waits become engine processes, so a plan runs synchronously inside the event loop and
+ * stays deterministic. (The replay platform in replay/ answers the same Actions on a
+ * wall clock.)
+ */
+import type { Action, Platform } from '../strategies/protocol.ts';
+import type { Model } from './model/model.ts';
+import { sleep, until } from './kernel/engine.ts';
+import { own } from '../scenarios/dict.ts';
+
+export class SimPlatform implements Platform {
+  constructor(private readonly model: Model) {}
+
+  execute(a: Action, resume: (answer: unknown) => void): void {
+    const m = this.model;
+    switch (a.do) {
+      case 'scale': m.scale(a.service, a.version, a.replicas); return resume(undefined);
+      case 'setWeights': m.setWeights(a.service, a.weights); return resume(undefined);
+      case 'setRoutes': m.setRoutes(a.service, a.routes); return resume(undefined);
+      case 'setLanes': m.setLanes(a.lanes, a.mode); return resume(undefined);
+      case 'markDown': m.markDown(a.service, a.version, a.count, a.down); return resume(undefined);
+      case 'state': return resume(m.versionState(a.service));
+      case 'metrics': return resume(m.windowStats(a.service, a.version, a.windowMs));
+      case 'step': m.beginStep(a.name); return resume(undefined);
+      case 'outcome': m.outcome = a.outcome; return resume(undefined);
+      case 'log': m.log.push({ t: m.now, message: a.message }); return resume(undefined);
+      case 'sleep':
+        m.engine.process((function* () { yield sleep(a.ms); resume(undefined); })());
+        return;
+      case 'waitReady': {
+        const deadline = m.now + a.timeoutMs;
+        const ok = () => (own(m.versionState(a.service), a.version)?.available ?? 0) >= a.replicas;
+        m.notifyAt(deadline);
+        m.engine.process((function* () {
+          yield until(() => ok() || m.now >= deadline);
+          resume(ok());
+        })());
+        return;
+      }
+    }
+  }
+}
