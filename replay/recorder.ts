@@ -56,9 +56,9 @@ export class LoadRecorder {
   private readonly laneEpochs: LaneEpoch[] = [{ at: -Infinity, sets: [[]] }];
   readonly laneResults: Record<string, { requests: number; paths: Record<string, number> }> = dict();
   readonly latencies: number[] = [];
-  /** Drops per step name (the platform sets `step`). */
-  step = '';
-  readonly stepDrops = new Map<string, Partial<Record<DropCause, number>>>();
+  /** Drops per step index (the platform sets `step`; −1 before the first step). */
+  step = -1;
+  readonly stepDrops = new Map<number, Partial<Record<DropCause, number>>>();
 
   private t0 = performance.now();
   private readonly series = new Map<string, number[]>();

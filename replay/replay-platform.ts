@@ -16,7 +16,11 @@ import type { Scenario, ServiceSpec } from '../scenarios/types.ts';
 import type { VersionState } from '../strategies/protocol-types.ts';
 import { makeSampler } from '../sim/kernel/distributions.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
-import type { StepResult } from '../sim/result/run-result.ts';
+import { minReadyMs, emptyVersionState, Stage, tally, waitReadySatisfied } from '../sim/rules/availability.ts';
+import { readyTime } from '../sim/rules/readiness.ts';
+import { pickVictims } from '../sim/rules/scale-down.ts';
+import { goesAtOnce, terminationSchedule } from '../sim/rules/termination.ts';
+import { StepLog } from '../sim/result/step-log.ts';
 import type { Action, Platform } from '../strategies/protocol.ts';
 import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
 import { isRunning, signalGroup, spawnTracked, waitExit } from './supervision/cleanup.ts';
@@ -42,19 +46,22 @@ export interface ReplayInstance {
   child: ChildProcess;
   port: number;
   phase: 'starting' | 'ready' | 'terminating' | 'gone';
-  /** Real ms (recorder clock). */
+  /** Creation order (the scale-down tie-break). */
+  seq: number;
+  /** Real ms (recorder clock); upAt is −1 until the app listens. */
   createdAt: number;
+  upAt: number;
   readyAt: number;
   endedAt: number;
   down: boolean;
+  /** Deleted by a scale-down (its exit is expected). */
+  deleted?: boolean;
 }
 
 export class ReplayPlatform implements Platform {
   readonly instances: ReplayInstance[] = [];
-  readonly steps: StepResult[] = [];
-  outcome: 'promoted' | 'rolled-back' | 'none' = 'none';
-  rolloutStart = -1;
-  rolloutEnd = -1;
+  /** Steps, rollout start/end and outcome, kept by the same rules as the simulator's. */
+  readonly stepLog = new StepLog();
   peakInstances = 0;
   readonly log: string[] = [];
   /** Errors from background work (spawns, proxy changes); the run fails on the first. */
@@ -127,7 +134,7 @@ export class ReplayPlatform implements Platform {
       case 'state': resume(this.versionStates(action.service)); return;
       case 'metrics': resume(this.rec.window(action.service, action.version, action.windowMs)); return;
       case 'step': this.startStep(action.name); resume(undefined); return;
-      case 'outcome': this.outcome = action.outcome; this.rolloutEnd = this.nowMs(); this.closeStep(); resume(undefined); return;
+      case 'outcome': this.stepLog.outcome = action.outcome; resume(undefined); return;
       case 'log': this.log.push(action.message); this.onProgress(action.message); resume(undefined); return;
     }
   }
@@ -142,7 +149,7 @@ export class ReplayPlatform implements Platform {
     const all = await Promise.all(starts);
     for (const inst of all) {
       inst.phase = 'ready';
-      inst.readyAt = this.rec.now();
+      inst.upAt = inst.readyAt = this.rec.now();
       this.state.endpoints.set(inst.id, { id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: false });
     }
   }
@@ -150,7 +157,7 @@ export class ReplayPlatform implements Platform {
   /** Stops taking actions; kills every backend (the run is over). */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    this.closeStep();
+    this.stepLog.close(this.nowMs());
     await Promise.all(this.instances.filter((i) => isRunning(i.child)).map(async (i) => {
       signalGroup(i.child, 'SIGKILL');
       await waitExit(i.child, 1000);
@@ -176,8 +183,13 @@ export class ReplayPlatform implements Platform {
 
   // ---- actions --------------------------------------------------------------------------
 
+  /** The plan returned: what follows is the `after rollout` step. */
+  planFinished(): void {
+    const k = this.stepLog.planFinished(this.nowMs());
+    if (k >= 0) this.rec.step = k;
+  }
+
   private scale(service: string, version: string, replicas: number): void {
-    if (this.rolloutStart < 0) this.rolloutStart = this.nowMs();
     const svc = this.service(service);
     this.desired.set(`${service}/${version}`, replicas);
     const alive = this.alive(service, version);
@@ -185,10 +197,10 @@ export class ReplayPlatform implements Platform {
       void this.spawnInstance(svc, version, false).then((inst) => this.becomeReady(svc, inst)).catch((e) => this.fail(e));
     }
     if (alive.length > replicas) {
-      // Victims: instances already marked down, then ones not ready yet, then the newest.
-      const order = [...alive].sort((a, b) =>
-        Number(b.down) - Number(a.down) || Number(a.phase === 'ready') - Number(b.phase === 'ready') || b.createdAt - a.createdAt);
-      for (const victim of order.slice(0, alive.length - replicas)) void this.terminate(svc, victim).catch((e) => this.fail(e));
+      const candidates = alive.map((inst) => ({
+        inst, down: inst.down, stage: stageOf(inst), readyAtMs: inst.readyAt * this.speed, created: inst.seq,
+      }));
+      for (const victim of pickVictims(candidates, alive.length - replicas)) void this.terminate(svc, victim.inst).catch((e) => this.fail(e));
     }
   }
 
@@ -203,7 +215,7 @@ export class ReplayPlatform implements Platform {
   private async waitReady(service: string, version: string, replicas: number, timeoutMs: number): Promise<boolean> {
     const until = performance.now() + timeoutMs / this.speed;
     while (!this.stopping) {
-      if ((this.versionStates(service)[version]?.ready ?? 0) >= replicas) return true;
+      if (waitReadySatisfied(this.versionStates(service)[version], replicas)) return true;
       if (performance.now() > until) return false;
       await sleepMs(10);
     }
@@ -212,39 +224,23 @@ export class ReplayPlatform implements Platform {
 
   private versionStates(service: string): Record<string, VersionState> {
     const out = dict<VersionState>();
-    // As the model: the instance's minReadySeconds, or a rolling release's if longer (ms).
-    const rel = this.scenario.release;
-    const own = rel && rel.strategy.name === 'rolling' && rel.services.includes(service) ? rel.strategy.minReadySeconds : 0;
-    const minReady = Math.max(this.service(service).instance.minReadySeconds, own) / this.speed;
-    const now = this.rec.now();
+    const minReady = minReadyMs(this.scenario, service);
+    const now = this.nowMs();
     const versions = new Set<string>([...this.state.versionsOf(service)]);
     for (const [k] of this.desired) if (k.startsWith(`${service}/`)) versions.add(k.slice(service.length + 1));
     for (const v of versions) {
-      const mine = this.instances.filter((i) => i.service === service && i.version === v);
-      const live = mine.filter((i) => i.phase === 'starting' || i.phase === 'ready');
-      const ready = live.filter((i) => i.phase === 'ready');
-      out[v] = {
-        desired: this.desired.get(`${service}/${v}`) ?? 0,
-        current: live.length,
-        ready: ready.length,
-        available: ready.filter((i) => now - i.readyAt >= minReady).length,
-        terminating: mine.filter((i) => i.phase === 'terminating').length,
-      };
+      const st = emptyVersionState(this.desired.get(`${service}/${v}`) ?? 0);
+      for (const i of this.instances) {
+        if (i.service === service && i.version === v) tally(st, stageOf(i), i.readyAt * this.speed, now, minReady);
+      }
+      out[v] = st;
     }
     return out;
   }
 
   private startStep(name: string): void {
-    if (this.rolloutStart < 0) this.rolloutStart = this.nowMs();
-    this.closeStep();
-    this.steps.push({ name, startMs: this.nowMs(), endMs: -1, dropped: 0 });
-    this.rec.step = name;
+    this.rec.step = this.stepLog.begin(name, this.nowMs());
     this.onProgress(`step: ${name}`);
-  }
-
-  private closeStep(): void {
-    const last = this.steps[this.steps.length - 1];
-    if (last && last.endMs < 0) last.endMs = this.nowMs();
   }
 
   // ---- instance lifecycle ---------------------------------------------------------------
@@ -268,26 +264,30 @@ export class ReplayPlatform implements Platform {
       runDir: this.runDir,
     };
     const child = spawnTracked(process.execPath, ['--import', 'tsx', BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
-    const inst: ReplayInstance = { id, service: svc.name, version, child, port: 0, phase: 'starting', createdAt: this.rec.now(), readyAt: -1, endedAt: -1, down: false };
+    const inst: ReplayInstance = {
+      id, service: svc.name, version, child, port: 0, phase: 'starting', seq: this.seq,
+      createdAt: this.rec.now(), upAt: -1, readyAt: -1, endedAt: -1, down: false,
+    };
     this.instances.push(inst);
     this.peakInstances = Math.max(this.peakInstances, this.instances.filter((i) => i.phase !== 'gone').length);
     child.once('exit', () => { if (inst.endedAt < 0) inst.endedAt = this.rec.now(); inst.phase = 'gone'; });
-    inst.port = Number(await waitForLine(child, READY_PREFIX, 20_000 + startup / this.speed));
+    try {
+      inst.port = Number(await waitForLine(child, READY_PREFIX, 20_000 + startup / this.speed));
+    } catch (e) {
+      if (inst.deleted) return inst; // scaled away while starting: gone by design, not a failure
+      throw e;
+    }
+    inst.upAt = this.rec.now();
     child.stdout?.resume();
     child.stderr?.resume();
     return inst;
   }
 
   private async becomeReady(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
-    // Probes tick at created + initialDelay + m·period (seconds, as in the model); the
-    // first tick after the app listens passes, successThreshold passes make it ready.
-    const p = svc.instance.readinessProbe;
-    const upAt = (this.rec.now() - inst.createdAt) * this.speed;
-    const first = p.initialDelaySeconds * 1000;
-    const period = p.periodSeconds * 1000;
-    const m = Math.max(0, Math.ceil((upAt - first) / period));
-    const readyAt = first + m * period + Math.max(0, p.successThreshold - 1) * period;
-    await sleepMs(Math.max(0, readyAt - upAt) / this.speed);
+    // The probe's schedule, in scenario ms since creation (the real clock ÷ speed).
+    const upAt = (inst.upAt - inst.createdAt) * this.speed;
+    const readyAt = readyTime(0, upAt, svc.instance.readinessProbe);
+    await sleepMs(Math.max(0, readyAt - (this.rec.now() - inst.createdAt) * this.speed) / this.speed);
     if (inst.phase !== 'starting') return;
     inst.phase = 'ready';
     inst.readyAt = this.rec.now();
@@ -298,24 +298,32 @@ export class ReplayPlatform implements Platform {
   }
 
   private async terminate(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
-    const spec = svc.instance;
+    if (goesAtOnce(stageOf(inst))) {
+      inst.phase = 'gone';
+      inst.deleted = true;
+      inst.endedAt = this.rec.now();
+      signalGroup(inst.child, 'SIGKILL');
+      return;
+    }
+    const plan = terminationSchedule(svc.instance);
     inst.phase = 'terminating';
     const deregister = async (): Promise<void> => {
       await this.propagationDelay();
       if (this.state.endpoints.has(inst.id) && !this.stopping) await this.proxy().removeServer(inst.id);
     };
-    if (spec.deregistration === 'before-termination') {
+    if (plan.deregisterAtDeletion) {
       await deregister();
-      await sleepMs(spec.deregistrationLead / this.speed);
+      await sleepMs(plan.startAfterMs / this.speed);
     } else {
       // Kubernetes: endpoint removal races the preStop hook and SIGTERM.
       void deregister().catch((e) => this.fail(e));
     }
-    await sleepMs(spec.preStop / this.speed);
+    const termStart = this.rec.now();
+    await sleepMs(plan.sigtermAfterMs / this.speed);
     if (!isRunning(inst.child)) return;
     signalGroup(inst.child, 'SIGTERM');
-    const remaining = Math.max(0, spec.terminationGracePeriod - spec.preStop) / this.speed;
-    if (!(await waitExit(inst.child, remaining))) signalGroup(inst.child, 'SIGKILL');
+    const killAt = termStart + plan.killAfterMs / this.speed;
+    if (!(await waitExit(inst.child, Math.max(0, killAt - this.rec.now())))) signalGroup(inst.child, 'SIGKILL');
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -339,5 +347,15 @@ export class ReplayPlatform implements Platform {
     const err = e instanceof Error ? e : new Error(String(e));
     this.errors.push(err);
     this.onProgress(`error: ${err.message}`);
+  }
+}
+
+/** The lifecycle stage the shared rules count by. */
+function stageOf(i: ReplayInstance): Stage {
+  switch (i.phase) {
+    case 'starting': return i.upAt < 0 ? Stage.Starting : Stage.Up;
+    case 'ready': return Stage.Ready;
+    case 'terminating': return Stage.Terminating;
+    case 'gone': return Stage.Gone;
   }
 }

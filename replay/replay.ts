@@ -11,7 +11,7 @@
  * of events. What cannot scale: process start-up (~0.4 s real) and proxy reload time.
  */
 import type { ClientSpec, Scenario, TrafficSpec } from '../scenarios/types.ts';
-import { evaluateSlo } from '../sim/result/slo.ts';
+import { assembleRunResult, r3 } from '../sim/result/assemble.ts';
 import type { RunResult } from '../sim/result/run-result.ts';
 import { drive, type Plan } from '../strategies/protocol.ts';
 import { releasePlan } from '../strategies/index.ts';
@@ -85,7 +85,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     let planError: unknown = null;
     // Like simulate(), the driver (not the plan) waits for release.startAt.
     const startPlan = setTimeout(() => {
-      drive(opts.plan ?? releasePlan(scenario), platform!, () => { planDone = true; }, (e) => { planError = e; planDone = true; });
+      drive(opts.plan ?? releasePlan(scenario), platform!, () => { planDone = true; platform!.planFinished(); }, (e) => { planError = e; planDone = true; });
     }, (scenario.release?.startAt ?? 0) / speed);
     timers.push(startPlan);
 
@@ -104,9 +104,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     if (planError) throw planError;
     progress(planDone ? 'plan finished' : 'scenario duration reached with the plan still running');
     await platform.stopAll();
-    const result = buildReplayResult(scenario, rec, platform, instSeries, endNow, speed, proxy);
-    result.slo = evaluateSlo(result, scenario.slo);
-    return result;
+    return buildReplayResult(scenario, rec, platform, instSeries, endNow, speed, proxy);
   } finally {
     for (const t of timers) clearTimeout(t);
     if (load) await load.stop().catch(() => undefined);
@@ -157,43 +155,28 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
   endReal: number, speed: number, proxy: ProxyAdapter): RunResult {
   const buckets = Math.ceil(scenario.duration / scenario.bucketMs);
   const lat = [...rec.latencies].sort((a, b) => a - b);
-  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-  const steps = platform.steps.map((s) => {
-    const byCause = rec.stepDrops.get(s.name) ?? {};
-    return { name: s.name, startMs: r3(s.startMs), endMs: r3(s.endMs < 0 ? scenario.duration : s.endMs),
-      dropped: Object.values(byCause).reduce((a, b) => a + (b ?? 0), 0), byCause };
-  });
   const series = rec.timeline(buckets);
   for (const [k, xs] of [...instSeries].sort(([a], [b]) => a.localeCompare(b))) series[k] = Array.from({ length: buckets }, (_, i) => xs[i] ?? 0);
-  const dropped = rec.dropped;
-  return {
-    schema: 'relsim.run/1',
-    scenario: scenario.name,
+  return assembleRunResult({
+    scenario,
     strategy: scenario.release?.strategy.name ?? 'none',
     seed: scenario.seed,
     platform: 'replay',
-    requests: { offered: rec.offered, ok: rec.ok, dropped, inFlightAtEnd: rec.inFlight, byCause: { ...rec.byCause } },
-    latencyMs: { p50: quantile(lat, 0.5), p90: quantile(lat, 0.9), p99: quantile(lat, 0.99), p999: quantile(lat, 0.999), max: lat.length ? r3(lat[lat.length - 1]) : 0 },
-    rollout: {
-      startMs: r3(Math.max(0, platform.rolloutStart)),
-      endMs: r3(platform.rolloutEnd >= 0 ? platform.rolloutEnd : platform.rolloutStart >= 0 ? scenario.duration : 0),
-      outcome: platform.outcome,
-      steps,
-    },
-    cost: { instanceSeconds: r3(platform.instanceSeconds(endReal)), peakInstances: platform.peakInstances },
+    requests: { offered: rec.offered, ok: rec.ok, dropped: rec.dropped, inFlightAtEnd: rec.inFlight, byCause: { ...rec.byCause } },
+    quantile: (q) => quantile(lat, q),
+    maxLatencyMs: lat.length ? lat[lat.length - 1] : 0,
+    steps: platform.stepLog,
+    stepDrops: (k) => rec.stepDrops.get(k) ?? {},
+    instanceSeconds: platform.instanceSeconds(endReal),
+    peakInstances: platform.peakInstances,
     lanes: rec.laneResults,
-    timeline: { bucketMs: scenario.bucketMs, series },
-    slo: { pass: true, violations: [] },
+    series,
     meta: {
-      topology: {
-        entry: scenario.entry.service,
-        services: scenario.services.map((s) => ({ name: s.name, versions: s.versions.map((v) => v.name), calls: s.calls.map((c) => c.service) })),
-      },
       replay: {
         proxy: proxy.kind, speed, proxyReloads: proxy.reloads, proxyUnsettled: proxy.unsettled,
         proxyChangeMs: proxy.changeMs.map((x) => Math.round(x)), proxyStaleMs: proxy.staleMs.map((x) => Math.round(x)), lostOnServerClose: rec.lostOnServerClose, resentAfterClose: rec.resentAfterClose, outOfOrderResponses: rec.outOfOrderResponses,
         wallSeconds: r3(endReal / 1000), log: platform.log,
       },
     },
-  };
+  });
 }

@@ -234,7 +234,7 @@ test('withStrategy on a scenario with no release is one clear user error', () =>
   } catch (e) {
     assert.instance(e, UserError);
     assert.is((e as UserError).exitCode, 2);
-    assert.match((e as Error).message, /scenarios\/mmc\.yaml: has no release block, so there is no rollout to run as canary/);
+    assert.match((e as Error).message, /scenarios\/examples\/mmc\.yaml: has no release block, so there is no rollout to run as canary/);
     // compare calls this for strategies the user never named: no flag in the message.
     assert.not.match((e as Error).message, /--strategy/);
   }

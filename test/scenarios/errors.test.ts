@@ -125,7 +125,7 @@ test('CLI: good and bad files together: ok lines for the good, exit 2', () => {
 test('CLI: all good exits 0', () => {
   const r = runCli('scenarios/examples/mmc.yaml');
   assert.is(r.code, 0);
-  assert.match(r.stdout, /^ok {2}scenarios\/mmc\.yaml {2}\(1 service, strategy none\)$/m);
+  assert.match(r.stdout, /^ok {2}scenarios\/examples\/mmc\.yaml {2}\(1 service, strategy none\)$/m);
 });
 
 test.run();

@@ -1,13 +1,21 @@
 /**
- * A tiny deterministic platform for strategy tests: instances become ready a fixed time
- * after they are created and available `minReadyMs` later, terminate for a fixed time,
- * and every action is recorded with its virtual time. After every change it snapshots
+ * A tiny deterministic platform for strategy tests: instances come up a fixed time after
+ * they are created, become ready and available by the shared platform rules (sim/rules/:
+ * probe ticks, minReady, scale-down order), terminate for a fixed time, and every action
+ * is recorded with its virtual time. Given a scenario, it takes the probe, start-up,
+ * minReadySeconds and termination schedule from it (the platform conformance test runs
+ * it beside the simulator and the replay). After every change it snapshots
  * each version's counts and the service's weights, so tests can check invariants over
  * the whole timeline, not just at the end.
  */
 import { Engine } from '../../sim/kernel/engine.ts';
 import { drive, type Action, type HeaderRoute, type Plan, type Platform, type VersionState, type WindowStats } from '../../strategies/protocol.ts';
-import type { LaneSpec } from '../../scenarios/types.ts';
+import type { LaneSpec, ProbeSpec, Scenario } from '../../scenarios/types.ts';
+import { emptyVersionState, minReadyMs, Stage, tally, waitReadySatisfied } from '../../sim/rules/availability.ts';
+import { readyTime } from '../../sim/rules/readiness.ts';
+import { pickVictims } from '../../sim/rules/scale-down.ts';
+import { goesAtOnce, terminationSchedule } from '../../sim/rules/termination.ts';
+import { StepLog } from '../../sim/result/step-log.ts';
 
 export interface FakeOptions {
   readyDelayMs?: number;
@@ -17,10 +25,16 @@ export interface FakeOptions {
   metrics?: (service: string, version: string, windowMs: number, now: number) => WindowStats;
   /** Versions whose instances never become ready. */
   neverReady?: string[];
+  /** Take start-up (a constant), probe, minReady and termination from this scenario. */
+  scenario?: Scenario;
 }
+
+/** A probe that passes the moment the app is up (ticks every ms). */
+const INSTANT_PROBE: ProbeSpec = { initialDelaySeconds: 0, periodSeconds: 0.001, successThreshold: 1, failureThreshold: 3 };
 
 interface Instance {
   version: string;
+  seq: number;
   createdAt: number;
   readyAt: number;
   goneAt: number | null;
@@ -48,15 +62,17 @@ export class FakePlatform implements Platform {
   readonly routes = new Map<string, HeaderRoute[]>();
   lanes: { lanes: LaneSpec[]; mode: string } = { lanes: [], mode: 'permissive' };
   finished = false;
+  readonly stepLog = new StepLog();
 
   private readonly instances = new Map<string, Instance[]>();
   private readonly pending = new Map<number, (answer: unknown) => void>();
   private readonly waiters: { id: number; service: string; version: string; replicas: number; timer: number }[] = [];
   private nextId = 0;
+  private nextSeq = 0;
   private readonly K_RESUME: number;
   private readonly K_TICK: number;
   private readonly K_TIMEOUT: number;
-  private readonly o: Required<Omit<FakeOptions, 'metrics' | 'neverReady'>> & FakeOptions;
+  private readonly o: Required<Omit<FakeOptions, 'metrics' | 'neverReady' | 'scenario'>> & FakeOptions;
 
   constructor(initial: Record<string, Record<string, number>>, opts: FakeOptions = {}) {
     this.o = { readyDelayMs: 10_000, minReadyMs: 0, terminationMs: 5_000, ...opts };
@@ -66,7 +82,7 @@ export class FakePlatform implements Platform {
     for (const [service, versions] of Object.entries(initial)) {
       const list: Instance[] = [];
       for (const [version, n] of Object.entries(versions)) {
-        for (let i = 0; i < n; i++) list.push({ version, createdAt: -1e9, readyAt: -1e9, goneAt: null, down: false });
+        for (let i = 0; i < n; i++) list.push({ version, seq: this.nextSeq++, createdAt: -1e9, readyAt: -1e9, goneAt: null, down: false });
       }
       this.instances.set(service, list);
       this.weights.set(service, null);
@@ -75,7 +91,7 @@ export class FakePlatform implements Platform {
 
   /** Runs the plan until it finishes or `untilMs` of virtual time pass. */
   run(plan: Plan<unknown>, untilMs = 3_600_000): this {
-    drive(plan, this, () => { this.finished = true; });
+    drive(plan, this, () => { this.finished = true; this.stepLog.planFinished(this.env.now); });
     this.env.run({ until: untilMs });
     return this;
   }
@@ -98,8 +114,10 @@ export class FakePlatform implements Platform {
         this.env.schedule(Math.max(0, action.ms), this.K_RESUME, id);
         return;
       }
+      case 'step': this.stepLog.begin(action.name, now); return resume(undefined);
+      case 'outcome': this.stepLog.outcome = action.outcome; return resume(undefined);
       case 'waitReady': {
-        if (this.versionState(action.service, action.version).available >= action.replicas) return resume(true);
+        if (waitReadySatisfied(this.versionState(action.service, action.version), action.replicas)) return resume(true);
         const id = this.park(resume);
         const timer = this.env.schedule(action.timeoutMs, this.K_TIMEOUT, id);
         this.waiters.push({ id, service: action.service, version: action.version, replicas: action.replicas, timer });
@@ -120,15 +138,37 @@ export class FakePlatform implements Platform {
   versionState(service: string, version: string): VersionState {
     const now = this.env.now;
     const all = (this.instances.get(service) ?? []).filter((i) => i.version === version);
-    const live = all.filter((i) => i.goneAt === null);
-    const terminating = all.filter((i) => i.goneAt !== null && i.goneAt > now);
-    return {
-      desired: live.length,
-      current: live.length,
-      ready: live.filter((i) => i.readyAt <= now).length,
-      available: live.filter((i) => i.readyAt + this.o.minReadyMs <= now).length,
-      terminating: terminating.length,
-    };
+    const st = emptyVersionState(all.filter((i) => i.goneAt === null).length);
+    const minReady = this.minReady(service);
+    for (const i of all) tally(st, this.stage(i), i.readyAt, now, minReady);
+    return st;
+  }
+
+  private stage(i: Instance): Stage {
+    const now = this.env.now;
+    if (i.goneAt !== null) return i.goneAt > now ? Stage.Terminating : Stage.Gone;
+    return i.readyAt <= now ? Stage.Ready : Stage.Starting;
+  }
+
+  private minReady(service: string): number {
+    return this.o.scenario ? minReadyMs(this.o.scenario, service) : this.o.minReadyMs;
+  }
+
+  /** When an instance created now becomes ready. */
+  private readyAt(service: string, now: number): number {
+    const svc = this.o.scenario?.services.find((x) => x.name === service);
+    if (!svc) return readyTime(now, now + this.o.readyDelayMs, INSTANT_PROBE);
+    const up = svc.instance.startup.type === 'constant' ? svc.instance.startup.value : NaN;
+    if (!Number.isFinite(up)) throw new Error(`FakePlatform: service ${service} needs a constant startup`);
+    return readyTime(now, now + up, svc.instance.readinessProbe);
+  }
+
+  /** How long termination takes: the fake serves no traffic, so nothing is left to drain at SIGTERM. */
+  private terminationMs(service: string): number {
+    const svc = this.o.scenario?.services.find((x) => x.name === service);
+    if (!svc) return this.o.terminationMs;
+    const t = terminationSchedule(svc.instance);
+    return t.startAfterMs + t.sigtermAfterMs;
   }
 
   /** Actions of one kind, with their times. */
@@ -148,16 +188,19 @@ export class FakePlatform implements Platform {
     if (replicas > live.length) {
       const never = this.o.neverReady?.includes(version);
       for (let n = live.length; n < replicas; n++) {
-        const readyAt = never ? Infinity : now + this.o.readyDelayMs;
-        list.push({ version, createdAt: now, readyAt, goneAt: null, down: false });
-        if (!never) this.env.schedule(this.o.readyDelayMs + this.o.minReadyMs, this.K_TICK);
+        const readyAt = never ? Infinity : this.readyAt(service, now);
+        list.push({ version, seq: this.nextSeq++, createdAt: now, readyAt, goneAt: null, down: false });
+        if (!never) {
+          this.env.scheduleAt(readyAt, this.K_TICK);
+          this.env.scheduleAt(readyAt + this.minReady(service), this.K_TICK);
+        }
       }
     } else {
-      // Like the ReplicaSet controller: not-ready first, then marked down, then newest.
-      const order = [...live].sort((a, b) => rank(a, now) - rank(b, now) || b.createdAt - a.createdAt);
-      for (const i of order.slice(0, live.length - replicas)) {
-        i.goneAt = now + this.o.terminationMs;
-        this.env.schedule(this.o.terminationMs, this.K_TICK);
+      const candidates = live.map((i) => ({ i, down: i.down, stage: this.stage(i), readyAtMs: i.readyAt, created: i.seq }));
+      for (const { i, stage } of pickVictims(candidates, live.length - replicas)) {
+        const ms = goesAtOnce(stage) ? 0 : this.terminationMs(service);
+        i.goneAt = now + ms;
+        this.env.schedule(ms, this.K_TICK);
       }
     }
     this.snapshot(service);
@@ -174,7 +217,7 @@ export class FakePlatform implements Platform {
   private tick(): void {
     for (const service of this.instances.keys()) this.snapshot(service);
     for (const w of [...this.waiters]) {
-      if (this.versionState(w.service, w.version).available >= w.replicas) {
+      if (waitReadySatisfied(this.versionState(w.service, w.version), w.replicas)) {
         this.waiters.splice(this.waiters.indexOf(w), 1);
         this.env.cancel(w.timer);
         this.answer(w.id, true);
@@ -201,10 +244,4 @@ export class FakePlatform implements Platform {
     this.pending.delete(id);
     r(value);
   }
-}
-
-function rank(i: Instance, now: number): number {
-  if (i.readyAt > now) return 0;
-  if (i.down) return 1;
-  return 2;
 }
