@@ -20,15 +20,10 @@ import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
 import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
 import { formatMs, pauseIndefinitely } from './common.ts';
-import { expandFlagger } from './flagger.ts';
 import { rollForward } from './rolling.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
-export function canarySteps(k: CanaryKnobs): CanaryStep[] {
-  if (k.steps.length > 0 || k.flagger === null) return k.steps;
-  return expandFlagger(k.flagger);
-}
 
 /** Canary instances for a router weight (Argo trafficWeightToReplicas). */
 export function routedCanaryReplicas(weight: number, replicas: number): number {
@@ -49,7 +44,7 @@ type Halt = 'aborted' | 'paused';
 export function* canaryPlan(ctx: StrategyContext): Plan {
   const k = ctx.strategy as CanaryKnobs;
   const c = new CanaryRun(ctx, k);
-  const halt = yield* c.runSteps(canarySteps(k));
+  const halt = yield* c.runSteps(k.steps);
   if (halt === 'aborted') return yield* c.abort();
   if (halt === 'paused') return;
   yield* c.promote();

@@ -21,6 +21,11 @@ import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
 import { own } from '../scenarios/dict.ts';
 
+/**
+ * Every strategy's plan, by the name the scenario format knows it by (STRATEGY_NAMES in
+ * scenarios/types.ts, the one list of names): the Record type makes a missing plan a
+ * compile error.
+ */
 export const PLANS: Record<StrategyName, (ctx: StrategyContext) => Plan> = {
   recreate: recreatePlan,
   rolling: rollingPlan,
@@ -29,8 +34,6 @@ export const PLANS: Record<StrategyName, (ctx: StrategyContext) => Plan> = {
   ab: abPlan,
   lanes: lanesPlan,
 };
-
-export const strategyNames: readonly StrategyName[] = Object.keys(PLANS) as StrategyName[];
 
 export function planFor(ctx: StrategyContext): Plan {
   return PLANS[ctx.strategy.name](ctx);

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CanaryKnobs, CanaryStep, StrategySpec } from '../../scenarios/types.ts';
-import { basicCanaryReplicas, canaryPlan, canarySteps, routedCanaryReplicas } from '../../strategies/canary.ts';
-import { flaggerWeights } from '../../strategies/flagger.ts';
+import { basicCanaryReplicas, canaryPlan, routedCanaryReplicas } from '../../strategies/canary.ts';
+import { parseScenario } from '../../scenarios/load.ts';
 import { FakePlatform, healthyWindow } from './fake-platform.ts';
 import { analysis, context, scenario, service } from './fixture.ts';
 
@@ -52,17 +52,24 @@ test('no router: the weight is the replica ratio, rounded to whole instances (ar
   assert.is(p.versionState('a', 'v1').current, 0);
 });
 
+/** The canary knobs the scenario reader makes of Flagger's analysis shorthand. */
+function flagger(shorthand: Record<string, unknown>): StrategySpec & CanaryKnobs {
+  const doc = { duration: '1h', services: { a: { replicas: 10, versions: ['v1', 'v2'], serviceTime: '10ms' } }, entry: { service: 'a' }, traffic: { rate: 10 }, release: { to: 'v2', strategy: { name: 'canary', ...shorthand } } };
+  return parseScenario(JSON.stringify(doc), 'flagger.json').release!.strategy as StrategySpec & CanaryKnobs;
+}
+
 test('Flagger shorthand: stepWeight up to maxWeight, or explicit stepWeights, each held one interval', () => {
-  const f = { interval: 60_000, stepWeight: 10, stepWeights: [], maxWeight: 50, threshold: 5 };
-  assert.equal(flaggerWeights(f), [10, 20, 30, 40, 50]);
-  assert.equal(flaggerWeights({ ...f, stepWeights: [1, 5, 25, 60] }), [1, 5, 25]);
-  const p = run(canary({ flagger: f }), 10);
+  const weightsOf = (k: CanaryKnobs) => k.steps.flatMap((st) => ('setWeight' in st ? [st.setWeight] : []));
+  const f = flagger({ interval: '60s', stepWeight: 10, maxWeight: 50 });
+  assert.equal(weightsOf(f), [10, 20, 30, 40, 50]);
+  assert.equal(weightsOf(flagger({ interval: '60s', stepWeights: [1, 5, 25] })), [1, 5, 25]);
+  const p = run(f, 10);
   const weights = p.of('setWeights').map((r) => r.action.weights!.v2);
   assert.equal(weights, [0, 10, 20, 30, 40, 50, 100]);
   const times = p.of('setWeights').slice(1, 6).map((r) => r.t);
   // Each weight lasts one interval (plus the canary's start-up when it grows).
   for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 60_000 && times[i] - times[i - 1] <= 65_000);
-  assert.equal(canarySteps(canary({ flagger: f })).length, 10);
+  assert.is(f.steps.length, 10);
 });
 
 test('background analysis failure aborts: weight to stable, canary down after abortScaleDownDelay', () => {
