@@ -7,12 +7,11 @@
  */
 import type { MatchRule, Scenario } from '../scenarios/types.ts';
 import { UserError } from '../scenarios/user-error.ts';
-import { checkNginxMatch } from './proxies/nginx/nginx-config.ts';
-import { checkHaproxyMatch } from './proxies/haproxy/haproxy-config.ts';
+import { PROXIES } from './proxies/index.ts';
 import type { ProxyKind } from './proxy.ts';
 
 export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
-  const check = proxy === 'nginx' ? checkNginxMatch : checkHaproxyMatch;
+  const check = PROXIES[proxy].checkMatch;
   for (const { path, match, tag } of routedStrings(scenario)) {
     try {
       check(match, tag, path);

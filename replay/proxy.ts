@@ -9,8 +9,8 @@
 import type { HeaderRoute } from '../strategies/protocol-types.ts';
 import type { LaneSpec, LbAlgorithm, MatchRule, RetrySpec } from '../scenarios/types.ts';
 
+/** The proxies a replay can run (each registered in replay/proxies/index.ts). */
 export type ProxyKind = 'nginx' | 'haproxy';
-export const PROXY_KINDS: readonly ProxyKind[] = ['nginx', 'haproxy'];
 
 export interface ProxyAdapter {
   readonly kind: ProxyKind;

@@ -16,10 +16,9 @@ import type { RunResult } from '../sim/result/run-result.ts';
 import { drive, type Plan } from '../strategies/protocol.ts';
 import { releasePlan } from '../strategies/index.ts';
 import { cleanupAll, makeTrackedTempDir, removeTrackedDir } from './supervision/cleanup.ts';
-import { HaproxyProxy } from './proxies/haproxy/haproxy.ts';
 import { preflightScenario } from './preflight.ts';
 import { startLoad, type RunningLoad } from './load.ts';
-import { NginxProxy } from './proxies/nginx/nginx.ts';
+import { PROXIES } from './proxies/index.ts';
 import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from './proxy.ts';
 import { LoadRecorder, quantile } from './recorder.ts';
 import { ReplayPlatform } from './replay-platform.ts';
@@ -42,7 +41,7 @@ export interface ReplayOptions {
 export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<RunResult> {
   const speed = opts.speed ?? 1;
   if (!(speed > 0)) throw new Error(`speed must be > 0, got ${speed}`);
-  requireBinary(opts.proxy); // fail before starting anything
+  requireBinary(PROXIES[opts.proxy].binary); // fail before starting anything
   preflightScenario(scenario, opts.proxy);
   const progress = opts.onProgress ?? (() => undefined);
   const swept = await sweepStaleRuns();
@@ -55,7 +54,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
   try {
     const state = new RoutingState(await fronts(scenario, speed));
     const rec = new LoadRecorder(speed, scenario.bucketMs);
-    proxy = opts.proxy === 'nginx' ? new NginxProxy(state, runDir) : new HaproxyProxy(state, runDir);
+    proxy = PROXIES[opts.proxy].create(state, runDir);
     const px = proxy;
     platform = new ReplayPlatform(scenario, state, () => px, rec, speed, runDir, progress, opts.registryDelay ?? false);
     progress(`starting ${scenario.services.reduce((s, x) => s + x.replicas, 0)} backends`);

@@ -11,7 +11,8 @@ import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { replay } from '../../replay/replay.ts';
-import { PROXY_KINDS, type ProxyKind } from '../../replay/proxy.ts';
+import type { ProxyKind } from '../../replay/proxy.ts';
+import { PROXIES, PROXY_KINDS } from '../../replay/proxies/index.ts';
 import { ToolMissingError, requireBinary } from '../../replay/tools.ts';
 import { renderRunHtml } from '../../reports/html.ts';
 import { renderRunMarkdown } from '../../reports/markdown.ts';
@@ -24,7 +25,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   describe: 'Replay the release against real processes and a real proxy (nginx or HAProxy) under autocannon load',
   builder: (y) => y
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json)' })
-    .option('proxy', { type: 'string', choices: PROXY_KINDS as unknown as string[], demandOption: true, describe: 'the real proxy in front of the backends' })
+    .option('proxy', { type: 'string', choices: PROXY_KINDS, demandOption: true, describe: 'the real proxy in front of the backends' })
     .option('speed', { type: 'number', default: 1, describe: 'time-scale factor K: wall time = scenario time / K, offered rate × K' })
     .option('json', { type: 'string', describe: "write the RunResult (platform 'replay') to this file ('-' = stdout)" })
     .option('md', { type: 'string', describe: "write a Markdown report ('-' = stdout)" })
@@ -65,7 +66,7 @@ export function checkReplayInput(args: Pick<ReplayArgs, 'scenario' | 'proxy' | '
   const scenario = loadScenarioWithWarnings(args.scenario);
   const proxy = args.proxy as ProxyKind;
   try {
-    findProxy(proxy);
+    findProxy(PROXIES[proxy].binary);
   } catch (e) {
     if (e instanceof ToolMissingError) throw new UserError(e.message, 3);
     throw e;
