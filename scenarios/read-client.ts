@@ -8,8 +8,9 @@
 import type { ClientSpec, LbAlgorithm, LbSpec, RetryOn, RetrySpec, SlowStartSpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
+import { BALANCER_NAMES } from '../sim/balancers/index.ts';
 
-export const LB_ALGORITHMS: readonly LbAlgorithm[] = ['round-robin', 'smooth-wrr', 'random', 'least-request', 'consistent-hash'];
+export const LB_ALGORITHMS: readonly LbAlgorithm[] = BALANCER_NAMES;
 export const RETRY_ON: readonly RetryOn[] = ['connect-failure', 'reset', 'timeout', '5xx'];
 
 /** What one `client:` block in the file says; absent fields are inherited. */

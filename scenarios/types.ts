@@ -8,15 +8,14 @@
  * turns them into arrays in that order, so iteration order is part of the file, not of
  * a hash map.
  */
-/** A probability distribution as the scenario states it (sim/kernel/distributions.ts samples it). */
-export type DistSpec =
-  | { type: 'constant'; value: number }
-  | { type: 'uniform'; min: number; max: number }
-  | { type: 'exponential'; mean: number }
-  | { type: 'normal'; mean: number; sd: number; min?: number }
-  | { type: 'lognormal'; median: number; p99: number }
-  | { type: 'pareto'; scale: number; shape: number }
-  | { type: 'empirical'; samples: number[] };
+import type { BalancerName, LbOptions, SlowStartSpec } from '../sim/balancers/index.ts';
+
+// Declared next to the balancers, which may not import from here (see sim/balancers/index.ts).
+export type { LbOptions, SlowStartSpec };
+
+import type { DistSpec } from '../sim/kernel/distributions.ts';
+
+export type { DistSpec };
 
 export interface Scenario {
   /** `name:` in the file, else the file's base name. */
@@ -137,24 +136,12 @@ export interface ClientSpec {
   retry: RetrySpec;
 }
 
-export type LbAlgorithm = 'round-robin' | 'smooth-wrr' | 'random' | 'least-request' | 'consistent-hash';
+/** Every registered balancer (sim/balancers/index.ts): adding one there adds its name here. */
+export type LbAlgorithm = BalancerName;
 
-export interface LbSpec {
+export interface LbSpec extends LbOptions {
   algorithm: LbAlgorithm;
-  slowStart: SlowStartSpec | null;
-  /** nginx passive health: failures before benching a peer (0 = off). */
-  maxFails: number;
-  /** nginx fail_timeout, ms. */
-  failTimeout: number;
-  /** Envoy least-request choice_count. */
-  choiceCount: number;
 }
-
-export type SlowStartSpec =
-  | { mode: 'dubbo'; window: number; weight: number }
-  | { mode: 'envoy'; window: number; aggression: number; minWeightPercent: number }
-  | { mode: 'haproxy'; window: number }
-  | { mode: 'curve'; window: number; exponent: number };
 
 export type RetryOn = 'connect-failure' | 'reset' | 'timeout' | '5xx';
 

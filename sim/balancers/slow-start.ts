@@ -6,7 +6,13 @@
  * count the provider's uptime; Envoy and HAProxy count from when the endpoint joined the
  * balancer (or passed its health check).
  */
-import type { SlowStartSpec } from '../../scenarios/types.ts';
+
+/** A slow-start curve as the scenario states it; `window` in ms. */
+export type SlowStartSpec =
+  | { mode: 'dubbo'; window: number; weight: number }
+  | { mode: 'envoy'; window: number; aggression: number; minWeightPercent: number }
+  | { mode: 'haproxy'; window: number }
+  | { mode: 'curve'; window: number; exponent: number };
 
 /** HAProxy's BE_WEIGHT_SCALE: the dynamic algorithms' wdiv (eweight = uweight × 16 at full). */
 const HAPROXY_WEIGHT_SCALE = 16;
@@ -39,11 +45,12 @@ export function slowStartFactor(spec: SlowStartSpec, age: number): number {
 }
 
 /**
- * How long after its clock starts an endpoint reaches full weight, ms. HAProxy stores the
- * window in whole seconds, rounded up, so its ramp can outlast the configured window.
+ * How long after its clock starts an endpoint reaches full weight, ms (0: no slow start).
+ * HAProxy stores the window in whole seconds, rounded up, so its ramp can outlast the
+ * configured window.
  */
-export function slowStartSpan(spec: SlowStartSpec): number {
-  if (!(spec.window > 0)) return 0;
+export function slowStartSpan(spec: SlowStartSpec | null): number {
+  if (spec === null || !(spec.window > 0)) return 0;
   return spec.mode === 'haproxy' ? haproxyWindowSeconds(spec.window) * 1000 : spec.window;
 }
 

@@ -8,10 +8,20 @@
  * Lognormal is settable by median and p99 because that is how people know their latency:
  * mu = ln(median), sigma = ln(p99 / median) / z(0.99).
  */
-import type { DistSpec } from '../../scenarios/types.ts';
 import type { Uniform } from './random.ts';
 
-export type { DistSpec };
+/**
+ * A distribution as a scenario states it. It lives in the kernel, a leaf every folder may
+ * import, so the scenario format and the samplers share it without an import cycle.
+ */
+export type DistSpec =
+  | { type: 'constant'; value: number }
+  | { type: 'uniform'; min: number; max: number }
+  | { type: 'exponential'; mean: number }
+  | { type: 'normal'; mean: number; sd: number; min?: number }
+  | { type: 'lognormal'; median: number; p99: number }
+  | { type: 'pareto'; scale: number; shape: number }
+  | { type: 'empirical'; samples: number[] };
 
 
 export interface Sampler {
