@@ -1,0 +1,174 @@
+/**
+ * The control API (cold path): what a platform's Actions become, and what a strategy may
+ * read back (version state, windowed metrics). It is the one boundary a release plan
+ * touches, so the Kubernetes-facing rules it applies (scale-down order, availability) sit
+ * here; Model's public methods forward to these functions.
+ */
+import type { LaneSpec } from '../../scenarios/types.ts';
+import type { HeaderRoute, VersionState, WindowStats } from '../../strategies/protocol-types.ts';
+import type { RunResult } from '../result/run-result.ts';
+import type { Model } from './model.ts';
+import { ST_STARTING, ST_UP, ST_READY, ST_TERMINATING, ST_DRAINING } from './instances.ts';
+import { hashString } from '../balancers/hash.ts';
+import { dict } from '../../scenarios/dict.ts';
+import { buildResult } from '../result/build.ts';
+import { terminate } from './lifecycle.ts';
+import { publish, publishRoute } from './propagation.ts';
+
+/** Sets the replica count of one version: creates instances, or terminates the ones Kubernetes would. */
+export function scale(m: Model, service: string, version: string, replicas: number): void {
+  const s = m.topo.index(service);
+  const v = m.topo.versionIndex(s, version);
+  m.desired[s][v] = replicas;
+  const I = m.inst;
+  const live: number[] = [];
+  for (let i = 0; i < I.n; i++) if (I.svc[i] === s && I.ver[i] === v && I.state[i] <= ST_READY) live.push(i);
+  if (replicas > live.length) {
+    for (let k = live.length; k < replicas; k++) {
+      const i = m.createInstance(s, v);
+      m.engine.schedule(Math.max(0, m.topo.startup[m.topo.gvBase[s] + v].sample()), m.K_APP_UP, i);
+    }
+  } else if (replicas < live.length) {
+    // ReplicaSet scale-down order: marked down first, then not ready before ready, then
+    // the most recently ready (newest) first.
+    live.sort((a, b) => (I.down[b] - I.down[a]) || (rank(I.state[a]) - rank(I.state[b])) ||
+      (I.readyAt[b] - I.readyAt[a]) || (b - a));
+    for (let k = 0; k < live.length - replicas; k++) terminate(m, live[k]);
+  }
+  m.engine.notify();
+}
+
+/** Version weights on the router of every caller of `service` (null: pool by replicas). */
+export function setWeights(m: Model, service: string, weights: Record<string, number> | null): void {
+  const s = m.topo.index(service);
+  let w: Float64Array | null = null;
+  if (weights) {
+    w = new Float64Array(m.topo.services[s].versions.length);
+    for (const [name, x] of Object.entries(weights)) w[m.topo.versionIndex(s, name)] = x;
+  }
+  const cur = m.routeConfigs[m.currentRoute[s]];
+  publishRoute(m, s, { weights: w, routes: cur.routes });
+}
+
+export function setRoutes(m: Model, service: string, routes: HeaderRoute[]): void {
+  const s = m.topo.index(service);
+  let idx = -1;
+  if (routes.length > 0) {
+    idx = m.routeTable.length;
+    m.routeTable.push(routes.map((r, k) => ({ match: m.users.compile(r.match, hashString(`route/${service}/${k}`)), version: m.topo.versionIndex(s, r.version) })));
+  }
+  const cur = m.routeConfigs[m.currentRoute[s]];
+  publishRoute(m, s, { weights: cur.weights, routes: idx });
+}
+
+/** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
+export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'strict'): void {
+  const t = m.topo;
+  for (const lo of m.laneOnly) lo.fill(0);
+  const version = lanes.map((l) => {
+    const row = new Int32Array(t.services.length).fill(-1);
+    for (const [svc, ver] of Object.entries(l.services)) {
+      const s = t.index(svc);
+      const v = t.versionIndex(s, ver);
+      row[s] = v;
+      m.laneOnly[s][v] = 1;
+    }
+    return row;
+  });
+  const matches = lanes.map((l) => m.users.compile(l.match, hashString(`lane/${l.name}`)));
+  m.lanes = { specs: lanes, matches, version, strict: mode === 'strict' };
+  if (lanes.length === 0) return; // teardown: keep counting what is still in flight
+  m.pathsOn = true;
+  while (m.laneUsage.length <= lanes.length) { m.laneUsage.push(new Map()); m.laneRequests.push(0); }
+  m.laneNames = ['base', ...lanes.map((l) => l.name)];
+}
+
+/** Takes `count` ready instances of a version out of (or back into) every caller's list. */
+export function markDown(m: Model, service: string, version: string, count: number, down: boolean): void {
+  const s = m.topo.index(service);
+  const v = m.topo.versionIndex(s, version);
+  const I = m.inst;
+  let n = 0;
+  for (let i = 0; i < I.n && n < count; i++) {
+    if (I.svc[i] !== s || I.ver[i] !== v || I.state[i] !== ST_READY) continue;
+    if (down && !I.down[i]) {
+      I.down[i] = 1;
+      I.deregAt[i] = m.engine.now;
+      if (I.registered[i]) publish(m, i, false);
+      n++;
+    } else if (!down && I.down[i]) {
+      I.down[i] = 0;
+      I.deregAt[i] = Infinity;
+      if (I.registered[i]) publish(m, i, true);
+      n++;
+    }
+  }
+}
+
+export function versionState(m: Model, service: string): Record<string, VersionState> {
+  const s = m.topo.index(service);
+  const svc = m.topo.services[s];
+  const out = dict<VersionState>(); // keyed by version names, which may be `__proto__`
+  const minReady = m.minReadyMs[s];
+  const now = m.engine.now;
+  svc.versions.forEach((ver, v) => {
+    const st: VersionState = { desired: m.desired[s][v], current: 0, ready: 0, available: 0, terminating: 0 };
+    const I = m.inst;
+    for (let i = 0; i < I.n; i++) {
+      if (I.svc[i] !== s || I.ver[i] !== v) continue;
+      const x = I.state[i];
+      if (x <= ST_READY) st.current++;
+      if (x === ST_READY) {
+        st.ready++;
+        if (now - I.readyAt[i] >= minReady) st.available++;
+      }
+      if (x === ST_TERMINATING || x === ST_DRAINING) st.terminating++;
+    }
+    out[ver.name] = st;
+  });
+  return out;
+}
+
+export function windowStats(m: Model, service: string, version: string, windowMs: number): WindowStats {
+  const s = m.topo.index(service);
+  const v = m.topo.versionIndex(s, version);
+  return m.metrics.window(m.topo.gvBase[s] + v, m.engine.now, windowMs);
+}
+
+/** Wakes `until` waiters at a future time (for timeouts of waits). */
+export function notifyAt(m: Model, time: number): void {
+  m.engine.scheduleAt(time, m.K_NOTIFY);
+}
+
+export function beginStep(m: Model, name: string): void {
+  const now = m.engine.now;
+  if (m.rolloutStart < 0) m.rolloutStart = now;
+  const last = m.steps[m.steps.length - 1];
+  if (last && last.endMs < 0) last.endMs = now;
+  m.steps.push({ name, startMs: now, endMs: -1 });
+  m.metrics.beginStep();
+}
+
+/**
+ * The plan finished. Drops it still causes (callers that have not yet heard that the
+ * last old instances left) are attributed to an `after rollout` step running to the end.
+ */
+export function endRollout(m: Model): void {
+  const now = m.engine.now;
+  if (m.rolloutStart < 0) m.rolloutStart = now;
+  m.rolloutEnd = now;
+  if (m.steps.length > 0) beginStep(m, 'after rollout');
+}
+
+export function run(m: Model, onProgress?: (fraction: number) => void): void {
+  const d = m.scenario.duration;
+  m.engine.run({ until: d, onProgress: onProgress ? (t) => onProgress(t / d) : undefined, progressEvery: 500_000 });
+}
+
+export function result(m: Model, strategy: string): RunResult {
+  return buildResult(m, strategy);
+}
+
+function rank(state: number): number {
+  return state === ST_STARTING ? 0 : state === ST_UP ? 1 : 2;
+}

@@ -1,0 +1,46 @@
+/**
+ * Lanes (a request coloured at the entry and preferred per hop) and the paths requests
+ * take through service versions, the evidence of whether a lane held. Paths are packed
+ * into one number per request so the hot path records them without allocating; they are
+ * only decoded to names for the result.
+ */
+import type { Model } from './model.ts';
+
+/** Hop count marking a request whose path is not recorded. */
+export const UNTRACKED = 255;
+
+export function laneOf(m: Model, user: number): number {
+  const L = m.lanes;
+  for (let k = 0; k < L.matches.length; k++) if (m.users.test(user, L.matches[k])) return k + 1;
+  return 0;
+}
+
+export function notePath(m: Model, r: number, gv: number): void {
+  const R = m.reqs;
+  if (R.hops[r] < 8) {
+    R.path[r] = R.path[r] * 64 + gv + 1;
+    R.hops[r]++;
+  }
+}
+
+export function countPath(m: Model, r: number): void {
+  if (m.reqs.hops[r] === UNTRACKED) return;
+  const lane = m.reqs.lane[r];
+  const usage = m.laneUsage[lane];
+  const key = m.reqs.path[r];
+  usage.set(key, (usage.get(key) ?? 0) + 1);
+  m.laneRequests[lane]++;
+}
+
+/** Decodes a path key into `a:v2>b:v1>c:v2` (`-` when no instance accepted it). */
+export function pathName(m: Model, key: number): string {
+  if (key === 0) return '-';
+  const parts: string[] = [];
+  let k = key;
+  while (k > 0) {
+    const gv = (k % 64) - 1;
+    parts.unshift(`${m.topo.gvNames[gv].service}:${m.topo.gvNames[gv].version}`);
+    k = Math.floor(k / 64);
+  }
+  return parts.join('>');
+}

@@ -1,0 +1,153 @@
+/**
+ * Instance lifecycle, as Kubernetes and the apps drive it: starting → up (readiness probe
+ * ticks) → ready → registered, and on delete terminating (deregistration, preStop,
+ * SIGTERM, drain) → gone, or SIGKILL resetting what is in flight. These are the timing
+ * rules a release strategy lives or dies by, so they are kept together in one place, apart
+ * from the request path they feed into.
+ */
+import type { Model } from './model.ts';
+import { CLASS_RESET } from './topology.ts';
+import { ST_STARTING, ST_UP, ST_READY, ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
+import { CALL_QUEUED, CALL_WAITING, CALL_PENDING } from './calls.ts';
+import { CAUSE_RESET } from './metrics.ts';
+import { deliver } from './request-path.ts';
+import { publish } from './propagation.ts';
+import { costTick } from './accounting.ts';
+
+export function onAppUp(m: Model, i: number): void {
+  const I = m.inst;
+  if (I.state[i] !== ST_STARTING) return;
+  const now = m.engine.now;
+  I.state[i] = ST_UP;
+  I.upAt[i] = now;
+  I.accepting[i] = 1;
+  // Probes tick at created + initialDelay + k·period; the first tick after the app is up
+  // passes, and successThreshold consecutive passes make it ready.
+  const p = m.topo.services[I.svc[i]].instance.readinessProbe;
+  const first = I.created[i] + p.initialDelaySeconds * 1000;
+  const period = p.periodSeconds * 1000;
+  const ticks = Math.max(0, Math.ceil((now - first) / period));
+  const readyAt = first + ticks * period + (p.successThreshold - 1) * period;
+  m.engine.scheduleAt(readyAt, m.K_READY, i);
+}
+
+export function onReady(m: Model, i: number): void {
+  const I = m.inst;
+  if (I.state[i] !== ST_UP) return;
+  const now = m.engine.now;
+  I.state[i] = ST_READY;
+  I.readyAt[i] = now;
+  const spec = m.topo.services[I.svc[i]].instance;
+  const minReady = m.minReadyMs[I.svc[i]];
+  if (minReady > 0) m.engine.schedule(minReady, m.K_NOTIFY);
+  m.engine.schedule(spec.registrationDelay, m.K_REGISTER, i);
+  m.engine.notify();
+}
+
+export function onRegister(m: Model, i: number): void {
+  const I = m.inst;
+  if (I.state[i] !== ST_READY || I.registered[i]) return;
+  I.registered[i] = 1;
+  I.deregAt[i] = Infinity;
+  if (!I.down[i]) publish(m, i, true);
+  m.engine.notify();
+}
+
+/** Starts termination of instance i (the pod was deleted). */
+export function terminate(m: Model, i: number): void {
+  const I = m.inst;
+  const st = I.state[i];
+  if (st >= ST_TERMINATING) return;
+  if (st !== ST_READY) {
+    // never became ready: nobody routes to it; it just goes
+    gone(m, i);
+    return;
+  }
+  const spec = m.topo.services[I.svc[i]].instance;
+  I.state[i] = ST_TERMINATING; // counted as terminating from the delete on
+  if (spec.deregistration === 'before-termination') {
+    deregister(m, i);
+    m.engine.schedule(spec.deregistrationLead, m.K_TERM_START, i);
+  } else onTermStart(m, i);
+  m.engine.notify();
+}
+
+export function onTermStart(m: Model, i: number): void {
+  const I = m.inst;
+  if (I.state[i] === ST_GONE) return;
+  const spec = m.topo.services[I.svc[i]].instance;
+  if (I.registered[i]) deregister(m, i);
+  // kubelet killContainer: the preStop hook runs for at most the grace period, then
+  // SIGTERM; the rest of the grace period (minus the hook's whole seconds) follows, but
+  // never less than 2 s, then SIGKILL.
+  const grace = spec.terminationGracePeriod;
+  const sigterm = Math.min(spec.preStop, grace);
+  m.engine.schedule(sigterm, m.K_SIGTERM, i);
+  m.engine.schedule(sigterm + Math.max(grace - Math.floor(sigterm / 1000) * 1000, 2000), m.K_KILL, i);
+}
+
+export function onSigterm(m: Model, i: number): void {
+  const I = m.inst;
+  if (I.state[i] === ST_GONE || I.state[i] === ST_DRAINING) return;
+  if (m.topo.services[I.svc[i]].instance.shutdown === 'abrupt') {
+    hardStop(m, i);
+    return;
+  }
+  I.state[i] = ST_DRAINING;
+  I.accepting[i] = 0;
+  if (I.load[i] === 0) gone(m, i);
+}
+
+export function onKill(m: Model, i: number): void {
+  if (m.inst.state[i] !== ST_GONE) hardStop(m, i);
+}
+
+/** SIGKILL (or an abrupt exit): everything in flight at this instance is reset. */
+function hardStop(m: Model, i: number): void {
+  const I = m.inst, C = m.calls;
+  I.state[i] = ST_GONE;
+  I.accepting[i] = 0;
+  const now = m.engine.now;
+  const victims: number[] = [];
+  for (let c = 0; c < C.highWater; c++) {
+    const st = C.state[c];
+    if (C.inst[c] === i && st >= CALL_QUEUED && st <= CALL_WAITING) victims.push(c);
+  }
+  I.qLen[i] = 0;
+  I.busy[i] = 0;
+  I.load[i] = 0;
+  for (const c of victims) {
+    if (C.state[c] === CALL_WAITING && C.child[c] >= 0) C.orphan[C.child[c]] = 1;
+    m.metrics.served(now, I.gv[i], false, now - C.sent[c]);
+    if (C.orphan[c] === 0) m.views[C.view[c]].ended(i);
+    C.gen[c]++;
+    C.state[c] = CALL_PENDING;
+    deliver(m, c, CAUSE_RESET, CLASS_RESET);
+  }
+  gone(m, i);
+}
+
+export function gone(m: Model, i: number): void {
+  const I = m.inst;
+  I.state[i] = ST_GONE;
+  I.accepting[i] = 0;
+  if (I.registered[i]) deregister(m, i);
+  const s = I.svc[i];
+  const n = m.topo.services[s].calls.length;
+  for (let k = 0; k < n; k++) {
+    const v = m.views[I.viewBase[i] + k];
+    v.alive = false;
+    const subs = m.subscribers[v.target];
+    subs.splice(subs.indexOf(v), 1);
+  }
+  costTick(m);
+  m.existing--;
+  m.engine.notify();
+}
+
+function deregister(m: Model, i: number): void {
+  const I = m.inst;
+  I.registered[i] = 0;
+  if (I.deregAt[i] === Infinity) I.deregAt[i] = m.engine.now;
+  if (!I.down[i]) publish(m, i, false);
+}

@@ -1,0 +1,58 @@
+/**
+ * How registry and routing changes reach the callers: each subscribed view hears of a
+ * change after its own channel's delay (registry.ts), in order, as one event per change
+ * per caller. A caller acts on what it has heard, not on the truth; that lag is what
+ * makes releases drop requests, so it is modelled per caller rather than globally.
+ */
+import type { Model, RouteConfig } from './model.ts';
+import type { View } from './view.ts';
+import { ST_GONE } from './instances.ts';
+
+/** Tells every caller of the instance's service, each after its own propagation delay. */
+export function publish(m: Model, i: number, add: boolean): void {
+  const now = m.engine.now;
+  const subs = m.subscribers[m.inst.svc[i]];
+  for (const v of subs) {
+    const t = deliverAt(m, v, now);
+    m.engine.scheduleAt(t, m.K_VIEW, v.id, (i << 1) | (add ? 1 : 0));
+  }
+}
+
+function deliverAt(m: Model, v: View, now: number): number {
+  // In order per view; serial is per caller, over all its views (never earlier than any
+  // of them). Control path (once per change per subscriber), so a Map is fine here.
+  const serial = m.propagation.serial;
+  const previous = serial ? m.serialBusyUntil.get(v.caller) ?? 0 : v.lastDelivery;
+  const t = m.propagation.landing(m.channels[v.id], now, previous);
+  v.lastDelivery = t;
+  if (serial) m.serialBusyUntil.set(v.caller, t);
+  return t;
+}
+
+export function onViewUpdate(m: Model, vid: number, payload: number): void {
+  const v = m.views[vid];
+  if (!v.alive) return;
+  const i = payload >> 1;
+  if (payload & 1) {
+    if (m.inst.state[i] !== ST_GONE) v.add(i, m.inst.ver[i], m.engine.now);
+  } else v.remove(i);
+}
+
+export function onRouteUpdate(m: Model, vid: number, cfg: number): void {
+  const v = m.views[vid];
+  if (!v.alive) return;
+  v.weights = m.routeConfigs[cfg].weights;
+  v.routes = m.routeConfigs[cfg].routes;
+}
+
+export function publishRoute(m: Model, s: number, cfg: RouteConfig): void {
+  const id = m.routeConfigs.length;
+  m.routeConfigs.push(cfg);
+  m.currentRoute[s] = id;
+  const delayed = m.scenario.registry.routingDelay;
+  const now = m.engine.now;
+  for (const v of m.subscribers[s]) {
+    if (delayed) m.engine.scheduleAt(deliverAt(m, v, now), m.K_ROUTE, v.id, id);
+    else { v.weights = cfg.weights; v.routes = cfg.routes; }
+  }
+}
