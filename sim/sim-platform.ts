@@ -8,6 +8,7 @@ import type { Action, Platform } from '../strategies/protocol.ts';
 import type { Model } from './model/model.ts';
 import { sleep, until } from './kernel/engine.ts';
 import { own } from '../scenarios/dict.ts';
+import { waitReadySatisfied } from './rules/availability.ts';
 
 export class SimPlatform implements Platform {
   constructor(private readonly model: Model) {}
@@ -23,14 +24,14 @@ export class SimPlatform implements Platform {
       case 'state': return resume(m.versionState(a.service));
       case 'metrics': return resume(m.windowStats(a.service, a.version, a.windowMs));
       case 'step': m.beginStep(a.name); return resume(undefined);
-      case 'outcome': m.outcome = a.outcome; return resume(undefined);
+      case 'outcome': m.stepLog.outcome = a.outcome; return resume(undefined);
       case 'log': m.log.push({ t: m.now, message: a.message }); return resume(undefined);
       case 'sleep':
         m.engine.process((function* () { yield sleep(a.ms); resume(undefined); })());
         return;
       case 'waitReady': {
         const deadline = m.now + a.timeoutMs;
-        const ok = () => (own(m.versionState(a.service), a.version)?.available ?? 0) >= a.replicas;
+        const ok = () => waitReadySatisfied(own(m.versionState(a.service), a.version), a.replicas);
         m.notifyAt(deadline);
         m.engine.process((function* () {
           yield until(() => ok() || m.now >= deadline);

@@ -11,7 +11,6 @@ import { sleep } from './kernel/engine.ts';
 import { drive, type Plan } from '../strategies/protocol.ts';
 import { releasePlan } from '../strategies/index.ts';
 import { SimPlatform } from './sim-platform.ts';
-import { evaluateSlo } from './result/slo.ts';
 
 export interface SimulateOptions {
   seed?: number;
@@ -33,7 +32,5 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunRes
   }
   model.run(opts.onProgress);
   const label = opts.plan ? 'custom' : scenario.release?.strategy.name ?? 'none';
-  const result = model.result(label);
-  result.slo = evaluateSlo(result, scenario.slo);
-  return result;
+  return model.result(label); // with its SLO verdict
 }

@@ -14,6 +14,8 @@ import { dict } from '../../scenarios/dict.ts';
 import { buildResult } from '../result/build.ts';
 import { terminate } from './lifecycle.ts';
 import { publish, publishRoute } from './propagation.ts';
+import { emptyVersionState, Stage, tally } from '../rules/availability.ts';
+import { pickVictims } from '../rules/scale-down.ts';
 
 /** Sets the replica count of one version: creates instances, or terminates the ones Kubernetes would. */
 export function scale(m: Model, service: string, version: string, replicas: number): void {
@@ -29,11 +31,9 @@ export function scale(m: Model, service: string, version: string, replicas: numb
       m.engine.schedule(Math.max(0, m.topo.startup[m.topo.gvBase[s] + v].sample()), m.K_APP_UP, i);
     }
   } else if (replicas < live.length) {
-    // ReplicaSet scale-down order: marked down first, then not ready before ready, then
-    // the most recently ready (newest) first.
-    live.sort((a, b) => (I.down[b] - I.down[a]) || (rank(I.state[a]) - rank(I.state[b])) ||
-      (I.readyAt[b] - I.readyAt[a]) || (b - a));
-    for (let k = 0; k < live.length - replicas; k++) terminate(m, live[k]);
+    // Instance ids grow with creation, so the id is the creation order.
+    const candidates = live.map((i) => ({ i, down: I.down[i] === 1, stage: stageOf(I.state[i]), readyAtMs: I.readyAt[i], created: i }));
+    for (const victim of pickVictims(candidates, live.length - replicas)) terminate(m, victim.i);
   }
   m.engine.notify();
 }
@@ -112,17 +112,10 @@ export function versionState(m: Model, service: string): Record<string, VersionS
   const minReady = m.minReadyMs[s];
   const now = m.engine.now;
   svc.versions.forEach((ver, v) => {
-    const st: VersionState = { desired: m.desired[s][v], current: 0, ready: 0, available: 0, terminating: 0 };
+    const st = emptyVersionState(m.desired[s][v]);
     const I = m.inst;
     for (let i = 0; i < I.n; i++) {
-      if (I.svc[i] !== s || I.ver[i] !== v) continue;
-      const x = I.state[i];
-      if (x <= ST_READY) st.current++;
-      if (x === ST_READY) {
-        st.ready++;
-        if (now - I.readyAt[i] >= minReady) st.available++;
-      }
-      if (x === ST_TERMINATING || x === ST_DRAINING) st.terminating++;
+      if (I.svc[i] === s && I.ver[i] === v) tally(st, stageOf(I.state[i]), I.readyAt[i], now, minReady);
     }
     out[ver.name] = st;
   });
@@ -140,24 +133,15 @@ export function notifyAt(m: Model, time: number): void {
   m.engine.scheduleAt(time, m.K_NOTIFY);
 }
 
+/** Drops are counted per step index, so the metrics' row follows the step log's index. */
 export function beginStep(m: Model, name: string): void {
-  const now = m.engine.now;
-  if (m.rolloutStart < 0) m.rolloutStart = now;
-  const last = m.steps[m.steps.length - 1];
-  if (last && last.endMs < 0) last.endMs = now;
-  m.steps.push({ name, startMs: now, endMs: -1 });
+  m.stepLog.begin(name, m.engine.now);
   m.metrics.beginStep();
 }
 
-/**
- * The plan finished. Drops it still causes (callers that have not yet heard that the
- * last old instances left) are attributed to an `after rollout` step running to the end.
- */
+/** The plan finished: what it still causes goes to the `after rollout` step. */
 export function endRollout(m: Model): void {
-  const now = m.engine.now;
-  if (m.rolloutStart < 0) m.rolloutStart = now;
-  m.rolloutEnd = now;
-  if (m.steps.length > 0) beginStep(m, 'after rollout');
+  if (m.stepLog.planFinished(m.engine.now) >= 0) m.metrics.beginStep();
 }
 
 export function run(m: Model, onProgress?: (fraction: number) => void): void {
@@ -169,6 +153,13 @@ export function result(m: Model, strategy: string): RunResult {
   return buildResult(m, strategy);
 }
 
-function rank(state: number): number {
-  return state === ST_STARTING ? 0 : state === ST_UP ? 1 : 2;
+/** The shared rules' lifecycle stage of a model instance state. */
+export function stageOf(state: number): Stage {
+  switch (state) {
+    case ST_STARTING: return Stage.Starting;
+    case ST_UP: return Stage.Up;
+    case ST_READY: return Stage.Ready;
+    case ST_TERMINATING: case ST_DRAINING: return Stage.Terminating;
+    default: return Stage.Gone;
+  }
 }

@@ -13,6 +13,9 @@ import { CAUSE_RESET } from './metrics.ts';
 import { deliver } from './request-path.ts';
 import { publish } from './propagation.ts';
 import { costTick } from './accounting.ts';
+import { readyTime } from '../rules/readiness.ts';
+import { goesAtOnce, terminationSchedule } from '../rules/termination.ts';
+import { stageOf } from './control.ts';
 
 export function onAppUp(m: Model, i: number): void {
   const I = m.inst;
@@ -21,14 +24,7 @@ export function onAppUp(m: Model, i: number): void {
   I.state[i] = ST_UP;
   I.upAt[i] = now;
   I.accepting[i] = 1;
-  // Probes tick at created + initialDelay + k·period; the first tick after the app is up
-  // passes, and successThreshold consecutive passes make it ready.
-  const p = m.topo.services[I.svc[i]].instance.readinessProbe;
-  const first = I.created[i] + p.initialDelaySeconds * 1000;
-  const period = p.periodSeconds * 1000;
-  const ticks = Math.max(0, Math.ceil((now - first) / period));
-  const readyAt = first + ticks * period + (p.successThreshold - 1) * period;
-  m.engine.scheduleAt(readyAt, m.K_READY, i);
+  m.engine.scheduleAt(readyTime(I.created[i], now, m.topo.services[I.svc[i]].instance.readinessProbe), m.K_READY, i);
 }
 
 export function onReady(m: Model, i: number): void {
@@ -58,16 +54,15 @@ export function terminate(m: Model, i: number): void {
   const I = m.inst;
   const st = I.state[i];
   if (st >= ST_TERMINATING) return;
-  if (st !== ST_READY) {
-    // never became ready: nobody routes to it; it just goes
+  if (goesAtOnce(stageOf(st))) {
     gone(m, i);
     return;
   }
-  const spec = m.topo.services[I.svc[i]].instance;
+  const plan = terminationSchedule(m.topo.services[I.svc[i]].instance);
   I.state[i] = ST_TERMINATING; // counted as terminating from the delete on
-  if (spec.deregistration === 'before-termination') {
+  if (plan.deregisterAtDeletion) {
     deregister(m, i);
-    m.engine.schedule(spec.deregistrationLead, m.K_TERM_START, i);
+    m.engine.schedule(plan.startAfterMs, m.K_TERM_START, i);
   } else onTermStart(m, i);
   m.engine.notify();
 }
@@ -75,15 +70,10 @@ export function terminate(m: Model, i: number): void {
 export function onTermStart(m: Model, i: number): void {
   const I = m.inst;
   if (I.state[i] === ST_GONE) return;
-  const spec = m.topo.services[I.svc[i]].instance;
   if (I.registered[i]) deregister(m, i);
-  // kubelet killContainer: the preStop hook runs for at most the grace period, then
-  // SIGTERM; the rest of the grace period (minus the hook's whole seconds) follows, but
-  // never less than 2 s, then SIGKILL.
-  const grace = spec.terminationGracePeriod;
-  const sigterm = Math.min(spec.preStop, grace);
-  m.engine.schedule(sigterm, m.K_SIGTERM, i);
-  m.engine.schedule(sigterm + Math.max(grace - Math.floor(sigterm / 1000) * 1000, 2000), m.K_KILL, i);
+  const plan = terminationSchedule(m.topo.services[I.svc[i]].instance);
+  m.engine.schedule(plan.sigtermAfterMs, m.K_SIGTERM, i);
+  m.engine.schedule(plan.killAfterMs, m.K_KILL, i);
 }
 
 export function onSigterm(m: Model, i: number): void {

@@ -38,6 +38,8 @@ import { onViewUpdate, onRouteUpdate } from './propagation.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
 import { pathName } from './lanes.ts';
 import * as control from './control.ts';
+import { minReadyMs } from '../rules/availability.ts';
+import { StepLog } from '../result/step-log.ts';
 
 /** A routing config published to the callers of one service. */
 export interface RouteConfig {
@@ -134,10 +136,8 @@ export class Model {
   inSystemArea = 0;
   /** @internal */
   inSystemAt = 0;
-  rolloutStart = -1;
-  rolloutEnd = -1;
-  outcome: 'promoted' | 'rolled-back' | 'none' = 'none';
-  readonly steps: { name: string; startMs: number; endMs: number }[] = [];
+  /** Steps, the rollout's start and end, the outcome: kept as the replay keeps them. */
+  readonly stepLog = new StepLog();
   readonly log: { t: number; message: string }[] = [];
   /** @internal */
   pathsOn = false;
@@ -182,11 +182,7 @@ export class Model {
     this.desired = this.topo.services.map((s) => new Int32Array(s.versions.length));
     this.routeConfigs.push({ weights: null, routes: -1 });
     this.currentRoute = new Array(S).fill(0);
-    this.minReadyMs = this.topo.services.map((svc) => {
-      const rel = scenario.release;
-      const own = rel && rel.strategy.name === 'rolling' && rel.services.includes(svc.name) ? rel.strategy.minReadySeconds : 0;
-      return Math.max(svc.instance.minReadySeconds, own);
-    });
+    this.minReadyMs = this.topo.services.map((svc) => minReadyMs(scenario, svc.name));
 
     const e = this.engine;
     this.K_ARRIVAL = e.register(() => onArrival(this));
