@@ -1,31 +1,49 @@
 // `relsim run` through the real CLI: stdout JSON, user errors, determinism across processes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { joinStdoutDashes } from '../../bin/cli.ts';
 
-const relsim = (...args: string[]) => spawnSync(process.execPath, ['bin/relsim.js', ...args], { encoding: 'utf8' });
+/**
+ * One `relsim` process, without blocking this one: the runs a test compares are separate
+ * processes either way, so they go side by side (each is mostly CLI start-up).
+ */
+function relsim(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, ['bin/relsim.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    c.on('error', reject);
+    c.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
-test('`--json -` puts the RunResult (and nothing else) on stdout', () => {
-  const r = relsim('run', 'scenarios/examples/mmc.yaml', '--json', '-');
+test('`--json -` puts the RunResult (and nothing else) on stdout', async () => {
+  const r = await relsim('run', 'scenarios/examples/mmc.yaml', '--json', '-');
   assert.is(r.status, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   assert.is(json.schema, 'relsim.run/1');
   assert.is(json.requests.offered, json.requests.ok + json.requests.dropped + json.requests.inFlightAtEnd);
 });
 
-test('the same scenario and seed give byte-identical JSON across processes; --seed changes it', () => {
-  const a = relsim('run', 'scenarios/examples/rolling-default.yaml', '--json=-').stdout;
-  const b = relsim('run', 'scenarios/examples/rolling-default.yaml', '--json=-').stdout;
-  const c = relsim('run', 'scenarios/examples/rolling-default.yaml', '--seed', '2', '--json=-').stdout;
+test('the same scenario and seed give byte-identical JSON across processes; --seed changes it', async () => {
+  const [a, b, c] = (await Promise.all([
+    relsim('run', 'scenarios/examples/rolling-default.yaml', '--json=-'),
+    relsim('run', 'scenarios/examples/rolling-default.yaml', '--json=-'),
+    relsim('run', 'scenarios/examples/rolling-default.yaml', '--seed', '2', '--json=-'),
+  ])).map((r) => r.stdout);
   assert.ok(a.length > 1000);
   assert.is(a, b);
   assert.is.not(a, c);
 });
 
-test('user mistakes: one line, exit 2, no stack trace', () => {
-  for (const args of [['run', 'scenarios/examples/rolling-default.yaml', '--strategy', 'bluegreen'], ['run', 'nope.yaml'], ['run', 'scenarios/examples/mmc.yaml', '--seed', '-3']]) {
-    const r = relsim(...args);
+test('user mistakes: one line, exit 2, no stack trace', async () => {
+  const mistakes = [['run', 'scenarios/examples/rolling-default.yaml', '--strategy', 'bluegreen'], ['run', 'nope.yaml'], ['run', 'scenarios/examples/mmc.yaml', '--seed', '-3']];
+  const results = await Promise.all(mistakes.map((args) => relsim(...args)));
+  for (const [i, args] of mistakes.entries()) {
+    const r = results[i];
     assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.not.match(r.stderr, /^\s+at /m);
     assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);

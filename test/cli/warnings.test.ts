@@ -2,7 +2,7 @@
 // scenario, without changing the exit code or touching stdout.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,20 @@ import { fileURLToPath } from 'node:url';
 const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
 const mmc = fileURLToPath(new URL('../../scenarios/examples/mmc.yaml', import.meta.url));
 
-test('validate and run warn about readinessProbe.failureThreshold on stderr, exit 0, stdout unchanged', () => {
+/** One `relsim` process, without blocking this one (the four below are independent and go side by side). */
+function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [relsimJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    c.on('error', reject);
+    c.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test('validate and run warn about readinessProbe.failureThreshold on stderr, exit 0, stdout unchanged', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'relsim-warn-'));
   try {
     const plain = join(dir, 'plain.yaml');
@@ -22,13 +35,10 @@ test('validate and run warn about readinessProbe.failureThreshold on stderr, exi
     const name = /^services:\n {2}(\S+):\n/m.exec(text)?.[1];
     assert.ok(name, 'mmc.yaml has a services map');
     writeFileSync(withField, text.replace(`services:\n  ${name}:\n`, `services:\n  ${name}:\n    readinessProbe: {failureThreshold: 5}\n`));
-    const cli = (...args: string[]) => spawnSync(process.execPath, [relsimJs, ...args], { encoding: 'utf8' });
-    const v = cli('validate', withField);
+    const [v, vPlain, a, b] = await Promise.all([cli('validate', withField), cli('validate', plain), cli('run', plain, '--json', '-'), cli('run', withField, '--json', '-')]);
     assert.is(v.status, 0, v.stderr);
     assert.match(v.stderr, new RegExp(`relsim: warning: .*probe\\.yaml: services\\.${name}\\.readinessProbe\\.failureThreshold: accepted for manifest compatibility`));
-    assert.is(cli('validate', plain).stderr.includes('warning'), false, 'no warning when the field is not set');
-    const a = cli('run', plain, '--json', '-');
-    const b = cli('run', withField, '--json', '-');
+    assert.is(vPlain.stderr.includes('warning'), false, 'no warning when the field is not set');
     assert.is(a.status, 0, a.stderr);
     assert.ok(a.stdout.startsWith('{'), 'a RunResult on stdout');
     assert.is(b.status, 0, b.stderr);

@@ -31,7 +31,7 @@ export interface Verdict { outcome: Outcome; ms: number; detail: string }
 
 /** A load or a bounded run slower than this is a hang, not a slow machine. */
 export const PER_FILE_MS = 20_000;
-/** The bounded run: enough to reach the rollout's first steps, cheap enough for 1,000 mutants. */
+/** The bounded run: enough to reach the rollout's first steps, cheap enough for thousands of mutants. */
 const RUN_MS = 30_000;
 const RUN_EVENTS = 50_000;
 

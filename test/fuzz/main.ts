@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz -- [--count N] [--seed S] [--no-run]`: N mutants (default 10,000) through
  * the scenario loader and a bounded run, with a count per outcome and the first failures
- * in full. Exit 1 when any promise broke. The suite runs 1,000 of them (fuzz.test.ts).
+ * in full. Exit 1 when any promise broke. The suite runs 250 of them (fuzz.test.ts), enough to draw every mutation kind.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,7 +5,7 @@ import type { RunResult } from '../../sim/result/run-result.ts';
 import { simulate } from '../../sim/simulate.ts';
 import { fixture, requireProxy } from './helpers.ts';
 
-// Two-instance nginx release at --speed 10 (40 s scenario ⇒ 4 s wall, 300 req/s).
+// Two-instance nginx releases at --speed 10 (50 s and 25 s scenarios ⇒ 5 s and 2.5 s wall, 300 req/s).
 
 /**
  * In flight is counted apart from ok and dropped (the unanswered set), so this checks the

@@ -17,40 +17,72 @@ const streams = new RandomStreams(seed);
 /** Everything that must be gone, and how long it may take (the watchdog: SIGTERM, then SIGKILL after ~1 s). */
 const WAIT_MS = 5000;
 
-for (const proxy of ['nginx', 'haproxy'] as const) {
+interface Killed { delay: number; seen: ProcessMark[]; signal: NodeJS.Signals | null; left: string[]; leftAfterMs: number; stderr: string }
+
+/**
+ * A replay through `proxy` SIGKILLed mid-run, and what of it was left. The nginx and the
+ * HAProxy runs are separate relsim processes, each with its own TMPDIR, ports and process
+ * groups, and every check below is by those: they run side by side, started by the first
+ * of the two tests.
+ */
+const killed = new Map<string, Promise<Killed>>();
+function killRun(proxy: 'nginx' | 'haproxy'): Promise<Killed> {
+  let run = killed.get(proxy);
+  if (!run) {
+    run = (async () => {
+      const tmp = mkdtempSync(join(tmpdir(), `relsim-sigkill-${proxy}-`));
+      let seen: ProcessMark[] = [];
+      try {
+        const { child, ports, stderr } = await startRelsimReplay(tmp, proxy, 'lanes-abc.yaml');
+        const delay = Math.floor(streams.stream(proxy)() * 1500);
+        await sleepMs(delay);
+        seen = snapshot(child.pid!, tmp);
+        const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, s) => r(s)));
+        child.kill('SIGKILL');
+        const signal = await exited;
+
+        const killedAt = performance.now();
+        let left = await leftovers(seen, tmp, ports);
+        while (left.length > 0 && performance.now() < killedAt + WAIT_MS) {
+          await sleepMs(100);
+          left = await leftovers(seen, tmp, ports);
+        }
+        const leftAfterMs = performance.now() - killedAt;
+        await sleepMs(50);
+        return { delay, seen, signal, left, leftAfterMs, stderr: stderr() };
+      } finally {
+        // A failing run must not leave its orphans behind: kill exactly what is its.
+        for (const m of survivors(seen, tmp)) { try { process.kill(m.pid, 'SIGKILL'); } catch { /* gone */ } }
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    })();
+    run.catch(() => undefined); // reported by its own test
+    killed.set(proxy, run);
+  }
+  return run;
+}
+
+const PROXIES = ['nginx', 'haproxy'] as const;
+
+for (const proxy of PROXIES) {
   test(`SIGKILL of relsim mid-replay (${proxy}): no process of the run remains, ports free, temp dirs gone`, async () => {
     requireProxy(proxy);
-    const tmp = mkdtempSync(join(tmpdir(), `relsim-sigkill-${proxy}-`));
-    let seen: ProcessMark[] = [];
-    try {
-      const { child, ports, stderr } = await startRelsimReplay(tmp, proxy, 'lanes-abc.yaml');
-      const delay = Math.floor(streams.stream(proxy)() * 1500);
-      console.log(`  sigkill (${proxy}): RELSIM_TEST_SEED=${seed}, kill ${delay} ms after the proxy is up`);
-      await sleepMs(delay);
-      seen = snapshot(child.pid!, tmp);
-      assert.ok(seen.some((m) => m.cmd.includes(proxy)), `${proxy} is running before the kill: ${seen.map((m) => m.cmd).join(' | ')}`);
-      assert.ok(seen.length >= 5, 'relsim, backends and the proxy are running before the kill');
-      const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, s) => r(s)));
-      child.kill('SIGKILL');
-      assert.is(await exited, 'SIGKILL');
-
-      const killedAt = performance.now();
-      let left = await leftovers(seen, tmp, ports);
-      while (left.length > 0 && performance.now() < killedAt + WAIT_MS) {
-        await sleepMs(100);
-        left = await leftovers(seen, tmp, ports);
-      }
-      assert.equal(left, [], `within ${WAIT_MS} ms of the SIGKILL nothing of the run is left`);
-      // Its work, not the backends' own parent check: it says what it stopped (on relsim's stderr).
-      await sleepMs(50);
-      assert.match(stderr(), /relsim watchdog: .*stopped [1-9]\d* process group/);
-      console.log(`  sigkill (${proxy}): all ${seen.length} processes gone, ports free, dirs removed ${Math.round(performance.now() - killedAt)} ms after the kill`);
-    } finally {
-      // A failing run must not leave its orphans to the next test: kill exactly what is its.
-      for (const m of survivors(seen, tmp)) { try { process.kill(m.pid, 'SIGKILL'); } catch { /* gone */ } }
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    for (const p of PROXIES) if (p === proxy || hasProxy(p)) void killRun(p);
+    const { delay, seen, signal, left, leftAfterMs, stderr } = await killRun(proxy);
+    console.log(`  sigkill (${proxy}): RELSIM_TEST_SEED=${seed}, kill ${delay} ms after the proxy is up`);
+    assert.ok(seen.some((m) => m.cmd.includes(proxy)), `${proxy} is running before the kill: ${seen.map((m) => m.cmd).join(' | ')}`);
+    assert.ok(seen.length >= 5, 'relsim, backends and the proxy are running before the kill');
+    assert.is(signal, 'SIGKILL');
+    assert.equal(left, [], `within ${WAIT_MS} ms of the SIGKILL nothing of the run is left`);
+    // Its work, not the backends' own parent check: it says what it stopped (on relsim's stderr).
+    assert.match(stderr, /relsim watchdog: .*stopped [1-9]\d* process group/);
+    console.log(`  sigkill (${proxy}): all ${seen.length} processes gone, ports free, dirs removed ${Math.round(leftAfterMs)} ms after the kill`);
   });
+}
+
+/** Whether `proxy` is installed (the other proxy's run starts early only then; its own test names a missing one). */
+function hasProxy(proxy: 'nginx' | 'haproxy'): boolean {
+  try { requireProxy(proxy); return true; } catch { return false; }
 }
 
 /** relsim's process tree plus anything naming the run's TMPDIR (HAProxy workers, say). */
