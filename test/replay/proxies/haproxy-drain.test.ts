@@ -4,11 +4,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HaproxyProxy } from '../../replay/proxies/haproxy/haproxy.ts';
-import { RoutingState, type FrontSpec } from '../../replay/proxy.ts';
-import { replay } from '../../replay/replay.ts';
-import { freePort } from '../../replay/tools.ts';
-import { fixture, requireProxy } from './helpers.ts';
+import { HaproxyProxy } from '../../../replay/proxies/haproxy/haproxy.ts';
+import { RoutingState, type FrontSpec } from '../../../replay/proxy.ts';
+import { replay } from '../../../replay/replay.ts';
+import { freePort } from '../../../replay/tools.ts';
+import { fixture, requireProxy } from '../helpers.ts';
 
 /** srv_admin_state bits (management guide, `show servers state`). */
 const FMAINT = 0x01;

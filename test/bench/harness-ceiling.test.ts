@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { measureCeiling } from '../../bench/harness-ceiling.ts';
-import { requireProxy } from './helpers.ts';
+import { requireProxy } from '../replay/helpers.ts';
 
 test('ceiling: direct and via-nginx rates are both measured, and nginx is the slower path', async () => {
   requireProxy('nginx');

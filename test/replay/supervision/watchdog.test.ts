@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sleepMs } from '../../replay/tools.ts';
-import { mark, stillRunning, type ProcessMark } from './helpers.ts';
+import { sleepMs } from '../../../replay/tools.ts';
+import { mark, stillRunning, type ProcessMark } from '../helpers.ts';
 
-const WATCHDOG = fileURLToPath(new URL('../../replay/supervision/watchdog-process.mjs', import.meta.url));
-const CLEANUP = fileURLToPath(new URL('../../replay/supervision/cleanup.ts', import.meta.url));
-const WATCHDOG_CLIENT = fileURLToPath(new URL('../../replay/supervision/watchdog.ts', import.meta.url));
+const WATCHDOG = fileURLToPath(new URL('../../../replay/supervision/watchdog-process.mjs', import.meta.url));
+const CLEANUP = fileURLToPath(new URL('../../../replay/supervision/cleanup.ts', import.meta.url));
+const WATCHDOG_CLIENT = fileURLToPath(new URL('../../../replay/supervision/watchdog.ts', import.meta.url));
 
 async function waitGone(marks: ProcessMark[], ms: number): Promise<boolean> {
   const until = performance.now() + ms;

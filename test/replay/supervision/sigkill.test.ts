@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RandomStreams } from '../../sim/kernel/random.ts';
-import { portIsFree, sleepMs } from '../../replay/tools.ts';
-import { mark, processesMentioning, processTree, requireProxy, startRelsimReplay, stillRunning, type ProcessMark } from './helpers.ts';
+import { RandomStreams } from '../../../sim/kernel/random.ts';
+import { portIsFree, sleepMs } from '../../../replay/tools.ts';
+import { mark, processesMentioning, processTree, requireProxy, startRelsimReplay, stillRunning, type ProcessMark } from '../helpers.ts';
 
 // SIGKILL cannot be caught: relsim's own cleanup never runs, so whatever stops the proxy
 // and removes the dirs must live outside it. The kill lands at a random point after the

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../replay/replay.ts';
-import type { RunResult } from '../../sim/result/run-result.ts';
-import { simulate } from '../../sim/simulate.ts';
-import { fixture, requireProxy } from './helpers.ts';
+import { replay } from '../../../replay/replay.ts';
+import type { RunResult } from '../../../sim/result/run-result.ts';
+import { simulate } from '../../../sim/simulate.ts';
+import { fixture, requireProxy } from '../helpers.ts';
 
 // Two-instance nginx releases at --speed 10 (50 s and 25 s scenarios ⇒ 5 s and 2.5 s wall, 300 req/s).
 

@@ -2,11 +2,11 @@
 // health, HAProxy slow start), and the engine's cancel bookkeeping.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { smoothFail, smoothPick, type SmoothPeers } from '../../sim/balancers/smooth-wrr.ts';
-import { slowStartFactor, slowStartSpan } from '../../sim/balancers/slow-start.ts';
-import { View } from '../../sim/model/view.ts';
-import { Engine } from '../../sim/kernel/engine.ts';
-import type { ClientSpec } from '../../scenarios/types.ts';
+import { smoothFail, smoothPick, type SmoothPeers } from '../../../sim/balancers/smooth-wrr.ts';
+import { slowStartFactor, slowStartSpan } from '../../../sim/balancers/slow-start.ts';
+import { View } from '../../../sim/model/view.ts';
+import { Engine } from '../../../sim/kernel/engine.ts';
+import type { ClientSpec } from '../../../scenarios/types.ts';
 
 function peers(weights: number[]): SmoothPeers {
   const n = weights.length;

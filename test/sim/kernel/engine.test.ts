@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Engine, sleep, until, waitSignal, EventCapError } from '../sim/kernel/engine.ts';
-import { EventHeap } from '../sim/kernel/event-heap.ts';
+import { Engine, sleep, until, waitSignal, EventCapError } from '../../../sim/kernel/engine.ts';
+import { EventHeap } from '../../../sim/kernel/event-heap.ts';
 
 test('heap pops in (time, seq) order, ties in insertion order', () => {
   const h = new EventHeap(2);

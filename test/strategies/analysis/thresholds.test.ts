@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AnalysisRun, judgeWindow, percentileOf } from '../../strategies/analysis/thresholds.ts';
-import { analysis } from './fixture.ts';
-import { healthyWindow } from './fake-platform.ts';
+import { AnalysisRun, judgeWindow, percentileOf } from '../../../strategies/analysis/thresholds.ts';
+import { analysis } from '../fixture.ts';
+import { healthyWindow } from '../fake-platform.ts';
 
 test('judgeWindow: success rate, latency percentile, too few requests', () => {
   const spec = analysis({ successRate: 0.99, latency: { p: 99, max: 100 }, minRequests: 20 });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadScenario } from '../../scenarios/load.ts';
-import { compareJobs, compareStrategies, defaultStrategies } from '../../bin/compare/compare-strategies.ts';
+import { loadScenario } from '../../../scenarios/load.ts';
+import { compareJobs, compareStrategies, defaultStrategies } from '../../../bin/compare/compare-strategies.ts';
 
 // A short run of the shipped rolling scenario: 4 strategies × 10 seeds stay within seconds.
 function shortScenario() {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { mannWhitney, normalCdf, normalQuantile, uStatistic } from '../../strategies/analysis/mann-whitney.ts';
+import { mannWhitney, normalCdf, normalQuantile, uStatistic } from '../../../strategies/analysis/mann-whitney.ts';
 
 const close = (a: number, b: number, eps = 1e-4) => assert.ok(Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replay } from '../../replay/replay.ts';
-import { simulate } from '../../sim/simulate.ts';
-import { fixture, requireProxy, shareBetween } from './helpers.ts';
+import { replay } from '../../../replay/replay.ts';
+import { simulate } from '../../../sim/simulate.ts';
+import { fixture, requireProxy, shareBetween } from '../helpers.ts';
 
 test('HAProxy canary 10 → 50 → 100: observed v2 share per step within ±5 points', async () => {
   requireProxy('haproxy');

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portIsFree, sleepMs } from '../../replay/tools.ts';
-import { processesMentioning, requireProxy, startRelsimReplay } from './helpers.ts';
+import { portIsFree, sleepMs } from '../../../replay/tools.ts';
+import { processesMentioning, requireProxy, startRelsimReplay } from '../helpers.ts';
 
 /** What is left of a run shortly after it ended: processes naming its temp dir, taken ports, its temp dirs. */
 async function leftAfter(tmp: string, ports: number[]): Promise<{ processes: number[]; taken: number[]; dirs: string[] }> {

@@ -3,11 +3,11 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replay } from '../../replay/replay.ts';
-import { trackedChildCount } from '../../replay/supervision/cleanup.ts';
-import { portIsFree } from '../../replay/tools.ts';
-import { scale, sleep, step, type Plan } from '../../strategies/protocol.ts';
-import { fixture, requireProxy } from './helpers.ts';
+import { replay } from '../../../replay/replay.ts';
+import { trackedChildCount } from '../../../replay/supervision/cleanup.ts';
+import { portIsFree } from '../../../replay/tools.ts';
+import { scale, sleep, step, type Plan } from '../../../strategies/protocol.ts';
+import { fixture, requireProxy } from '../helpers.ts';
 
 function processesMentioning(marker: string): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {

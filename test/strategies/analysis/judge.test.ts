@@ -7,12 +7,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { parseScenario } from '../../scenarios/load.ts';
-import type { AnalysisSpec, JudgeSpec } from '../../scenarios/types.ts';
-import type { Action, Plan, WindowStats } from '../../strategies/protocol.ts';
-import { AnalysisRun, judgeWindow, measure, type AnalysisPhase } from '../../strategies/analysis/thresholds.ts';
-import { simulate } from '../../sim/simulate.ts';
-import { analysis } from './fixture.ts';
+import { parseScenario } from '../../../scenarios/load.ts';
+import type { AnalysisSpec, JudgeSpec } from '../../../scenarios/types.ts';
+import type { Action, Plan, WindowStats } from '../../../strategies/protocol.ts';
+import { AnalysisRun, judgeWindow, measure, type AnalysisPhase } from '../../../strategies/analysis/thresholds.ts';
+import { simulate } from '../../../sim/simulate.ts';
+import { analysis } from '../fixture.ts';
 
 /** Kayenta's judge settings (NetflixACAJudge: 98 %, tolerance 0.25). */
 const KAYENTA: JudgeSpec = { confidence: 0.98, tolerance: 0.25, direction: 'increase' };

@@ -5,17 +5,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HaproxyProxy } from '../../replay/proxies/haproxy/haproxy.ts';
-import { renderHaproxyConfig } from '../../replay/proxies/haproxy/haproxy-config.ts';
-import { userAttributes, userRequest, type UserRequest } from '../../replay/load.ts';
-import { NginxProxy } from '../../replay/proxies/nginx/nginx.ts';
-import { renderNginxConfig } from '../../replay/proxies/nginx/nginx-config.ts';
-import { RoutingState, type FrontSpec, type ProxyAdapter } from '../../replay/proxy.ts';
-import { replay } from '../../replay/replay.ts';
-import { freePort } from '../../replay/tools.ts';
-import type { LaneSpec, MatchRule, TrafficSpec } from '../../scenarios/types.ts';
-import { Users } from '../../sim/model/traffic.ts';
-import { fixture, requireProxy } from './helpers.ts';
+import { HaproxyProxy } from '../../../replay/proxies/haproxy/haproxy.ts';
+import { renderHaproxyConfig } from '../../../replay/proxies/haproxy/haproxy-config.ts';
+import { userAttributes, userRequest, type UserRequest } from '../../../replay/load.ts';
+import { NginxProxy } from '../../../replay/proxies/nginx/nginx.ts';
+import { renderNginxConfig } from '../../../replay/proxies/nginx/nginx-config.ts';
+import { RoutingState, type FrontSpec, type ProxyAdapter } from '../../../replay/proxy.ts';
+import { replay } from '../../../replay/replay.ts';
+import { freePort } from '../../../replay/tools.ts';
+import type { LaneSpec, MatchRule, TrafficSpec } from '../../../scenarios/types.ts';
+import { Users } from '../../../sim/model/traffic.ts';
+import { fixture, requireProxy } from '../helpers.ts';
 
 const traffic: TrafficSpec = {
   rate: 0, arrival: 'constant', rampTo: 0, rampDuration: 0, trace: [], users: 2000, nonIdempotent: 0,

@@ -12,17 +12,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HaproxyProxy } from '../../replay/proxies/haproxy/haproxy.ts';
-import { renderHaproxyConfig } from '../../replay/proxies/haproxy/haproxy-config.ts';
-import { NginxProxy } from '../../replay/proxies/nginx/nginx.ts';
-import { renderNginxConfig } from '../../replay/proxies/nginx/nginx-config.ts';
-import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from '../../replay/proxy.ts';
-import { freePort } from '../../replay/tools.ts';
-import type { HeaderRoute } from '../../strategies/protocol-types.ts';
-import type { LaneSpec, MatchRule } from '../../scenarios/types.ts';
-import { requireProxy } from './helpers.ts';
-import { boundSockets, proxyPids } from './listening.ts';
-import { rawGet } from './raw-http.ts';
+import { HaproxyProxy } from '../../../replay/proxies/haproxy/haproxy.ts';
+import { renderHaproxyConfig } from '../../../replay/proxies/haproxy/haproxy-config.ts';
+import { NginxProxy } from '../../../replay/proxies/nginx/nginx.ts';
+import { renderNginxConfig } from '../../../replay/proxies/nginx/nginx-config.ts';
+import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from '../../../replay/proxy.ts';
+import { freePort } from '../../../replay/tools.ts';
+import type { HeaderRoute } from '../../../strategies/protocol-types.ts';
+import type { LaneSpec, MatchRule } from '../../../scenarios/types.ts';
+import { requireProxy } from '../helpers.ts';
+import { boundSockets, proxyPids } from '../listening.ts';
+import { rawGet } from '../raw-http.ts';
 
 // ---- the hostile strings ----------------------------------------------------------------
 

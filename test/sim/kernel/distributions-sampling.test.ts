@@ -8,9 +8,9 @@
 // parameterisation (sd for variance, log10 for ln, a median taken as a mean) is off by many.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeSampler, Z99, type DistSpec } from '../../sim/kernel/distributions.ts';
-import { Histogram } from '../../sim/kernel/histogram.ts';
-import { RandomStreams } from '../../sim/kernel/random.ts';
+import { makeSampler, Z99, type DistSpec } from '../../../sim/kernel/distributions.ts';
+import { Histogram } from '../../../sim/kernel/histogram.ts';
+import { RandomStreams } from '../../../sim/kernel/random.ts';
 
 const N = 100_000;
 const SE_BOUND = 5;

@@ -7,14 +7,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HaproxyProxy } from '../../replay/proxies/haproxy/haproxy.ts';
-import { NginxProxy } from '../../replay/proxies/nginx/nginx.ts';
-import { RoutingState } from '../../replay/proxy.ts';
-import { replay } from '../../replay/replay.ts';
-import { OWNER_FILE, sweepStaleRuns, writeOwnerFile } from '../../replay/supervision/stale-runs.ts';
-import { freePort, portIsFree } from '../../replay/tools.ts';
-import { step, type Plan } from '../../strategies/protocol.ts';
-import { fixture, mark, requireProxy, stillRunning } from './helpers.ts';
+import { HaproxyProxy } from '../../../replay/proxies/haproxy/haproxy.ts';
+import { NginxProxy } from '../../../replay/proxies/nginx/nginx.ts';
+import { RoutingState } from '../../../replay/proxy.ts';
+import { replay } from '../../../replay/replay.ts';
+import { OWNER_FILE, sweepStaleRuns, writeOwnerFile } from '../../../replay/supervision/stale-runs.ts';
+import { freePort, portIsFree } from '../../../replay/tools.ts';
+import { step, type Plan } from '../../../strategies/protocol.ts';
+import { fixture, mark, requireProxy, stillRunning } from '../helpers.ts';
 
 /** A pid no process has any more (a child that ran and was reaped). */
 function deadPid(): number {
