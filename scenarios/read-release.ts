@@ -4,7 +4,7 @@
  * Defaults that depend on the services (which to release, to what) are filled here;
  * whether names exist is checked in check.ts, with the rest of the cross-references.
  */
-import type { ReleaseSpec, ServiceSpec, SloSpec, StrategySpec } from './types.ts';
+import { SLO_ROLLOUTS, type ReleaseSpec, type ServiceSpec, type SloSpec, type StrategySpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { readStrategy } from './read-strategy.ts';
@@ -111,9 +111,10 @@ function defaultTarget(service: ServiceSpec | undefined, strategy: StrategySpec)
 }
 
 export function readSlo(r: Reader, v: Raw, path: string): SloSpec {
-  const slo: SloSpec = { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {} };
+  const slo: SloSpec = { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' };
   if (v === undefined || v === null) return slo;
-  const f = r.fields(v, path, ['maxDropped', 'maxErrorRate', 'maxP99', 'maxRollout', 'lanePaths']);
+  const f = r.fields(v, path, ['maxDropped', 'maxErrorRate', 'maxP99', 'maxRollout', 'lanePaths', 'rollout']);
+  if (f.rollout !== undefined) slo.rollout = r.oneOf(f.rollout, join(path, 'rollout'), SLO_ROLLOUTS);
   if (f.maxDropped !== undefined) slo.maxDropped = r.integer(f.maxDropped, join(path, 'maxDropped'), 0);
   if (f.maxErrorRate !== undefined) slo.maxErrorRate = r.fraction(f.maxErrorRate, join(path, 'maxErrorRate'));
   if (f.maxP99 !== undefined) slo.maxP99Ms = r.duration(f.maxP99, join(path, 'maxP99'), { positive: true });

@@ -333,4 +333,13 @@ export interface SloSpec {
   maxRolloutMs: number | null;
   /** lane name → the exact paths its traffic may take. */
   lanePaths: Record<string, string[]>;
+  /**
+   * How the release must end within the run: `finished` (the plan returned, not rolled
+   * back: a rollout paused forever or still running at `duration` fails), `rolled-back`
+   * (a bad release must be caught), `any` (not checked). Only checked when there is a release.
+   */
+  rollout: SloRollout;
 }
+
+export type SloRollout = 'finished' | 'rolled-back' | 'any';
+export const SLO_ROLLOUTS: readonly SloRollout[] = ['finished', 'rolled-back', 'any'];

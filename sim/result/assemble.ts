@@ -62,6 +62,7 @@ function assemble(f: RunFacts): RunResult {
       startMs: r3(Math.max(0, log.rolloutStartMs)),
       endMs: r3(log.rolloutEndMs >= 0 ? log.rolloutEndMs : log.rolloutStartMs >= 0 ? end : 0),
       outcome: log.outcome,
+      finished: log.rolloutEndMs >= 0,
       steps,
     },
     cost: { instanceSeconds: r3(f.instanceSeconds), peakInstances: f.peakInstances },

@@ -23,6 +23,8 @@ export interface RunResult {
     startMs: number;
     endMs: number;
     outcome: 'promoted' | 'rolled-back' | 'none';
+    /** The release plan returned within the run (false: paused for good, or still running at the end). */
+    finished: boolean;
     steps: StepResult[];
   };
   cost: { instanceSeconds: number; peakInstances: number };

@@ -23,6 +23,8 @@ export interface SloSubject {
   p99: number;
   rolloutMs: number;
   lanes: RunResult['lanes'];
+  /** How the runs' releases ended (runs = 0 when nothing was released). */
+  endings: { runs: number; unfinished: number; rolledBack: number };
 }
 
 export function evaluateSlo(r: RunResult, slo: SloSpec): { pass: boolean; violations: string[] } {
@@ -38,6 +40,18 @@ export function subjectOf(r: RunResult): SloSubject {
     p99: metricOf(r, 'p99'),
     rolloutMs: metricOf(r, 'rolloutMs'),
     lanes: r.lanes,
+    endings: endingsOf([r]),
+  };
+}
+
+/** A run released something when a strategy ran (a custom plan counts; 'none' is no release). */
+function endingsOf(runs: RunResult[]): SloSubject['endings'] {
+  const released = runs.filter((r) => r.strategy !== 'none');
+  return {
+    runs: released.length,
+    // RunResults written before `finished` existed count as finished: unknown is not a failure.
+    unfinished: released.filter((r) => r.rollout.finished === false).length,
+    rolledBack: released.filter((r) => r.rollout.finished !== false && r.rollout.outcome === 'rolled-back').length,
   };
 }
 
@@ -55,7 +69,7 @@ export function meanSubject(runs: RunResult[]): SloSubject {
       for (const [path, n] of Object.entries(lane.paths)) into.paths[path] = (into.paths[path] ?? 0) + n;
     }
   }
-  return { dropped: mean('dropped'), errorRate: mean('errorRate'), p99: mean('p99'), rolloutMs: mean('rolloutMs'), lanes };
+  return { dropped: mean('dropped'), errorRate: mean('errorRate'), p99: mean('p99'), rolloutMs: mean('rolloutMs'), lanes, endings: endingsOf(runs) };
 }
 
 export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
@@ -73,7 +87,13 @@ export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
   limit('maxDropped', 'dropped', s.dropped, slo.maxDropped, (v) => fmtCount(Math.round(v * 10) / 10));
   limit('maxErrorRate', 'error rate', s.errorRate, slo.maxErrorRate, fmtPct);
   limit('maxP99Ms', 'p99', s.p99, slo.maxP99Ms, fmtMs);
-  limit('maxRolloutMs', 'rollout time', s.rolloutMs, slo.maxRolloutMs, fmtMs);
+  const ending = rolloutCheck(s.endings, slo.rollout ?? 'finished');
+  if (ending) checks.push(ending);
+  // An unfinished rollout's time runs to the end of the run: a limit met that way means nothing.
+  if (s.endings.unfinished === 0) limit('maxRolloutMs', 'rollout time', s.rolloutMs, slo.maxRolloutMs, fmtMs);
+  else if (slo.maxRolloutMs !== null && slo.maxRolloutMs !== undefined) {
+    checks.push({ name: 'maxRolloutMs', pass: false, message: `rollout time: not measured, the rollout did not finish (max ${fmtMs(slo.maxRolloutMs)})` });
+  }
   for (const [lane, allowed] of Object.entries(slo.lanePaths ?? {})) {
     // own(): runs from a worker thread or from JSON have a prototype, where a lane `toString`
     // that never opened would find a function.
@@ -93,6 +113,29 @@ export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
         });
   }
   return checks;
+}
+
+/**
+ * The `rollout` check: did the release end the way the SLO expects? A rollout that never
+ * finished (paused for good, waiting for a promotion, still running at the end of the
+ * run) or was rolled back fails `finished`, the default.
+ */
+function rolloutCheck(e: SloSubject['endings'], expected: SloSpec['rollout']): SloCheck | null {
+  if (e.runs === 0 || expected === 'any') return null;
+  const of = (k: number) => (e.runs === 1 ? '' : ` in ${k} of ${e.runs} seeds`);
+  if (expected === 'rolled-back') {
+    const caught = e.rolledBack;
+    return caught === e.runs
+      ? { name: 'rollout', pass: true, message: `release rolled back as expected${of(caught)}` }
+      : { name: 'rollout', pass: false, message: `release was expected to be rolled back, but was not${of(e.runs - caught)}` };
+  }
+  if (e.unfinished > 0) {
+    return { name: 'rollout', pass: false, message: `release did not finish within the run${of(e.unfinished)} (paused for good, waiting for promotion, or still running at the end); set slo.rollout: any to allow it` };
+  }
+  if (e.rolledBack > 0) {
+    return { name: 'rollout', pass: false, message: `release rolled back${of(e.rolledBack)}; set slo.rollout: rolled-back if catching a bad release is the point` };
+  }
+  return { name: 'rollout', pass: true, message: `release finished${e.runs === 1 ? '' : ` in all ${e.runs} seeds`}` };
 }
 
 /** One named metric of one run (the names of SUMMARY_METRICS in reports/stats.ts, or `dropped.<cause>`). */

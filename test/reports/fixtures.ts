@@ -23,6 +23,8 @@ export interface RunSpec {
   p99?: number;
   maxStaleSendMs?: number;
   outcome?: RunResult['rollout']['outcome'];
+  /** The plan returned within the run (default true). */
+  finished?: boolean;
   lanes?: RunResult['lanes'];
 }
 
@@ -86,6 +88,7 @@ export function buildRun(spec: RunSpec = {}): RunResult {
       startMs: first ? first.from * bucketMs : 0,
       endMs: last ? last.to * bucketMs : 0,
       outcome: spec.outcome ?? 'promoted',
+      finished: spec.finished ?? true,
       steps: steps.map((s) => {
         const inStep = drops.filter((d) => d.bucket >= s.from && d.bucket < s.to);
         const stepCauses: Partial<Record<DropCause, number>> = {};

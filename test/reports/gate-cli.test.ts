@@ -29,9 +29,10 @@ test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario
   assert.match(bad.out, /FAIL {2}rolling-default .*\n\s+FAIL maxDropped: dropped [\d,.]+ > max 0 \(over by [\d,.]+\)/);
   assert.match(bad.out, /PASS {2}rolling-tuned/);
   const xml = readFileSync(junit, 'utf8');
-  assert.is((xml.match(/<testcase /g) ?? []).length, 2);
+  // per scenario: the rollout finished (passes) and maxDropped
+  assert.is((xml.match(/<testcase /g) ?? []).length, 4);
   assert.is((xml.match(/<failure /g) ?? []).length, 1);
-  assert.match(xml, /<testsuite name="rolling-default" tests="1" failures="1"/);
+  assert.match(xml, /<testsuite name="rolling-default" tests="2" failures="1"/);
 
   const good = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2');
   assert.is(good.code, 0, good.out + good.err);
@@ -81,6 +82,33 @@ test('bad input exits 2 with one line', () => {
   const seeds = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '0');
   assert.is(seeds.code, 2);
   assert.not.match(seeds.err, /\n\s+at /);
+});
+
+test('a rollout that never finishes (an indefinite pause) fails the gate, even within maxRollout', () => {
+  // Argo's `pause: {}` waits for a promotion that never comes; the rollout time then runs
+  // to the end of the run and used to pass `maxRollout` as if the release had finished.
+  const file = join(dir, 'paused.yaml');
+  writeFileSync(file, [
+    'duration: 2m',
+    'services: {a: {replicas: 2, versions: [v1, v2], serviceTime: 10ms}}',
+    'entry: {service: a}',
+    'traffic: {rate: 20}',
+    'release: {startAt: 10s, to: v2, strategy: {name: canary, steps: [{setWeight: 20}, {pause: {}}]}}',
+    'slo: {maxRollout: 10m}',
+  ].join('\n'));
+  const r = relsim('gate', file, '--seeds', '2');
+  assert.is(r.code, 1, r.out + r.err);
+  assert.match(r.out, /FAIL rollout: release did not finish within the run in 2 of 2 seeds/);
+  assert.match(r.out, /FAIL maxRolloutMs: rollout time: not measured, the rollout did not finish/);
+
+  writeFileSync(file, readFileSync(file, 'utf8').replace('slo: {maxRollout: 10m}', 'slo: {rollout: any}'));
+  const allowed = relsim('gate', file, '--seeds', '2');
+  assert.is(allowed.code, 0, allowed.out + allowed.err);
+
+  writeFileSync(file, readFileSync(file, 'utf8').replace('slo: {rollout: any}', 'slo: {rollout: done}'));
+  const bad = relsim('validate', file);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /slo\.rollout: expected one of finished, rolled-back, any, got "done"/);
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { baselineFrom, evaluateGate, formatVerdicts } from '../../reports/gate.t
 import { renderJunit } from '../../reports/junit.ts';
 import type { SloSpec } from '../../scenarios/types.ts';
 
-const noSlo: SloSpec = { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {} };
+const noSlo: SloSpec = { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' };
 const dropsRun = (n: number, seed = 1, p99 = 80) => buildRun({ seed, p99, drops: n ? [{ bucket: 15, cause: 'refused', count: n }] : [] });
 
 test('evaluateSlo: each limit passes at the bound and fails above it, saying by how much', () => {
@@ -25,7 +25,7 @@ test('evaluateSlo: each limit passes at the bound and fails above it, saying by 
 test('lane path rules: stray paths fail, allowed ones pass, missing lane fails', () => {
   const lanes = { gray: { requests: 100, paths: { 'a:gray>b:v1>c:gray': 90, 'a:gray>b:v1>c:v1': 10 } } };
   const r = buildRun({ lanes });
-  const ok = sloChecks({ dropped: 0, errorRate: 0, p99: 1, rolloutMs: 1, lanes }, { ...noSlo, lanePaths: { gray: ['a:gray>b:v1>c:gray', 'a:gray>b:v1>c:v1'] } });
+  const ok = sloChecks({ dropped: 0, errorRate: 0, p99: 1, rolloutMs: 1, lanes, endings: { runs: 0, unfinished: 0, rolledBack: 0 } }, { ...noSlo, lanePaths: { gray: ['a:gray>b:v1>c:gray', 'a:gray>b:v1>c:v1'] } });
   assert.equal(ok.map((c) => c.pass), [true]);
   const bad = evaluateSlo(r, { ...noSlo, lanePaths: { gray: ['a:gray>b:v1>c:gray'], blue: ['a:blue'] } });
   assert.equal(bad.violations, [
@@ -71,11 +71,31 @@ test('junit: one testcase per check, failures where expected, escaped', () => {
     { name: 'bad<1>', cases: v1.checks },
     { name: 'good', cases: v2.checks },
   ]);
-  assert.is((xml.match(/<testcase /g) ?? []).length, 3);
+  // each run also has the passing `rollout` check (its plan finished)
+  assert.is((xml.match(/<testcase /g) ?? []).length, 5);
   assert.is((xml.match(/<failure /g) ?? []).length, 1);
-  assert.match(xml, /<testsuites name="relsim gate" tests="3" failures="1">/);
-  assert.match(xml, /<testsuite name="bad&lt;1&gt;" tests="2" failures="1"/);
+  assert.match(xml, /<testsuites name="relsim gate" tests="5" failures="1">/);
+  assert.match(xml, /<testsuite name="bad&lt;1&gt;" tests="3" failures="1"/);
   assert.match(xml, /name="maxDropped" time="0">\n\s+<failure message="dropped 50 &gt; max 20 \(over by 30\)"/);
+});
+
+test('rollout: a plan that never finished fails its own check and voids maxRollout; a rollback fails unless expected', () => {
+  const paused = buildRun({ finished: false, outcome: 'none' });
+  const v = evaluateGate([paused, buildRun({ seed: 2 })], { ...noSlo, maxRolloutMs: 600_000 }, null);
+  assert.is(v.pass, false);
+  const byName = Object.fromEntries(v.checks.map((c) => [c.name, c]));
+  assert.is(byName.rollout.pass, false);
+  assert.match(byName.rollout.message, /did not finish within the run in 1 of 2 seeds/);
+  assert.is(byName.maxRolloutMs.pass, false);
+  assert.match(byName.maxRolloutMs.message, /not measured, the rollout did not finish/);
+  assert.ok(evaluateGate([paused], { ...noSlo, rollout: 'any' }, null).pass, 'rollout: any allows it');
+
+  const rolledBack = buildRun({ outcome: 'rolled-back' });
+  assert.is(evaluateGate([rolledBack], noSlo, null).pass, false);
+  assert.ok(evaluateGate([rolledBack], { ...noSlo, rollout: 'rolled-back' }, null).pass);
+  assert.is(evaluateGate([buildRun({})], { ...noSlo, rollout: 'rolled-back' }, null).pass, false, 'a promotion where a rollback was expected fails');
+  // nothing released: nothing to check
+  assert.equal(evaluateGate([buildRun({ strategy: 'none' })], noSlo, null).checks, []);
 });
 
 test.run();

@@ -35,7 +35,7 @@ function run(dropped: number, refused: number, p99: number): RunResult {
     schema: 'relsim.run/1', scenario: 's', strategy: 'rolling', seed: 1, platform: 'sim',
     requests: { offered: 1000, ok: 1000 - dropped, dropped, inFlightAtEnd: 0, byCause },
     latencyMs: { p50: 1, p90: 2, p99, p999: p99, max: p99 },
-    rollout: { startMs: 1000, endMs: 31000, outcome: 'promoted', steps: [] },
+    rollout: { startMs: 1000, endMs: 31000, outcome: 'promoted', finished: true, steps: [] },
     cost: { instanceSeconds: 100, peakInstances: 4 }, lanes: {},
     timeline: { bucketMs: 1000, series: {} }, slo: { pass: true, violations: [] },
   };

@@ -30,7 +30,7 @@ test('a minimal file gets every default filled', () => {
   assert.is(s.registry.mode, 'push');
   assert.equal(s.traffic, { rate: 50, arrival: 'poisson', rampTo: 50, rampDuration: 0, trace: [], users: 1000, headers: [], nonIdempotent: 0 });
   assert.is(s.release, null);
-  assert.equal(s.slo, { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {} });
+  assert.equal(s.slo, { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' });
 });
 
 test('services keep file order; versions as a list or a map', () => {

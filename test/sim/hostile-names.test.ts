@@ -100,7 +100,8 @@ test('slo.lanePaths of a lane that never opened is a failed check, not a crash',
     // The scenario reader is not this test's subject: it may drop a `__proto__` key of lanePaths.
     if (N === '__proto__' && !Object.hasOwn(hostile(N).slo.lanePaths, N)) continue;
     assert.is(r.slo.pass, false, N);
-    assert.equal(r.slo.violations, [`lane ${N}: no traffic observed, so its paths cannot be checked`], N);
+    // (the run stops before the lanes open, so the release's own `rollout` check fails too)
+    assert.equal(r.slo.violations.filter((v) => v.startsWith('lane ')), [`lane ${N}: no traffic observed, so its paths cannot be checked`], N);
   }
 });
 
