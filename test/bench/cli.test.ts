@@ -1,14 +1,51 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { erlangC } from '../../bench/erlang.ts';
 
 const relsim = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [relsim, ...args], { encoding: 'utf8' });
 
-test('bench --quick --json - puts only the figures on stdout, the table on stderr', () => {
-  const r = run('bench', '--quick', '--json', '-');
+interface Ran { status: number | null; stdout: string; stderr: string }
+
+/** One `relsim` process, without blocking this one (so several can run at once). */
+function run(...args: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [relsim, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    c.on('error', reject);
+    c.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+// The three CLI runs below are independent (stdout, a refused path, --help; no files
+// written), and the two short ones are mostly start-up: the first test to need one starts
+// all three side by side, and each test awaits its own.
+const RUNS = {
+  quick: ['bench', '--quick', '--json', '-'],
+  missingDir: ['bench', '--quick', '--json', '/nonexistent-dir/x.json'],
+  help: ['bench', '--help'],
+};
+let started: Record<keyof typeof RUNS, Promise<Ran>> | null = null;
+
+/** The run named `name` (started with the others if it was not yet). */
+function result(name: keyof typeof RUNS): Promise<Ran> {
+  if (!started) {
+    const s = {} as Record<keyof typeof RUNS, Promise<Ran>>;
+    for (const [k, args] of Object.entries(RUNS) as [keyof typeof RUNS, string[]][]) {
+      s[k] = run(...args);
+      s[k].catch(() => undefined); // reported by the test that awaits it
+    }
+    started = s;
+  }
+  return started[name];
+}
+
+test('bench --quick --json - puts only the figures on stdout, the table on stderr', async () => {
+  const r = await result('quick');
   assert.is(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.is(j.schema, 'relsim.bench/1');
@@ -56,16 +93,16 @@ test('bench --quick --json - puts only the figures on stdout, the table on stder
   assert.match(r.stderr, /Chain model/);
 });
 
-test('bench --json into a missing directory: one line, exit 2, before measuring', () => {
-  const r = run('bench', '--quick', '--json', '/nonexistent-dir/x.json');
+test('bench --json into a missing directory: one line, exit 2, before measuring', async () => {
+  const r = await result('missingDir');
   assert.is(r.status, 2);
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /nonexistent-dir/);
   assert.not.match(r.stderr, /at .*\.ts/);
 });
 
-test('bench --help shows examples', () => {
-  const r = run('bench', '--help');
+test('bench --help shows examples', async () => {
+  const r = await result('help');
   assert.is(r.status, 0);
   assert.match(r.stdout, /--quick/);
   assert.match(r.stdout, /Examples:/);

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +17,28 @@ import type { CompareResult } from '../../sim/result/run-result.ts';
 const dir = mkdtempSync(join(tmpdir(), 'relsim-gate-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-function relsim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/relsim.js', ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+/**
+ * One `relsim` process, without blocking this one: the runs within a test are independent
+ * processes (each its own output file), mostly CLI start-up, so they go side by side.
+ */
+function relsim(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, ['bin/relsim.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    let out = '';
+    let err = '';
+    c.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    c.on('error', reject);
+    c.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
-test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario × check', () => {
+test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario × check', async () => {
   const junit = join(dir, 'gate.xml');
-  const bad = relsim('gate', 'scenarios/examples/rolling-default.yaml', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2', '--junit', junit);
+  const [bad, good] = await Promise.all([
+    relsim('gate', 'scenarios/examples/rolling-default.yaml', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2', '--junit', junit),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2'),
+  ]);
   assert.is(bad.code, 1, bad.err);
   assert.match(bad.out, /FAIL {2}rolling-default .*\n\s+FAIL maxDropped: dropped [\d,.]+ > max 0 \(over by [\d,.]+\)/);
   assert.match(bad.out, /PASS {2}rolling-tuned/);
@@ -34,12 +48,11 @@ test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario
   assert.is((xml.match(/<failure /g) ?? []).length, 1);
   assert.match(xml, /<testsuite name="rolling-default" tests="2" failures="1"/);
 
-  const good = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '2');
   assert.is(good.code, 0, good.out + good.err);
   assert.match(good.out, /gate: pass \(1 scenario\)/);
 });
 
-test('baseline: same settings on other seeds pass; removing preStop fails on dropped', () => {
+test('baseline: same settings on other seeds pass; removing preStop fails on dropped', async () => {
   // Baseline: the tuned scenario's CompareResult row over seeds 1–3.
   const tuned = loadScenario('scenarios/examples/rolling-tuned.yaml');
   const runs = [1, 2, 3].map((seed) => simulate(tuned, { seed }));
@@ -58,12 +71,14 @@ test('baseline: same settings on other seeds pass; removing preStop fails on dro
   writeFileSync(worse, text.replace(/preStop: 6s/, 'preStop: 0s'));
   assert.ok(readFileSync(worse, 'utf8').includes('preStop: 0s'), 'worsened setting applied');
 
-  const ok = relsim('gate', same, '--seeds', '3', '--baseline', baseFile);
+  const [ok, bad] = await Promise.all([
+    relsim('gate', same, '--seeds', '3', '--baseline', baseFile),
+    relsim('gate', worse, '--seeds', '3', '--baseline', baseFile, '--json', join(dir, 'v.json')),
+  ]);
   assert.is(ok.code, 0, ok.out + ok.err);
   assert.match(ok.out, /ok {3}baseline\.dropped: dropped 0 vs baseline 0: within tolerance 10%/);
   assert.match(ok.out, /ok {3}baseline\.p99: p99 latency .* within tolerance/);
 
-  const bad = relsim('gate', worse, '--seeds', '3', '--baseline', baseFile, '--json', join(dir, 'v.json'));
   assert.is(bad.code, 1, bad.out + bad.err);
   assert.match(bad.out, /FAIL baseline\.dropped: dropped [\d,.]+ ± [\d,.]+ vs baseline 0: regressed; even the interval's low end [\d,.]+ exceeds the allowed 0/);
   const doc = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8'));
@@ -71,23 +86,28 @@ test('baseline: same settings on other seeds pass; removing preStop fails on dro
   assert.ok(doc.scenarios[0].stats['dropped.refused'].mean > 0, 'the regression is refused drops');
 });
 
-test('bad input exits 2 with one line', () => {
-  const missing = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--baseline', join(dir, 'nope.json'));
+test('bad input exits 2 with one line', async () => {
+  writeFileSync(join(dir, 'other.json'), JSON.stringify({ schema: 'relsim.run/1', scenario: 'elsewhere' }));
+  const [missing, other, seeds] = await Promise.all([
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--baseline', join(dir, 'nope.json')),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--baseline', join(dir, 'other.json')),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '0'),
+  ]);
   assert.is(missing.code, 2);
   assert.match(missing.err, /^relsim: --baseline .*nope\.json: no such file\n$/);
-  writeFileSync(join(dir, 'other.json'), JSON.stringify({ schema: 'relsim.run/1', scenario: 'elsewhere' }));
-  const other = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--baseline', join(dir, 'other.json'));
   assert.is(other.code, 2);
   assert.match(other.err, /it is for scenario "elsewhere", which is not among the gated scenarios/);
-  const seeds = relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '0');
   assert.is(seeds.code, 2);
   assert.not.match(seeds.err, /\n\s+at /);
 });
 
-test('a rollout that never finishes (an indefinite pause) fails the gate, even within maxRollout', () => {
+test('a rollout that never finishes (an indefinite pause) fails the gate, even within maxRollout', async () => {
   // Argo's `pause: {}` waits for a promotion that never comes; the rollout time then runs
   // to the end of the run and used to pass `maxRollout` as if the release had finished.
+  // Three variants of the scenario, each in its own file, so the three runs go side by side.
   const file = join(dir, 'paused.yaml');
+  const anyFile = join(dir, 'paused-any.yaml');
+  const doneFile = join(dir, 'paused-done.yaml');
   writeFileSync(file, [
     'duration: 2m',
     'services: {a: {replicas: 2, versions: [v1, v2], serviceTime: 10ms}}',
@@ -96,17 +116,19 @@ test('a rollout that never finishes (an indefinite pause) fails the gate, even w
     'release: {startAt: 10s, to: v2, strategy: {name: canary, steps: [{setWeight: 20}, {pause: {}}]}}',
     'slo: {maxRollout: 10m}',
   ].join('\n'));
-  const r = relsim('gate', file, '--seeds', '2');
+  writeFileSync(anyFile, readFileSync(file, 'utf8').replace('slo: {maxRollout: 10m}', 'slo: {rollout: any}'));
+  writeFileSync(doneFile, readFileSync(anyFile, 'utf8').replace('slo: {rollout: any}', 'slo: {rollout: done}'));
+  const [r, allowed, bad] = await Promise.all([
+    relsim('gate', file, '--seeds', '2'),
+    relsim('gate', anyFile, '--seeds', '2'),
+    relsim('validate', doneFile),
+  ]);
   assert.is(r.code, 1, r.out + r.err);
   assert.match(r.out, /FAIL rollout: release did not finish within the run in 2 of 2 seeds/);
   assert.match(r.out, /FAIL maxRolloutMs: rollout time: not measured, the rollout did not finish/);
 
-  writeFileSync(file, readFileSync(file, 'utf8').replace('slo: {maxRollout: 10m}', 'slo: {rollout: any}'));
-  const allowed = relsim('gate', file, '--seeds', '2');
   assert.is(allowed.code, 0, allowed.out + allowed.err);
 
-  writeFileSync(file, readFileSync(file, 'utf8').replace('slo: {rollout: any}', 'slo: {rollout: done}'));
-  const bad = relsim('validate', file);
   assert.is(bad.code, 2);
   assert.match(bad.err, /slo\.rollout: expected one of finished, rolled-back, any, got "done"/);
 });
