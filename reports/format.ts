@@ -1,5 +1,5 @@
 /** Number formatting shared by the text, Markdown and HTML reports, so they agree. */
-import type { Interval } from '../sim/result/run-result.ts';
+import type { Frequency, Interval } from '../sim/result/run-result.ts';
 import { fmtCount, fmtMs, fmtPct } from '../sim/result/units.ts';
 
 export { fmtCount, fmtMs, fmtPct, round } from '../sim/result/units.ts';
@@ -19,6 +19,12 @@ export function fmtInterval(name: string, i: Interval): string {
   // A half-width that prints as zero says nothing; show the value alone.
   if (i.n <= 1 || !(half > 0) || /^0( |%|$)/.test(halfText)) return fmtMetric(name, i.mean);
   return `${fmtMetric(name, i.mean)} ± ${halfText}`;
+}
+
+/** "1/5 (0.5–72%)": k of n seeds, with the exact 95% interval of the probability. */
+export function fmtFrequency(f: Frequency | undefined): string {
+  if (!f || f.n === 0) return '–';
+  return `${f.k}/${f.n} (${fmtPct(f.lo)}–${fmtPct(f.hi)})`;
 }
 
 export const METRIC_LABELS: Record<string, string> = {

@@ -4,9 +4,9 @@
  */
 import { DROP_CAUSES, type CompareResult, type RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
-import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
+import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
-import { bestRows, COMPARE_COLUMNS } from './summary.ts';
+import { bestRows, COMPARE_COLUMNS, FREQUENCY_LABELS } from './summary.ts';
 import { dropsByCause } from './markdown.ts';
 import { CAUSE_COLORS } from './charts/palette.ts';
 import { renderTopology } from './charts/topology.ts';
@@ -117,9 +117,10 @@ function stepTable(r: RunResult): string {
 
 function compareTableHtml(cmp: CompareResult): string {
   const best = bestRows(cmp);
-  const head = `<tr><th>strategy</th>${COMPARE_COLUMNS.map((c) => `<th>${esc(METRIC_LABELS[c])}</th>`).join('')}</tr>`;
+  const head = `<tr><th>strategy</th>${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS].map((l) => `<th>${esc(l)}</th>`).join('')}</tr>`;
   const rows = cmp.rows.map((row, i) => `<tr data-strategy="${esc(row.label)}"><td><b>${esc(row.label)}</b></td>${COMPARE_COLUMNS.map((c) =>
-    `<td class="${best[c]?.has(i) ? 'best' : ''}" data-metric="${c}">${esc(row.stats[c] ? fmtInterval(c, row.stats[c]) : '–')}</td>`).join('')}</tr>`);
+    `<td class="${best[c]?.has(i) ? 'best' : ''}" data-metric="${c}">${esc(row.stats[c] ? fmtInterval(c, row.stats[c]) : '–')}</td>`).join('')}` +
+    `<td data-frequency="anyDrops">${esc(fmtFrequency(row.frequencies?.anyDrops))}</td><td data-frequency="sloMet">${esc(fmtFrequency(row.frequencies?.sloMet))}</td></tr>`);
   return `<table class="compare"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

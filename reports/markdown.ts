@@ -4,8 +4,8 @@
  */
 import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
-import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
-import { bestRows, COMPARE_COLUMNS } from './summary.ts';
+import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
+import { bestRows, COMPARE_COLUMNS, FREQUENCY_LABELS } from './summary.ts';
 
 /** The by-cause columns of a comparison: the same numbers in stdout, Markdown and HTML. */
 export interface DropsByCause {
@@ -55,14 +55,16 @@ export function renderCompareMarkdown(cmp: CompareResult): string {
   const best = bestRows(cmp);
   const out: string[] = [];
   out.push(`## relsim compare: ${esc(cmp.scenario)}`, '');
-  out.push(`${cmp.rows.length} strategies × ${n} seeds; mean ± half-width of the 95% interval; **bold** = best in column.`, '');
-  out.push(`| strategy | ${COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]).join(' | ')} |`);
-  out.push(`|:--|${COMPARE_COLUMNS.map(() => '---:').join('|')}|`);
+  out.push(`${cmp.rows.length} strategies × ${n} seeds; mean ± half-width of the 95% interval; **bold** = best in column; ` +
+    'the last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.', '');
+  out.push(`| strategy | ${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS].join(' | ')} |`);
+  out.push(`|:--|${[...COMPARE_COLUMNS, ...FREQUENCY_LABELS].map(() => '---:').join('|')}|`);
   cmp.rows.forEach((row, i) => {
     const cells = COMPARE_COLUMNS.map((c) => {
       const text = row.stats[c] ? fmtInterval(c, row.stats[c]) : '–';
       return best[c]?.has(i) ? `**${text}**` : text;
     });
+    cells.push(fmtFrequency(row.frequencies?.anyDrops), fmtFrequency(row.frequencies?.sloMet));
     out.push(`| ${esc(row.label)} | ${cells.join(' | ')} |`);
   });
   out.push('', ...causeTableMarkdown(dropsByCause(cmp)));

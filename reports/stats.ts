@@ -5,6 +5,8 @@
  */
 import { DROP_CAUSES, type Interval, type RunResult } from '../sim/result/run-result.ts';
 import { metricOf } from '../sim/result/slo.ts';
+import type { Frequency } from '../sim/result/run-result.ts';
+import { proportion } from './proportion.ts';
 
 export { metricOf };
 
@@ -43,6 +45,22 @@ export function summarizeRuns(runs: RunResult[]): Record<string, Interval> {
   for (const name of SUMMARY_METRICS) out[name] = interval(runs.map((r) => metricOf(r, name)));
   return out;
 }
+
+/**
+ * How often the runs dropped anything and met their SLO. Means hide this: 13 dropped on
+ * average may be one seed of 65 and four of 0, a rare event whose probability is the honest
+ * summary, with an interval that says how little 5 seeds can tell.
+ */
+export function frequenciesOf(runs: RunResult[]): { anyDrops: Frequency; sloMet: Frequency } {
+  const n = runs.length;
+  const round = (f: Frequency): Frequency => ({ ...f, p: r6(f.p), lo: r6(f.lo), hi: r6(f.hi) });
+  return {
+    anyDrops: round(proportion(runs.filter((r) => r.requests.dropped > 0).length, n)),
+    sloMet: round(proportion(runs.filter((r) => r.slo.pass).length, n)),
+  };
+}
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 // t(0.975, df) for df 1..30; beyond that the Cornish-Fisher expansion is accurate to 1e-4.
 const T975 = [

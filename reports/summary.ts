@@ -4,7 +4,7 @@
  */
 import type { CompareResult, RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
-import { fmtCount, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
+import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 
 export function summarizeRun(r: RunResult): string {
   const q = r.requests;
@@ -32,16 +32,20 @@ export function summarizeRun(r: RunResult): string {
   return lines.join('\n');
 }
 
+/** The per-seed frequency columns after the metrics (CompareRow.frequencies). */
+export const FREQUENCY_LABELS = ['seeds with drops', 'seeds meeting SLO'] as const;
+
 /** Columns of the comparison (metric names from reports/stats.ts). Lower is better for all. */
 export const COMPARE_COLUMNS = ['dropped', 'errorRate', 'p99', 'rolloutMs', 'instanceSeconds', 'peakInstances'] as const;
 
 export function compareTable(cmp: CompareResult): string {
   const n = cmp.rows[0]?.runs.length ?? 0;
-  const head = ['strategy', ...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c])];
-  const rows = cmp.rows.map((row) => [row.label, ...COMPARE_COLUMNS.map((c) => (row.stats[c] ? fmtInterval(c, row.stats[c]) : '–'))]);
+  const head = ['strategy', ...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS];
+  const rows = cmp.rows.map((row) => [row.label, ...COMPARE_COLUMNS.map((c) => (row.stats[c] ? fmtInterval(c, row.stats[c]) : '–')),
+    fmtFrequency(row.frequencies?.anyDrops), fmtFrequency(row.frequencies?.sloMet)]);
   return [
-    `${cmp.scenario}: ${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} (mean ± 95% interval)`,
-    ...table(head, rows, [false, ...COMPARE_COLUMNS.map(() => true)]),
+    `${cmp.scenario}: ${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} (mean ± 95% interval; seeds with any drop and seeds meeting the SLO, with exact 95% intervals)`,
+    ...table(head, rows, [false, ...COMPARE_COLUMNS.map(() => true), true, true]),
   ].join('\n');
 }
 

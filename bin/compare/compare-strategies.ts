@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Scenario, StrategyName } from '../../scenarios/types.ts';
 import type { CompareResult, CompareRow, RunResult } from '../../sim/result/run-result.ts';
 import { withStrategy } from '../../scenarios/load.ts';
-import { summarizeRuns } from '../../reports/stats.ts';
+import { frequenciesOf, summarizeRuns } from '../../reports/stats.ts';
 import { simulate } from '../../sim/simulate.ts';
 
 export interface CompareOptions {
@@ -58,7 +58,7 @@ export async function compareStrategies(scenario: Scenario, opts: CompareOptions
 export function assembleCompare(scenario: Scenario, strategies: readonly StrategyName[], seeds: number, runs: RunResult[], extra: RunResult[]): CompareResult {
   const rows: CompareRow[] = strategies.map((strategy, i) => {
     const mine = runs.slice(i * seeds, (i + 1) * seeds);
-    return { label: strategy, strategy, platform: 'sim', runs: mine, stats: summarizeRuns(mine) };
+    return { label: strategy, strategy, platform: 'sim', runs: mine, stats: summarizeRuns(mine), frequencies: frequenciesOf(mine) };
   });
   const extraRows = new Map<string, CompareRow>();
   for (const r of extra) {
@@ -71,7 +71,10 @@ export function assembleCompare(scenario: Scenario, strategies: readonly Strateg
     }
     row.runs.push(r);
   }
-  for (const row of extraRows.values()) row.stats = summarizeRuns(row.runs);
+  for (const row of extraRows.values()) {
+    row.stats = summarizeRuns(row.runs);
+    row.frequencies = frequenciesOf(row.runs);
+  }
   return {
     schema: 'relsim.compare/1',
     scenario: scenario.name,

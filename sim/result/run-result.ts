@@ -78,6 +78,20 @@ export interface CompareRow {
   runs: RunResult[];
   /** metric name → mean and 95% interval over the runs (see reports/stats.ts). */
   stats: Record<string, Interval>;
+  /**
+   * How often, across the runs: a rollout dropped anything (`anyDrops`, P(dropped > 0)),
+   * and met the scenario's SLO (`sloMet`), each with an exact Clopper-Pearson 95% interval.
+   */
+  frequencies?: { anyDrops: Frequency; sloMet: Frequency };
+}
+
+/** k of n runs, k / n, and its exact 95% interval (reports/proportion.ts). */
+export interface Frequency {
+  k: number;
+  n: number;
+  p: number;
+  lo: number;
+  hi: number;
 }
 
 export interface Interval {

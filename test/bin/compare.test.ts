@@ -53,10 +53,12 @@ test('two strategies × 2 seeds: a ± interval per strategy, drops by cause on s
     startBadStrategies();
     const r = await comparing;
     assert.is(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^default: 2 strategies × 2 seeds \(mean ± 95% interval\)$/m);
+    assert.match(r.stdout, /^default: 2 strategies × 2 seeds \(mean ± 95% interval; seeds with any drop and seeds meeting the SLO, with exact 95% intervals\)$/m);
     const rows = tableRows(r.stdout, /^default: 2 strategies/);
     assert.equal(rows.map((l) => l.split(/\s+/)[0]), ['rolling', 'canary']);
     for (const row of rows) assert.match(row, / ± /, `no interval in: ${row}`);
+    // both strategies drop in both seeds, and default.yaml's SLO (maxRollout only) is met
+    for (const row of rows) assert.match(row, /2\/2 \(16%–100%\) +2\/2 \(16%–100%\)$/, row);
 
     // default.yaml's lesson (see its header): rolling drops `refused`, canary `no-endpoint`.
     const causes = tableRows(r.stdout, /^dropped by cause/);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { interval, summarizeRuns, tQuantile975, SUMMARY_METRICS } from '../../reports/stats.ts';
+import { frequenciesOf, interval, summarizeRuns, tQuantile975, SUMMARY_METRICS } from '../../reports/stats.ts';
+import { proportion } from '../../reports/proportion.ts';
 import { lineProgress } from '../../reports/progress.ts';
 import { emptyByCause, type RunResult } from '../../sim/result/run-result.ts';
 
@@ -60,6 +61,17 @@ test('lineProgress writes about ten lines, then done', () => {
   p.done(); p.done();
   assert.ok(lines.length >= 9 && lines.length <= 11, String(lines.length));
   assert.is(lines[lines.length - 1], 'runs: 100/100 done');
+});
+
+test('frequencies: seeds with any drop and seeds meeting the SLO, as exact proportions', () => {
+  // the blue-green case of the default scenario: one seed of five dropped, all met the SLO
+  const runs = [0, 0, 65, 0, 0].map((d) => run(d, d, 80));
+  runs[2].slo = { pass: false, violations: ['dropped 65 > max 0'] };
+  const f = frequenciesOf(runs);
+  assert.equal({ k: f.anyDrops.k, n: f.anyDrops.n, p: f.anyDrops.p }, { k: 1, n: 5, p: 0.2 });
+  assert.ok(Math.abs(f.anyDrops.lo - proportion(1, 5).lo) < 1e-6 && Math.abs(f.anyDrops.hi - proportion(1, 5).hi) < 1e-6);
+  assert.equal({ k: f.sloMet.k, n: f.sloMet.n }, { k: 4, n: 5 });
+  assert.ok(f.anyDrops.lo >= 0 && f.sloMet.hi <= 1);
 });
 
 test.run();

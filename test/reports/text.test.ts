@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildCompare, buildRun } from './fixtures.ts';
 import { explain } from '../../reports/explain.ts';
+import { frequenciesOf } from '../../reports/stats.ts';
 import { compareTable, summarizeRun } from '../../reports/summary.ts';
 import { renderCompareMarkdown, renderRunMarkdown } from '../../reports/markdown.ts';
 import { fmtInterval, fmtMs } from '../../reports/format.ts';
@@ -54,6 +55,12 @@ test('compareTable shows mean ± half-interval per strategy', () => {
   // mean 15, half = t(1)=12.706 * sd(7.07)/sqrt(2) = 63.5
   assert.match(rolling, /15 ± 63\.5/);
   assert.match(t.split('\n').find((l) => l.startsWith('canary'))!, /^canary +0 /);
+  // seeds with drops / meeting the SLO: both rolling seeds dropped (exact interval of 2/2: 0.025^½ = 15.8% to 100%)
+  for (const row of cmp.rows) row.frequencies = frequenciesOf(row.runs);
+  const withFreq = compareTable(cmp).split('\n');
+  assert.match(withFreq[1], /seeds with drops +seeds meeting SLO$/);
+  assert.match(withFreq.find((l) => l.startsWith('rolling'))!, /2\/2 \(16%–100%\) +2\/2 \(16%–100%\)$/);
+  assert.match(withFreq.find((l) => l.startsWith('canary'))!, /0\/2 \(0%–84%\) +2\/2 \(16%–100%\)$/);
 });
 
 test('markdown: run tables and compare table with the best value bold', () => {
@@ -67,9 +74,12 @@ test('markdown: run tables and compare table with the best value bold', () => {
   ]);
   const cmd = renderCompareMarkdown(cmp);
   const canaryRow = cmd.split('\n').find((l) => l.startsWith('| canary'))!;
-  assert.match(canaryRow, /^\| canary \| \*\*0\*\* \| \*\*0%\*\* \| \*\*50 ms\*\* \| 30 s \| 300 inst·s \| 10 \|$/);
+  // the fixture's rows carry no frequencies: those two columns show –
+  assert.match(canaryRow, /^\| canary \| \*\*0\*\* \| \*\*0%\*\* \| \*\*50 ms\*\* \| 30 s \| 300 inst·s \| 10 \| – \| – \|$/);
   // equal columns (rollout, cost, peak) mark nobody
-  assert.match(cmd.split('\n').find((l) => l.startsWith('| rolling'))!, /^\| rolling \| 10 \| 0\.2% \| 80 ms \| 30 s \| 300 inst·s \| 10 \|$/);
+  assert.match(cmd.split('\n').find((l) => l.startsWith('| rolling'))!, /^\| rolling \| 10 \| 0\.2% \| 80 ms \| 30 s \| 300 inst·s \| 10 \| – \| – \|$/);
+  cmp.rows[0].frequencies = frequenciesOf(cmp.rows[0].runs);
+  assert.match(renderCompareMarkdown(cmp), /^\| rolling \| .* \| 1\/1 \(2\.5%–100%\) \| 1\/1 \(2\.5%–100%\) \|$/m);
 });
 
 test('format helpers', () => {
