@@ -48,6 +48,18 @@ export function worstStep(r: RunResult) {
   return worst;
 }
 
+/**
+ * The kubelet cuts a preStop hook off at the grace period, so advice for a longer preStop
+ * is only sound with a longer grace period (the hook, then a drain, must fit in it).
+ */
+function graceAdvice(r: RunResult, preStopMs: number): string {
+  const graces = (r.meta?.topology?.services ?? []).map((s) => s.gracePeriodMs).filter((g): g is number => typeof g === 'number');
+  if (graces.length === 0) return '';
+  const shortest = Math.min(...graces);
+  if (preStopMs < shortest) return '';
+  return `, with terminationGracePeriodSeconds raised above it (now ${fmtMs(shortest)}; the kubelet ends preStop at the grace period)`;
+}
+
 function causeAdvice(cause: DropCause, r: RunResult): string {
   switch (cause) {
     case 'refused': {
@@ -55,7 +67,7 @@ function causeAdvice(cause: DropCause, r: RunResult): string {
       if (typeof stale === 'number' && stale > 0) {
         const preStopS = Math.ceil(stale / 1000);
         return `callers kept sending to instances for up to ${fmtMs(stale)} after deregistration; ` +
-          `a preStop of ≥ ${preStopS} s would cover the slowest caller`;
+          `a preStop of ≥ ${preStopS} s would cover the slowest caller` + graceAdvice(r, preStopS * 1000);
       }
       return 'callers kept sending to instances that were already gone (their endpoint view was stale); ' +
         'a preStop sleep longer than the registry propagation delay, or deregistering before termination, would cover it';

@@ -72,7 +72,10 @@ function assemble(f: RunFacts): RunResult {
     meta: {
       topology: {
         entry: f.scenario.entry.service,
-        services: f.scenario.services.map((s) => ({ name: s.name, versions: s.versions.map((v) => v.name), calls: s.calls.map((c) => c.service) })),
+        services: f.scenario.services.map((s) => ({
+          name: s.name, versions: s.versions.map((v) => v.name), calls: s.calls.map((c) => c.service),
+          gracePeriodMs: s.instance.terminationGracePeriod,
+        })),
       },
       ...f.meta,
     },

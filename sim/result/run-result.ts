@@ -45,7 +45,10 @@ export interface StepResult {
 
 export interface RunMeta {
   /** Services, versions and calls, for the topology drawing. */
-  topology?: { services: { name: string; versions: string[]; calls: string[] }[]; entry: string };
+  topology?: {
+    services: { name: string; versions: string[]; calls: string[]; /** terminationGracePeriodSeconds, ms */ gracePeriodMs?: number }[];
+    entry: string;
+  };
   /** Longest time a caller kept sending to an instance after it deregistered, ms. */
   maxStaleSendMs?: number;
   /** no-endpoint drops while the registry already listed a usable instance (the caller had not heard yet). */
