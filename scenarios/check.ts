@@ -4,7 +4,7 @@
  * lane versions are declared, there are no more versions in all than lane paths can
  * record, lane paths in the SLO name real lanes, services and versions.
  */
-import type { ClientSpec, Scenario, ServiceSpec } from './types.ts';
+import type { ClientSpec, MatchRule, Scenario, ServiceSpec } from './types.ts';
 import { Reader, join } from './reader.ts';
 import { didYouMean } from './nearest-name.ts';
 import { formatDuration } from './durations.ts';
@@ -30,6 +30,8 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
   checkVersionCount(r, s.services);
   service(s.entry.service, entryPath, 'entry service');
   warnPassiveHealthIgnored(r, s);
+  warnPreStopBeyondGrace(r, s);
+  warnMatchOnAbsentHeader(r, s);
   checkAcyclic(r, s.services);
 
   if (s.bucketMs > s.duration) r.fail('bucket', `expected a bucket no longer than the run (${formatDuration(s.duration)}), got ${formatDuration(s.bucketMs)}`);
@@ -107,6 +109,39 @@ function checkLanePaths(r: Reader, s: Scenario, byName: Map<string, ServiceSpec>
         if (!svc.versions.some((v) => v.name === m[2])) r.fail(join(p, i), `version "${m[2]}" in ${JSON.stringify(path)} is not declared by service "${m[1]}"`);
       }
     });
+  }
+}
+
+/** The kubelet ends a preStop hook at the grace period: the rest of a longer hook never runs. */
+function warnPreStopBeyondGrace(r: Reader, s: Scenario): void {
+  for (const svc of s.services) {
+    const { preStop, terminationGracePeriod: grace } = svc.instance;
+    if (preStop > grace) {
+      r.warn(`services.${svc.name}.preStop`, `${formatDuration(preStop)} is longer than terminationGracePeriodSeconds (${formatDuration(grace)}): ` +
+        'the kubelet ends the hook at the grace period, so the rest has no effect; raise the grace period above the preStop');
+    }
+  }
+}
+
+/**
+ * A match on a header (cookie, query parameter) that no request carries matches nobody:
+ * requests only carry what `traffic.headers` sets (and `x-user-id`), so such a lane or A/B
+ * branch would silently get no traffic.
+ */
+function warnMatchOnAbsentHeader(r: Reader, s: Scenario): void {
+  const st = s.release?.strategy;
+  if (!st) return;
+  const carried = new Set(s.traffic.headers.map((h) => h.name.toLowerCase()));
+  carried.add('x-user-id');
+  const rules: [string, MatchRule][] = st.name === 'ab' ? [['release.strategy.match', st.match]]
+    : st.name === 'lanes' ? st.lanes.map((l, i): [string, MatchRule] => [join(join('release.strategy.lanes', i), 'match'), l.match]) : [];
+  for (const [path, m] of rules) {
+    for (const kind of ['header', 'cookie', 'query'] as const) {
+      const kv = m[kind];
+      if (kv && !carried.has(kv.name.toLowerCase())) {
+        r.warn(join(path, kind), `no request carries "${kv.name}" (traffic.headers does not set it), so this rule matches no request`);
+      }
+    }
   }
 }
 

@@ -40,6 +40,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.batches !== undefined) s.batches = readBatches(r, f.batches, at('batches'));
       if (f.takeOutFirst !== undefined) s.takeOutFirst = r.boolean(f.takeOutFirst, at('takeOutFirst'));
       if (f.drainWait !== undefined) s.drainWait = r.duration(f.drainWait, at('drainWait'));
+      if (s.takeOutFirst && f.batches !== undefined) r.warn(at('batches'), 'has no effect with takeOutFirst: instances are taken out and replaced one at a time');
       return s;
     case 'blue-green':
       if (f.previewReplicaCount !== undefined) s.previewReplicaCount = r.replicas(f.previewReplicaCount, at('previewReplicaCount'), 1);
@@ -57,6 +58,12 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
+      if (s.trafficRouting) {
+        // With a router the canary is sized from the weight and promotion swaps at once.
+        for (const k of ['maxSurge', 'maxUnavailable'] as const) {
+          if (f[k] !== undefined) r.warn(at(k), 'has no effect with trafficRouting: true (the router carries the weight; promotion scales the canary to full size at once)');
+        }
+      }
       if (FLAGGER_KNOBS.some((k) => f[k] !== undefined)) {
         if (f.steps !== undefined) r.fail(at('steps'), 'steps cannot be combined with the Flagger shorthand (interval, stepWeight, stepWeights, maxWeight, threshold)');
         applyFlagger(r, f, path, s);
