@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
+import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
-import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
+import { STRATEGY_NAMES } from '../../scenarios/types.ts';
 import type { CompareResult, RunResult } from '../../sim/result/run-result.ts';
 import { compareStrategies, CompareRunError, defaultStrategies } from '../compare/compare-strategies.ts';
 import { compareTable, table } from '../../reports/summary.ts';
@@ -46,7 +47,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .epilogue('Strategies other than the scenario\'s own run with their defaults (docs/scenario-format.md).') as never,
   handler: async (args) => {
     const scenario = loadScenarioWithWarnings(args.scenario);
-    const strategies = args.strategies ? parseStrategies(args.strategies) : defaultStrategies(scenario);
+    const strategies = args.strategies ? parseStrategyList('strategies', args.strategies) : defaultStrategies(scenario);
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
       throw new UserError(`--workers: expected a positive integer, got ${args.workers}`, 2);
@@ -76,18 +77,6 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     }
   },
 };
-
-function parseStrategies(list: string): StrategyName[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UserError('--strategies: name at least one strategy', 2);
-  for (const n of names) {
-    if (!(STRATEGY_NAMES as readonly string[]).includes(n)) {
-      throw new UserError(`--strategies: unknown strategy '${n}' (expected one of ${STRATEGY_NAMES.join(', ')})`, 2);
-    }
-  }
-  if (new Set(names).size !== names.length) throw new UserError('--strategies: a strategy is named twice', 2);
-  return names as StrategyName[];
-}
 
 function readRunResult(file: string): RunResult {
   let parsed: unknown;

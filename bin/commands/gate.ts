@@ -9,6 +9,9 @@
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
+import { withStrategy } from '../../scenarios/load.ts';
+import { STRATEGY_NAMES, type Scenario, type StrategyName } from '../../scenarios/types.ts';
+import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import { simulate } from '../../sim/simulate.ts';
@@ -25,6 +28,7 @@ interface GateArgs {
   tolerance: number;
   junit?: string;
   json?: string;
+  strategy?: string;
 }
 
 export const gateCommand: CommandModule<object, GateArgs> = {
@@ -37,15 +41,19 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     .option('tolerance', { type: 'number', default: DEFAULT_TOLERANCE, describe: 'allowed regression beyond the baseline interval\'s upper end, as a fraction (0.1 = 10%)' })
     .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per scenario × check; - for stdout)' })
     .option('json', { type: 'string', describe: 'write the verdicts as JSON here (- for stdout)' })
+    .option('strategy', { type: 'string', describe: `gate each scenario under these strategies instead of its own (comma-separated: ${STRATEGY_NAMES.join(', ')}; each with its defaults)` })
     .example('$0 gate scenarios/examples/rolling-tuned.yaml', 'check the SLO block over 5 seeds')
     .example('$0 gate scenarios/examples/*.yaml --junit gate.xml', 'gate every shipped scenario, JUnit for the CI system')
     .example('$0 gate scenarios/examples/rolling-tuned.yaml --baseline main.json --tolerance 0.2', 'also fail when dropped or p99 regress by more than 20%')
+    .example('$0 gate scenarios/examples/default.yaml --strategy rolling,blue-green', 'which strategies meet this scenario\'s SLO?')
     .epilogue('A baseline is the --json output of relsim run or relsim compare (the row of the same strategy). ' +
       'A metric regresses only when its whole 95% interval lies above the baseline interval\'s upper end × (1 + tolerance).') as never,
   handler: (args) => {
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
     if (!Number.isFinite(args.tolerance) || args.tolerance < 0) throw new UserError(`--tolerance: expected a fraction ≥ 0 (0.1 = 10%), got ${args.tolerance}`, 2);
-    const scenarios = args.scenario.map((f) => loadScenarioWithWarnings(f));
+    const strategies = args.strategy === undefined ? null : parseStrategyList('strategy', args.strategy);
+    const loaded = args.scenario.map((f) => loadScenarioWithWarnings(f));
+    const scenarios = strategies === null ? loaded : loaded.flatMap((s) => strategies.map((name) => withStrategyOrExplain(s, name)));
     const out = outputs({ json: args.json, junit: args.junit });
     const baselineFiles = (args.baseline ?? []).map(readJson);
     for (const b of baselineFiles) {
@@ -80,11 +88,21 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     const doc = { schema: 'relsim.gate/1', pass: verdicts.every((v) => v.pass), tolerance: args.tolerance, scenarios: verdicts };
     out.say(report);
     out.write('json', JSON.stringify(doc, null, 2) + '\n');
-    out.write('junit', renderJunit(verdicts.map((v) => ({ name: v.scenario, cases: v.checks }))));
+    // Under --strategy one scenario gives several suites: name each by its strategy too.
+    out.write('junit', renderJunit(verdicts.map((v) => ({ name: strategies ? `${v.scenario} (${v.strategy})` : v.scenario, cases: v.checks }))));
     // exitCode, not exit(): let stdout drain.
     process.exitCode = doc.pass ? 0 : 1;
   },
 };
+
+function withStrategyOrExplain(s: Scenario, name: StrategyName): Scenario {
+  try {
+    return withStrategy(s, name);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`--strategy ${name}: ${(e as Error).message}`, 2);
+  }
+}
 
 function simulateOrExplain(scenario: Parameters<typeof simulate>[0], seed: number): RunResult {
   try {

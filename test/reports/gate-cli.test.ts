@@ -133,4 +133,21 @@ test('a rollout that never finishes (an indefinite pause) fails the gate, even w
   assert.match(bad.err, /slo\.rollout: expected one of finished, rolled-back, any, got "done"/);
 });
 
+test('gate --strategy: the scenario under other strategies, one verdict and JUnit suite each', async () => {
+  const junit = join(dir, 'strategies.xml');
+  const [r, unknown] = await Promise.all([
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--strategy', 'rolling,recreate', '--seeds', '1', '--junit', junit),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--strategy', 'rollin'),
+  ]);
+  // rolling-tuned meets maxDropped 0 as a rolling update; recreate drops during its gap
+  assert.is(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^PASS {2}rolling-tuned \(rolling, 1 seed\)/m);
+  assert.match(r.out, /^FAIL {2}rolling-tuned \(recreate, 1 seed\)/m);
+  const xml = readFileSync(junit, 'utf8');
+  assert.match(xml, /<testsuite name="rolling-tuned \(rolling\)"/);
+  assert.match(xml, /<testsuite name="rolling-tuned \(recreate\)"/);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.err, /--strategy: unknown strategy 'rollin'/);
+});
+
 test.run();
