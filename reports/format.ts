@@ -12,12 +12,17 @@ export function fmtMetric(name: string, v: number): string {
   return fmtCount(Math.round(v * 10) / 10);
 }
 
-/** "150 ± 12" (the half-width of the 95% interval); n=1 prints the value alone. */
+/**
+ * "150 ± 12" (the half-width of the 95% interval), or "13 (0–58)" when the interval was cut
+ * at the metric's range and is no longer centred on the mean; n=1 prints the value alone.
+ */
 export function fmtInterval(name: string, i: Interval): string {
   const half = (i.hi - i.lo) / 2;
   const halfText = fmtMetric(name, half).replace(/ inst·s$/, '');
   // A half-width that prints as zero says nothing; show the value alone.
   if (i.n <= 1 || !(half > 0) || /^0( |%|$)/.test(halfText)) return fmtMetric(name, i.mean);
+  const lopsided = Math.abs((i.hi - i.mean) - (i.mean - i.lo)) > 1e-9 * Math.max(1, Math.abs(i.mean));
+  if (lopsided) return `${fmtMetric(name, i.mean)} (${fmtMetric(name, i.lo).replace(/ inst·s$/, '')}–${fmtMetric(name, i.hi)})`;
   return `${fmtMetric(name, i.mean)} ± ${halfText}`;
 }
 

@@ -55,7 +55,7 @@ export function renderCompareMarkdown(cmp: CompareResult): string {
   const best = bestRows(cmp);
   const out: string[] = [];
   out.push(`## relsim compare: ${esc(cmp.scenario)}`, '');
-  out.push(`${cmp.rows.length} strategies × ${n} seeds; mean ± half-width of the 95% interval; **bold** = best in column; ` +
+  out.push(`${cmp.rows.length} strategies × ${n} seeds; mean ± half-width of the 95% interval, or mean (low–high) where the interval is cut at 0; **bold** = best in column; ` +
     'the last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.', '');
   out.push(`| strategy | ${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS].join(' | ')} |`);
   out.push(`|:--|${[...COMPARE_COLUMNS, ...FREQUENCY_LABELS].map(() => '---:').join('|')}|`);
@@ -76,7 +76,7 @@ export function renderCompareMarkdown(cmp: CompareResult): string {
 function causeTableMarkdown(d: DropsByCause): string[] {
   if (d.causes.length === 0) return ['Dropped by cause: no drops in any run.', ''];
   return [
-    '**Dropped by cause** (mean ± half-width of the 95% interval):', '',
+    '**Dropped by cause** (mean ± half-width of the 95% interval, or mean (low–high) where cut at 0):', '',
     `| strategy | ${d.causes.map((c) => `\`${c}\``).join(' | ')} |`,
     `|:--|${d.causes.map(() => '---:').join('|')}|`,
     ...d.rows.map((row) => `| ${esc(row.label)} | ${row.byCause.map((i) => (i ? fmtInterval('dropped', i) : '–')).join(' | ')} |`),

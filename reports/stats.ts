@@ -1,7 +1,13 @@
 /**
- * Means and 95% Student-t intervals over seeds: the numbers compare, gate and the reports
- * print. A gate compares intervals rather than single runs so that seed noise alone does
- * not fail a build.
+ * Means and 95% intervals over seeds: the numbers compare, gate and the reports print. A
+ * gate compares intervals rather than single runs so that seed noise alone does not fail
+ * a build.
+ *
+ * The interval is Student-t's, cut to the metric's range: a mean of counts cannot be below
+ * 0 and a rate not outside [0, 1], so the part of the interval outside is impossible and
+ * cutting it off loses no coverage. Mostly-zero counts (a rare drop) give a lopsided
+ * interval such as 13 (0–58); how often a seed dropped anything is the better summary
+ * there, and frequenciesOf gives it with an exact interval.
  */
 import { DROP_CAUSES, type Interval, type RunResult } from '../sim/result/run-result.ts';
 import { metricOf } from '../sim/result/slo.ts';
@@ -12,15 +18,30 @@ export { metricOf };
 
 export type { Interval };
 
-/** Mean and two-sided 95% Student-t interval. n=1 → lo = hi = mean; n=0 → all NaN. */
-export function interval(values: number[]): Interval {
+/** The values a metric can take: counts, times and costs are ≥ 0, rates in [0, 1]. */
+export interface MetricRange { min: number; max: number }
+export const NON_NEGATIVE: MetricRange = { min: 0, max: Infinity };
+export const FRACTION: MetricRange = { min: 0, max: 1 };
+
+export function rangeOf(metric: string): MetricRange {
+  return metric === 'errorRate' ? FRACTION : NON_NEGATIVE;
+}
+
+/**
+ * Mean, median, min and max, and the two-sided 95% Student-t interval of the mean cut to
+ * `range`. n=1 → lo = hi = mean; n=0 → all NaN.
+ */
+export function interval(values: number[], range: MetricRange = { min: -Infinity, max: Infinity }): Interval {
   const n = values.length;
-  if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n: 0 };
+  if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n: 0, median: NaN, min: NaN, max: NaN };
+  const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((s, v) => s + v, 0) / n;
-  if (n === 1) return { mean, lo: mean, hi: mean, n };
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  const spread = { median, min: sorted[0], max: sorted[n - 1] };
+  if (n === 1) return { mean, lo: mean, hi: mean, n, ...spread };
   const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
   const half = tQuantile975(n - 1) * Math.sqrt(variance / n);
-  return { mean, lo: mean - half, hi: mean + half, n };
+  return { mean, lo: Math.max(range.min, mean - half), hi: Math.min(range.max, mean + half), n, ...spread };
 }
 
 /** Half-width of an interval (what "± x" prints). */
@@ -42,7 +63,7 @@ export const SUMMARY_METRICS: readonly string[] = [
 /** Per-metric intervals over a set of runs (normally one strategy × several seeds). */
 export function summarizeRuns(runs: RunResult[]): Record<string, Interval> {
   const out: Record<string, Interval> = {};
-  for (const name of SUMMARY_METRICS) out[name] = interval(runs.map((r) => metricOf(r, name)));
+  for (const name of SUMMARY_METRICS) out[name] = interval(runs.map((r) => metricOf(r, name)), rangeOf(name));
   return out;
 }
 

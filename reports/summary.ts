@@ -44,7 +44,7 @@ export function compareTable(cmp: CompareResult): string {
   const rows = cmp.rows.map((row) => [row.label, ...COMPARE_COLUMNS.map((c) => (row.stats[c] ? fmtInterval(c, row.stats[c]) : '–')),
     fmtFrequency(row.frequencies?.anyDrops), fmtFrequency(row.frequencies?.sloMet)]);
   return [
-    `${cmp.scenario}: ${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} (mean ± 95% interval; seeds with any drop and seeds meeting the SLO, with exact 95% intervals)`,
+    `${cmp.scenario}: ${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} (mean ± 95% interval, or mean (low–high) where cut at 0; seeds with any drop and seeds meeting the SLO, with exact 95% intervals)`,
     ...table(head, rows, [false, ...COMPARE_COLUMNS.map(() => true), true, true]),
   ].join('\n');
 }

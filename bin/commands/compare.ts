@@ -96,5 +96,5 @@ function causeTable(cmp: CompareResult): string {
   const { causes, rows } = dropsByCause(cmp);
   if (causes.length === 0) return 'dropped by cause: none in any run';
   const cells = rows.map((row) => [row.label, ...row.byCause.map((i) => (i ? fmtInterval('dropped', i) : '–'))]);
-  return ['dropped by cause (mean ± 95% interval)', ...table(['strategy', ...causes], cells, [false, ...causes.map(() => true)])].join('\n');
+  return ['dropped by cause (mean ± 95% interval, or mean (low–high) where cut at 0)', ...table(['strategy', ...causes], cells, [false, ...causes.map(() => true)])].join('\n');
 }

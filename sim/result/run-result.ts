@@ -97,9 +97,14 @@ export interface Frequency {
   hi: number;
 }
 
+/** A metric over seeds: the mean with its 95% interval (never outside the metric's range), and the spread of the seeds. */
 export interface Interval {
   mean: number;
   lo: number;
   hi: number;
   n: number;
+  /** Of the per-seed values (absent in CompareResults written before they existed). */
+  median?: number;
+  min?: number;
+  max?: number;
 }

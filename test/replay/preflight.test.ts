@@ -40,7 +40,8 @@ test('relsim replay exits 2 with that one line, before starting a process', () =
   const dir = mkdtempSync(join(tmpdir(), 'relsim-preflight-'));
   try {
     const f = join(dir, 'x.yaml');
-    writeFileSync(f, lanes('{header: {name: x_user, value: "1"}}'));
+    // traffic carries the header, so the only line is the refusal (no "matches no request" warning)
+    writeFileSync(f, lanes('{header: {name: x_user, value: "1"}}').replace('traffic: {rate: 5}', 'traffic: {rate: 5, headers: [{name: x_user, value: "1", fraction: 0.1}]}'));
     const p = spawnSync(process.execPath, ['bin/relsim.js', 'replay', f, '--proxy', 'nginx'], { encoding: 'utf8' });
     assert.is(p.status, 2, p.stderr);
     assert.is(p.stderr.trim().split('\n').length, 1, p.stderr);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { frequenciesOf, interval, summarizeRuns, tQuantile975, SUMMARY_METRICS } from '../../reports/stats.ts';
+import { FRACTION, frequenciesOf, interval, NON_NEGATIVE, summarizeRuns, tQuantile975, SUMMARY_METRICS } from '../../reports/stats.ts';
 import { proportion } from '../../reports/proportion.ts';
 import { lineProgress } from '../../reports/progress.ts';
 import { emptyByCause, type RunResult } from '../../sim/result/run-result.ts';
@@ -8,7 +8,7 @@ import { emptyByCause, type RunResult } from '../../sim/result/run-result.ts';
 const close = (a: number, b: number, eps = 1e-3) => assert.ok(Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 
 test('interval: n=1 collapses to the mean', () => {
-  assert.equal(interval([7]), { mean: 7, lo: 7, hi: 7, n: 1 });
+  assert.equal(interval([7]), { mean: 7, lo: 7, hi: 7, n: 1, median: 7, min: 7, max: 7 });
 });
 
 test('interval: known t interval for 5 values', () => {
@@ -72,6 +72,21 @@ test('frequencies: seeds with any drop and seeds meeting the SLO, as exact propo
   assert.ok(Math.abs(f.anyDrops.lo - proportion(1, 5).lo) < 1e-6 && Math.abs(f.anyDrops.hi - proportion(1, 5).hi) < 1e-6);
   assert.equal({ k: f.sloMet.k, n: f.sloMet.n }, { k: 4, n: 5 });
   assert.ok(f.anyDrops.lo >= 0 && f.sloMet.hi <= 1);
+});
+
+test('interval: cut to the metric range, never below 0 for counts or outside [0, 1] for rates', () => {
+  // the blue-green case: four seeds without drops, one with 65
+  const counts = interval([0, 0, 65, 0, 0], NON_NEGATIVE);
+  const free = interval([0, 0, 65, 0, 0]);
+  assert.ok(free.lo < 0, 'the uncut t interval goes negative (the bug this guards against)');
+  assert.is(counts.lo, 0);
+  assert.is(counts.hi, free.hi);
+  assert.equal([counts.median, counts.min, counts.max], [0, 0, 65]);
+  const rates = interval([0.9, 1, 1], FRACTION);
+  assert.ok(rates.lo >= 0 && rates.hi === 1);
+  // every summarized metric of a mostly-zero set of runs stays in range
+  const s = summarizeRuns([run(0, 0, 80), run(0, 0, 80), run(40, 40, 90)]);
+  for (const [name, i] of Object.entries(s)) assert.ok(i.lo >= 0 && (name !== 'errorRate' || i.hi <= 1), `${name}: ${JSON.stringify(i)}`);
 });
 
 test.run();
