@@ -29,6 +29,11 @@ figure svg { display:block; width:100%; height:auto; }
 .grid figure figcaption { font-weight:700; font-size:15px; margin:4px 0 2px; }
 table { border-collapse:collapse; width:100%; font-variant-numeric:tabular-nums; font-size:14px; }
 th, td { padding:6px 10px; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; }
+table.compare { font-size:13px; }
+table.compare th, table.compare td { padding:6px 6px; }
+table.compare th { white-space:normal; }
+table.compare td[data-frequency] { white-space:normal; min-width:7em; }
+.table-scroll { overflow-x:auto; }
 th { font-size:12.5px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); border-bottom:2px solid var(--ink); }
 th:first-child, td:first-child { text-align:left; }
 td.best { background:#e3f4ea; font-weight:700; }

@@ -47,7 +47,7 @@ export function renderCompareHtml(cmp: CompareResult): string {
       `<figure><figcaption>${esc(cmp.rows[i].label)}</figcaption>${render(r)}</figure>`).join('')}</div></section>`;
   const body = [
     `<header class="top"><h1>${esc(cmp.scenario)}</h1><span class="sub">${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} compared</span></header>`,
-    `<section><h2>Comparison</h2><p class="note">Mean ± half-width of the 95% Student-t interval over ${n} seed${n === 1 ? '' : 's'}; ★ marks the best (lowest) value in each column.</p>${compareTableHtml(cmp)}</section>`,
+    `<section><h2>Comparison</h2><p class="note">Mean ± half-width of the 95% Student-t interval over ${n} seed${n === 1 ? '' : 's'}, or mean (low–high) where the interval is cut at 0; ★ marks the best (lowest) value in each column. The last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.</p><div class="table-scroll">${compareTableHtml(cmp)}</div></section>`,
     `<section><h2>Dropped by cause</h2><p class="note">Mean ± half-width of the 95% interval per strategy, for the causes that occur in some run.</p>${compareCauseTableHtml(cmp)}</section>`,
     `<section><h2>Why</h2><ul class="explain">${cmp.rows.map((row) => row.runs[0] ? `<li><b>${esc(row.label)}</b>: ${md(explain(row.runs[0]))}</li>` : '').join('')}</ul>` +
       `<p class="note">Explanations and charts below use each strategy's first seed (${cmp.seeds[0] ?? '–'}).</p></section>`,
