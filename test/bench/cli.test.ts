@@ -1,25 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { erlangC } from '../../bench/erlang.ts';
-
-const relsim = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
-
-interface Ran { status: number | null; stdout: string; stderr: string }
+import { runRelsim, type Ran } from '../bin/relsim-process.ts';
 
 /** One `relsim` process, without blocking this one (so several can run at once). */
-function run(...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [relsim, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (...args: string[]): Promise<Ran> => runRelsim(args);
 
 // The three CLI runs below are independent (stdout, a refused path, --help; no files
 // written), and the two short ones are mostly start-up: the first test to need one starts

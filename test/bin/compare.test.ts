@@ -2,28 +2,15 @@
 // Markdown report of one short comparison, and a bad --strategies value.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runRelsim, type Ran } from './relsim-process.ts';
 
-const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
 const defaultScenario = fileURLToPath(new URL('../../scenarios/examples/default.yaml', import.meta.url));
-interface Ran { status: number | null; stdout: string; stderr: string }
 
-/** `relsim args` without blocking this process. */
-function relsim(...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [relsimJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const relsim = (...args: string[]): Promise<Ran> => runRelsim(args);
 
 // The refusal below is a separate process and mostly CLI start-up: it runs while the
 // comparison does (started by the first test).

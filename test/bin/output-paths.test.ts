@@ -4,7 +4,7 @@
 // write leaves only the finished file, never a temporary one or half a report.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type SpawnOptions } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,26 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { outputs } from '../../bin/output.ts';
 import { unwritable, writeAtomically } from '../../bin/output-file.ts';
 import { UserError } from '../../scenarios/user-error.ts';
+import { runRelsim, type Ran } from './relsim-process.ts';
 
-const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
 const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/examples/${name}`, import.meta.url));
 /** The uid/gid of `nobody`: root ignores permission bits, so EACCES needs another user. */
 const NOBODY = 65534;
 
-interface Ran { status: number | null; stdout: string; stderr: string }
-
-/** `relsim args` in `dir`, without blocking this process (so several can run at once). */
-function relsim(dir: string, args: string[], opts: SpawnOptions = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [relsimJs, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...opts });
-    let stdout = '';
-    let stderr = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** `relsim args` in `dir`. */
+const relsim = (dir: string, args: string[], opts: SpawnOptions = {}): Promise<Ran> => runRelsim(args, { cwd: dir, timeout: 60_000, ...opts });
 
 /** One CLI run in a scratch dir of its own: `setup` prepares the dir and returns the arguments. */
 interface Case { setup: (dir: string) => string[]; opts?: SpawnOptions }

@@ -1,24 +1,10 @@
 // `relsim run` through the real CLI: stdout JSON, user errors, determinism across processes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { joinStdoutDashes } from '../../bin/cli.ts';
+import { runRelsim, type Ran } from './relsim-process.ts';
 
-/**
- * One `relsim` process, without blocking this one: the runs a test compares are separate
- * processes either way, so they go side by side (each is mostly CLI start-up).
- */
-function relsim(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['bin/relsim.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const relsim = (...args: string[]): Promise<Ran> => runRelsim(args);
 
 test('`--json -` puts the RunResult (and nothing else) on stdout', async () => {
   const r = await relsim('run', 'scenarios/examples/mmc.yaml', '--json', '-');

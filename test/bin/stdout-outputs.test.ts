@@ -2,31 +2,18 @@
 // directory, so a file literally named `-` would show up there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outputs } from '../../bin/output.ts';
 import { UserError } from '../../scenarios/user-error.ts';
+import { runRelsim, type Ran } from './relsim-process.ts';
 
-const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
 const scenario = (name: string) => fileURLToPath(new URL(`../../scenarios/examples/${name}`, import.meta.url));
 
-interface Ran { status: number | null; stdout: string; stderr: string }
-
-/** `relsim args` in `dir`, without blocking this process (so several can run at once). */
-function relsim(dir: string, args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [relsimJs, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** `relsim args` in `dir`. */
+const relsim = (dir: string, args: string[]): Promise<Ran> => runRelsim(args, { cwd: dir });
 
 const RUNS = {
   md: ['run', scenario('mmc.yaml'), '--md', '-'],

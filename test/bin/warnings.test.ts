@@ -2,27 +2,16 @@
 // scenario, without changing the exit code or touching stdout.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runRelsim, type Ran } from './relsim-process.ts';
 
-const relsimJs = fileURLToPath(new URL('../../bin/relsim.js', import.meta.url));
 const mmc = fileURLToPath(new URL('../../scenarios/examples/mmc.yaml', import.meta.url));
 
-/** One `relsim` process, without blocking this one (the four below are independent and go side by side). */
-function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [relsimJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** The four runs below are independent and go side by side. */
+const cli = (...args: string[]): Promise<Ran> => runRelsim(args);
 
 test('validate and run warn about readinessProbe.failureThreshold on stderr, exit 0, stdout unchanged', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'relsim-warn-'));

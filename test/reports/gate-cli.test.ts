@@ -5,7 +5,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { loadScenario } from '../../scenarios/load.ts';
 import { simulate } from '../../sim/simulate.ts';
 import { summarizeRuns } from '../../reports/stats.ts';
 import type { CompareResult } from '../../sim/result/run-result.ts';
+import { runRelsim, type Ran } from '../bin/relsim-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'relsim-gate-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,16 +21,9 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
  * One `relsim` process, without blocking this one: the runs within a test are independent
  * processes (each its own output file), mostly CLI start-up, so they go side by side.
  */
-function relsim(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['bin/relsim.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let out = '';
-    let err = '';
-    c.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    c.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
+async function relsim(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const r = await runRelsim(args, { timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 test('exit 1 on a violated SLO, 0 on the fixed scenario, with JUnit per scenario × check', async () => {
