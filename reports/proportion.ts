@@ -6,16 +6,10 @@
  *
  *   proportion(1, 5)  // { k: 1, n: 5, p: 0.2, lo: 0.00505, hi: 0.71641 }
  */
-export interface Proportion {
-  /** Seeds where it happened. */
-  k: number;
-  n: number;
-  /** k / n (NaN when n = 0). */
-  p: number;
-  /** Exact 95% interval: every true probability not rejected at 2.5% on either side. */
-  lo: number;
-  hi: number;
-}
+import type { Frequency } from '../sim/result/run-result.ts';
+
+/** k of n, k / n (NaN when n = 0), and the exact 95% interval [lo, hi]: every probability not rejected at 2.5% on either side. */
+export type Proportion = Frequency;
 
 export function proportion(k: number, n: number, alpha = 0.05): Proportion {
   if (!(Number.isInteger(k) && Number.isInteger(n) && k >= 0 && k <= n)) throw new Error(`proportion: need integers 0 ≤ k ≤ n, got ${k}, ${n}`);

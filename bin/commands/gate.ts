@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
 import { withStrategy } from '../../scenarios/load.ts';
-import { STRATEGY_NAMES, type Scenario, type StrategyName } from '../../scenarios/types.ts';
+import { STRATEGY_NAMES } from '../../scenarios/types.ts';
 import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
@@ -53,7 +53,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     if (!Number.isFinite(args.tolerance) || args.tolerance < 0) throw new UserError(`--tolerance: expected a fraction ≥ 0 (0.1 = 10%), got ${args.tolerance}`, 2);
     const strategies = args.strategy === undefined ? null : parseStrategyList('strategy', args.strategy);
     const loaded = args.scenario.map((f) => loadScenarioWithWarnings(f));
-    const scenarios = strategies === null ? loaded : loaded.flatMap((s) => strategies.map((name) => withStrategyOrExplain(s, name)));
+    const scenarios = strategies === null ? loaded : loaded.flatMap((s) => strategies.map((name) => withStrategy(s, name)));
     const out = outputs({ json: args.json, junit: args.junit });
     const baselineFiles = (args.baseline ?? []).map(readJson);
     for (const b of baselineFiles) {
@@ -94,15 +94,6 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     process.exitCode = doc.pass ? 0 : 1;
   },
 };
-
-function withStrategyOrExplain(s: Scenario, name: StrategyName): Scenario {
-  try {
-    return withStrategy(s, name);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`--strategy ${name}: ${(e as Error).message}`, 2);
-  }
-}
 
 function simulateOrExplain(scenario: Parameters<typeof simulate>[0], seed: number): RunResult {
   try {

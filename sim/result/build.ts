@@ -4,10 +4,8 @@
  */
 import type { Model } from '../model/model.ts';
 import { DROP_CAUSES, emptyByCause, type DropCause, type RunResult } from './run-result.ts';
-import { assembleRunResult } from './assemble.ts';
+import { assembleRunResult, r3 } from './assemble.ts';
 import { dict } from '../../scenarios/dict.ts';
-
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export function buildResult(m: Model, strategy: string): RunResult {
   const met = m.metrics;

@@ -30,14 +30,9 @@ export class StepLog {
     return this.steps.length - 1;
   }
 
-  /** The first action that changes the cluster starts the rollout, even before any step. */
-  touch(nowMs: number): void {
-    if (this.rolloutStartMs < 0) this.rolloutStartMs = nowMs;
-  }
-
   /** The plan returned. Returns the index of the `after rollout` step, or −1 when the plan had no steps. */
   planFinished(nowMs: number): number {
-    this.touch(nowMs);
+    if (this.rolloutStartMs < 0) this.rolloutStartMs = nowMs;
     this.rolloutEndMs = nowMs;
     return this.steps.length > 0 ? this.begin(AFTER_ROLLOUT, nowMs) : -1;
   }
@@ -46,10 +41,5 @@ export class StepLog {
   close(nowMs: number): void {
     const last = this.steps[this.steps.length - 1];
     if (last && last.endMs < 0) last.endMs = nowMs;
-  }
-
-  /** Index of the running step, −1 before the first. */
-  get current(): number {
-    return this.steps.length - 1;
   }
 }
