@@ -1,50 +1,128 @@
 /**
- * The test runner behind `npm test`: uvu over test/**\/*.test.ts (or the directory and
- * pattern given), then a plain `N passed, N failed` line and an explicit exit.
+ * The test runner behind `npm test`: every test/**\/*.test.ts (or those under the directory
+ * and matching the pattern given) in its own process, two at a time, then one
+ * `N passed, N failed` line and an explicit exit.
  *
- * uvu sets process.exitCode and waits for the event loop to drain, so one leaked handle
- * (a server, a child, a timer) would hang CI after every test passed. Here a leak is named
- * on stderr and fails the run instead of hanging it.
+ * Most of the suite's time is spent waiting on real proxies and backends, so two files at
+ * once roughly halves it on a 2-core machine. A file whose assertions depend on having the
+ * CPU to itself (a throughput comparison, a proxy under load) says so with a line
+ * `// test:exclusive` and runs after the others, alone. A file that neither finishes nor
+ * fails within FILE_TIMEOUT_MS is killed and counted as failed, so CI never hangs.
  *
  *   node --import tsx test/run.ts [dir] [pattern]
+ *   RELSIM_TEST_JOBS=1 node --import tsx test/run.ts    # one file at a time
  */
-import { parse } from 'uvu/parse';
-import { run } from 'uvu/run';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+
+const FILE_TIMEOUT_MS = 240_000;
 
 const [dir = 'test', pattern = ''] = process.argv.slice(2);
-// A pattern narrows the test files; it never picks up a fixture that happens to match.
-const files = new RegExp(`^(?=.*(?:${pattern})).*\\.test\\.ts$`);
+const jobs = Math.max(1, Number(process.env.RELSIM_TEST_JOBS) || Math.min(2, availableParallelism()));
 
-// uvu prints its totals but does not return them; read them off its own output.
-let printed = '';
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  printed = (printed + String(chunk)).slice(-2000);
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
-
-const ctx = await parse(dir, files, {});
-await run(ctx.suites, { bail: false });
-process.stdout.write = write;
-
-// eslint-disable-next-line no-control-regex
-const plain = printed.replace(/\x1b\[[0-9;]*m/g, '');
-const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
-const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
-let code = process.exitCode === undefined ? 0 : Number(process.exitCode);
-if (!(total > 0)) {
-  console.error('test/run.ts: no test ran');
-  code = 1;
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  ms: number;
+  ok: boolean;
 }
-console.log(`${passed} passed, ${total - passed} failed`);
-process.exitCode = code;
 
-// If the process is still alive a moment from now, something leaked: name it and exit.
-setTimeout(() => {
-  const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'TTYWrap' && r !== 'PipeWrap');
-  if (open.length > 0) {
-    console.error(`test/run.ts: handles still open after the tests: ${open.join(', ')} (a test leaks a resource)`);
-    code = code || 1;
-  }
-  process.exit(code);
-}, 500).unref();
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of running) child.kill(signal);
+    process.exit(130);
+  });
+}
+
+const files = testFiles(dir, pattern);
+if (files.length === 0) {
+  console.error(`test/run.ts: no test file under ${dir}${pattern ? ` matches ${pattern}` : ''}`);
+  process.exit(1);
+}
+const exclusive = files.filter(isExclusive);
+const shared = files.filter((f) => !isExclusive(f));
+
+const started = Date.now();
+const results = [...(await pool(shared, jobs)), ...(await pool(exclusive, 1))];
+report(results, Date.now() - started);
+
+/** Test files under `root` whose path matches `pattern`, heaviest (by directory) first. */
+function testFiles(root: string, pattern: string): string[] {
+  // A pattern narrows the test files; it never picks up a fixture that happens to match.
+  const match = new RegExp(`^(?=.*(?:${pattern})).*\\.test\\.ts$`);
+  const found = (readdirSync(root, { recursive: true }) as string[])
+    .map((f) => join(root, f))
+    .filter((f) => match.test(relative(root, f)));
+  return found.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+}
+
+/** Files that wait on real processes take longest; starting them first keeps both workers busy to the end. */
+function weight(file: string): number {
+  const source = readFileSync(file, 'utf8');
+  return (/replay|conformance/.test(file) ? 2 : 0) + (/runRelsim|spawn\(/.test(source) ? 1 : 0);
+}
+
+function isExclusive(file: string): boolean {
+  return /^\/\/ test:exclusive\b/m.test(readFileSync(file, 'utf8'));
+}
+
+async function pool(queue: string[], width: number): Promise<FileResult[]> {
+  const out: FileResult[] = [];
+  const next = [...queue];
+  const worker = async (): Promise<void> => {
+    for (let file = next.shift(); file !== undefined; file = next.shift()) out.push(await runFile(file));
+  };
+  await Promise.all(Array.from({ length: Math.min(width, queue.length) }, worker));
+  return out;
+}
+
+/** One test file in its own uvu process; its output is held back and shown only if it fails. */
+function runFile(file: string): Promise<FileResult> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/run-uvu.ts', file], {
+      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      output += `\ntest/run.ts: killed after ${FILE_TIMEOUT_MS / 1000} s without finishing\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      running.delete(child);
+      const counts = /(\d+) passed, (\d+) failed\s*$/.exec(output.replace(/\n?handles still open[^\n]*\n?$/, ''));
+      const passed = Number(counts?.[1] ?? 0);
+      const failed = Number(counts?.[2] ?? 0);
+      const result = { file, passed, failed, ms: Date.now() - t0, ok: code === 0 && counts !== null && failed === 0 };
+      const secs = (result.ms / 1000).toFixed(1).padStart(6);
+      console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${secs} s  ${String(passed).padStart(3)} passed  ${file}`);
+      if (!result.ok) console.log(indent(output));
+      resolve(result);
+    });
+  });
+}
+
+function report(results: FileResult[], wallMs: number): void {
+  const passed = results.reduce((s, r) => s + r.passed, 0);
+  // A file that crashed or leaked counts at least one failure even if every test in it passed.
+  const failed = results.reduce((s, r) => s + (r.ok ? 0 : Math.max(1, r.failed)), 0);
+  const bad = results.filter((r) => !r.ok).map((r) => r.file);
+  const testMs = results.reduce((s, r) => s + r.ms, 0);
+  console.log(`\n${results.length} files, ${jobs} at a time: ${(wallMs / 1000).toFixed(1)} s (${(testMs / 1000).toFixed(1)} s of test time)`);
+  if (bad.length > 0) console.log(`failed files:\n${bad.map((f) => `  ${f}`).join('\n')}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(bad.length > 0 ? 1 : 0);
+}
+
+function indent(text: string): string {
+  return text.trimEnd().split('\n').map((l) => `    | ${l}`).join('\n');
+}

@@ -4,8 +4,6 @@
  * the table on stderr).
  */
 import type { CommandModule } from 'yargs';
-import { runBench } from '../../bench/suite.ts';
-import { formatBench } from '../../bench/format.ts';
 import { outputs } from '../output.ts';
 
 interface BenchArgs {
@@ -42,6 +40,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   handler: async (args) => {
     // Checked before a minute of measuring, not after.
     const out = outputs({ json: args.json });
+    const { runBench } = await import('../../bench/suite.ts');
+    const { formatBench } = await import('../../bench/format.ts');
     const report = await runBench({
       quick: args.quick,
       ceiling: args.ceiling,

@@ -10,12 +10,9 @@ import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import type { Scenario } from '../../scenarios/types.ts';
-import { replay } from '../../replay/replay.ts';
 import type { ProxyKind } from '../../replay/proxy.ts';
 import { PROXIES, PROXY_KINDS } from '../../replay/proxies/index.ts';
 import { ToolMissingError, requireBinary } from '../../replay/tools.ts';
-import { renderRunHtml } from '../../reports/html.ts';
-import { renderRunMarkdown } from '../../reports/markdown.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
 
 export interface ReplayArgs { scenario: string; proxy: string; speed: number; json?: string; md?: string; html?: string; quiet?: boolean; 'registry-delay'?: boolean }
@@ -45,14 +42,22 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const progress = args.quiet ? undefined : (m: string): void => { process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`); };
     let result;
     try {
+      // Loaded here: autocannon and the charts cost half a second that other commands need not pay.
+      const { replay } = await import('../../replay/replay.ts');
       result = await replay(scenario, { proxy, speed: args.speed, onProgress: progress, registryDelay: args['registry-delay'] });
     } catch (e) {
       throw replayFailure(e);
     }
     out.say(replaySummary(result, proxy, args.speed));
     out.write('json', `${JSON.stringify(result, null, 2)}\n`);
-    if (args.md !== undefined) out.write('md', renderRunMarkdown(result));
-    if (args.html !== undefined) out.write('html', renderRunHtml(result));
+    if (args.md !== undefined) {
+      const { renderRunMarkdown } = await import('../../reports/markdown.ts');
+      out.write('md', renderRunMarkdown(result));
+    }
+    if (args.html !== undefined) {
+      const { renderRunHtml } = await import('../../reports/html.ts');
+      out.write('html', renderRunHtml(result));
+    }
   },
 };
 

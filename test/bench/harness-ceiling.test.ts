@@ -1,3 +1,4 @@
+// test:exclusive (compares two throughputs; another test file running beside it skews them)
 // The harness ceiling `relsim bench` reports: autocannon against a trivial backend, direct
 // and through nginx. Rates are machine-dependent, so no threshold: only that both were
 // measured and that the proxy hop costs something. Going through nginx is the same work
