@@ -3,7 +3,7 @@
  * network) for a run or a comparison of strategies.
  */
 import { DROP_CAUSES, type CompareResult, type RunResult } from '../sim/result/run-result.ts';
-import { explain, rankCauses } from './explain.ts';
+import { explain, explainRuns, rankCauses } from './explain.ts';
 import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { bestRows, COMPARE_COLUMNS, FREQUENCY_LABELS } from './summary.ts';
@@ -49,8 +49,8 @@ export function renderCompareHtml(cmp: CompareResult): string {
     `<header class="top"><h1>${esc(cmp.scenario)}</h1><span class="sub">${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} compared</span></header>`,
     `<section><h2>Comparison</h2><p class="note">Mean ± half-width of the 95% Student-t interval over ${n} seed${n === 1 ? '' : 's'}, or mean (low–high) where the interval is cut at 0; ★ marks the best (lowest) value in each column. The last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.</p><div class="table-scroll">${compareTableHtml(cmp)}</div></section>`,
     `<section><h2>Dropped by cause</h2><p class="note">Mean ± half-width of the 95% interval per strategy, for the causes that occur in some run.</p>${compareCauseTableHtml(cmp)}</section>`,
-    `<section><h2>Why</h2><ul class="explain">${cmp.rows.map((row) => row.runs[0] ? `<li><b>${esc(row.label)}</b>: ${md(explain(row.runs[0]))}</li>` : '').join('')}</ul>` +
-      `<p class="note">Explanations and charts below use each strategy's first seed (${cmp.seeds[0] ?? '–'}).</p></section>`,
+    `<section><h2>Why</h2><ul class="explain">${cmp.rows.map((row) => row.runs[0] ? `<li><b>${esc(row.label)}</b>: ${md(explainRuns(row.runs))}</li>` : '').join('')}</ul>` +
+      `<p class="note">Each explanation covers all of the strategy's seeds; the charts below use its first seed (${cmp.seeds[0] ?? '–'}).</p></section>`,
     first[0] ? section('Topology', 'Services, calls and versions (the same for every strategy).', renderTopology(first[0], { title: '' })) : '',
     multiples('Rollout', 'Steps of each strategy over time; red fill is proportional to the step\'s drops.', (r) => renderRolloutTimeline(r, { width: half, title: '' })),
     multiples('Traffic share per version', 'Fraction of requests served by each version.', (r) => renderShareChart(r, { width: half, title: '' })),

@@ -3,7 +3,7 @@
  * and comparison tables plus the explanation line. Tables only, no HTML.
  */
 import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/result/run-result.ts';
-import { explain, rankCauses } from './explain.ts';
+import { explain, explainRuns, rankCauses } from './explain.ts';
 import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 import { bestRows, COMPARE_COLUMNS, FREQUENCY_LABELS } from './summary.ts';
 
@@ -68,7 +68,7 @@ export function renderCompareMarkdown(cmp: CompareResult): string {
     out.push(`| ${esc(row.label)} | ${cells.join(' | ')} |`);
   });
   out.push('', ...causeTableMarkdown(dropsByCause(cmp)));
-  for (const row of cmp.rows) if (row.runs[0]) out.push(`- **${esc(row.label)}**: ${esc(explain(row.runs[0]))}`);
+  for (const row of cmp.rows) if (row.runs[0]) out.push(`- **${esc(row.label)}**: ${esc(explainRuns(row.runs))}`);
   out.push('');
   return out.join('\n');
 }

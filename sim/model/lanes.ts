@@ -9,6 +9,15 @@ import type { Model } from './model.ts';
 /** Hop count marking a request whose path is not recorded. */
 export const UNTRACKED = 255;
 
+/**
+ * Why a request left its lane (`RequestPool.misrouted`, 0: it did not), in the order of
+ * MISROUTE_KINDS (code − 1): untagged at a hop where its lane has a version (a service
+ * did not propagate the tag); tagged, but this caller did not list the registered lane
+ * instances yet; tagged, but the lane version had no usable instance; base traffic
+ * served by a lane-only version.
+ */
+export const MISROUTE_TAG_LOST = 1, MISROUTE_LANE_UNSEEN = 2, MISROUTE_LANE_DOWN = 3, MISROUTE_BASE_TO_LANE = 4;
+
 export function laneOf(m: Model, user: number): number {
   const L = m.lanes;
   for (let k = 0; k < L.matches.length; k++) if (m.users.test(user, L.matches[k])) return k + 1;

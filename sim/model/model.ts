@@ -125,6 +125,8 @@ export class Model {
   maxStaleSendMs = 0;
   /** no-endpoint failures while the registry already listed a usable instance (propagation lag). */
   noEndpointStale = 0;
+  /** Misroute drops by kind, indexed by the MISROUTE_* code (lanes.ts; index 0 unused). */
+  readonly misrouteBy = new Float64Array(5);
   /** @internal The version the router chose for the current pick (−1: the base pool). */
   routedVersion = -1;
   /** @internal Retry class (CLASS_*) of the failure attempt() last returned. */

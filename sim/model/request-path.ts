@@ -14,7 +14,7 @@ import { ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
 import { CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
 import { CAUSE_REFUSED, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_ERROR, CAUSE_MISROUTE } from './metrics.ts';
 import { armTimeout } from './caller-timeouts.ts';
-import { laneOf, notePath, countPath, UNTRACKED } from './lanes.ts';
+import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LANE_UNSEEN, MISROUTE_LANE_DOWN, MISROUTE_BASE_TO_LANE } from './lanes.ts';
 import { gone } from './lifecycle.ts';
 import { inSystemTick } from './accounting.ts';
 
@@ -123,7 +123,9 @@ function route(m: Model, view: View, c: number, r: number): number {
       if (i >= 0) return i;
       m.routedVersion = lv;
       if (m.lanes.strict) return -1;
-      m.reqs.misrouted[r] = 1; // permissive fallback where the lane has a version
+      // Permissive fallback where the lane has a version: the caller had not heard of a
+      // ready lane instance yet, or there was none. The first misroute of a request names it.
+      if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = registryKnows(m, t, lv) ? MISROUTE_LANE_UNSEEN : MISROUTE_LANE_DOWN;
     } else if (m.lanes.strict) return -1;
   }
   if (view.routes >= 0) want = matchRoute(m, view.routes, user);
@@ -133,7 +135,7 @@ function route(m: Model, view: View, c: number, r: number): number {
   // Untagged at this hop: base traffic must not reach a lane version, and a request that
   // lost its tag must not be served by base where its lane has a version.
   if (i >= 0 && tag === 0 && (lane === 0 ? m.laneOnly[t][m.inst.ver[i]] === 1 : laneRows[lane - 1][t] >= 0)) {
-    m.reqs.misrouted[r] = 1;
+    if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = lane === 0 ? MISROUTE_BASE_TO_LANE : MISROUTE_TAG_LOST;
   }
   return i;
 }
@@ -288,8 +290,10 @@ function childReturned(m: Model, p: number, cause: number): void {
 function complete(m: Model, r: number, cause: number): void {
   const R = m.reqs, now = m.engine.now;
   if (cause === OK) {
-    if (R.misrouted[r] === 1) m.metrics.drop(now, CAUSE_MISROUTE);
-    else m.metrics.succeed(now, now - R.start[r]);
+    if (R.misrouted[r] !== 0) {
+      m.metrics.drop(now, CAUSE_MISROUTE);
+      m.misrouteBy[R.misrouted[r]]++;
+    } else m.metrics.succeed(now, now - R.start[r]);
   } else m.metrics.drop(now, cause);
   if (m.pathsOn) countPath(m, r);
   inSystemTick(m, now, 0);

@@ -3,7 +3,7 @@
  * model measured, as RunFacts.
  */
 import type { Model } from '../model/model.ts';
-import { DROP_CAUSES, emptyByCause, type DropCause, type RunResult } from './run-result.ts';
+import { DROP_CAUSES, MISROUTE_KINDS, emptyByCause, type DropCause, type MisrouteKind, type RunResult } from './run-result.ts';
 import { assembleRunResult, r3 } from './assemble.ts';
 import { dict } from '../../scenarios/dict.ts';
 
@@ -41,6 +41,11 @@ export function buildResult(m: Model, strategy: string): RunResult {
     peakInstances: m.peakInstances,
     lanes,
     series: met.series(),
-    meta: { maxStaleSendMs: r3(m.maxStaleSendMs), noEndpointStale: m.noEndpointStale, events: m.engine.dispatched },
+    meta: {
+      maxStaleSendMs: r3(m.maxStaleSendMs), noEndpointStale: m.noEndpointStale,
+      // kind k has code k + 1 (sim/model/lanes.ts MISROUTE_*)
+      ...(m.pathsOn ? { misrouteBy: Object.fromEntries(MISROUTE_KINDS.map((k, j) => [k, m.misrouteBy[j + 1]])) as Record<MisrouteKind, number> } : {}),
+      events: m.engine.dispatched,
+    },
   });
 }

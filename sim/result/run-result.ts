@@ -5,6 +5,15 @@
 export const DROP_CAUSES = ['refused', 'reset', 'no-endpoint', 'queue-full', 'timeout', 'error', 'misroute'] as const;
 export type DropCause = (typeof DROP_CAUSES)[number];
 
+/**
+ * Why lane traffic left its lane (or base traffic entered one), for `meta.misrouteBy`:
+ * `tagLost` a service on the path did not propagate the lane tag; `laneUnseen` the caller
+ * had not heard of the lane version's registered instances yet; `laneDown` the lane
+ * version had no usable instance; `baseToLane` base traffic was served by a lane-only version.
+ */
+export const MISROUTE_KINDS = ['tagLost', 'laneUnseen', 'laneDown', 'baseToLane'] as const;
+export type MisrouteKind = (typeof MISROUTE_KINDS)[number];
+
 export interface RunResult {
   schema: 'relsim.run/1';
   scenario: string;
@@ -53,6 +62,11 @@ export interface RunMeta {
   maxStaleSendMs?: number;
   /** no-endpoint drops while the registry already listed a usable instance (the caller had not heard yet). */
   noEndpointStale?: number;
+  /**
+   * misroute drops by kind (they sum to `requests.byCause.misroute`); simulator runs that
+   * set up lanes only (absent from replays and older results).
+   */
+  misrouteBy?: Record<MisrouteKind, number>;
   /** Simulator statistics. */
   events?: number;
   [key: string]: unknown;
@@ -70,6 +84,10 @@ export interface CompareResult {
   schema: 'relsim.compare/1';
   scenario: string;
   seeds: number[];
+  /** The confidence of the SLO verdicts (0.95; stricter per look under --seeds auto). */
+  confidence?: number;
+  /** Under --seeds auto: the looks taken, the most seeds allowed, and whether every verdict was decided. */
+  sequential?: { looks: number[]; maxSeeds: number; confidence: number; decided: boolean };
   rows: CompareRow[];
 }
 
@@ -86,6 +104,25 @@ export interface CompareRow {
    * and met the scenario's SLO (`sloMet`), each with an exact Clopper-Pearson 95% interval.
    */
   frequencies?: { anyDrops: Frequency; sloMet: Frequency };
+  /**
+   * The scenario's SLO judged over the runs: each check pass, fail or inconclusive on the
+   * interval of the mean (reports/verdict.ts), with the seeds in which it held on its own.
+   */
+  slo?: { verdict: 'pass' | 'fail' | 'inconclusive'; checks: CompareSloCheck[] };
+}
+
+/** One SLO check over seeds (reports/verdict.ts JudgedCheck). */
+export interface CompareSloCheck {
+  name: string;
+  label: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  pass: boolean;
+  message: string;
+  observed: string;
+  allowed: string;
+  metric?: string;
+  max?: number;
+  seedsMet?: Frequency;
 }
 
 /** k of n runs, k / n, and its exact 95% interval (reports/proportion.ts). */
