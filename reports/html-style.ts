@@ -39,6 +39,10 @@ th:first-child, td:first-child { text-align:left; }
 td.best { background:#e3f4ea; font-weight:700; }
 td.best::after { content:" ★"; color:var(--ok); }
 td.zero { color:#a0aab4; }
+td.slo-verdict { text-align:left; white-space:normal; min-width:6em; font-weight:600; }
+td.slo-verdict.pass { color:var(--ok); } td.slo-verdict.fail { color:var(--bad); } td.slo-verdict.inconclusive { color:#9a6b00; }
+tr.pick td { background:#eef8f1; }
+p.pick { font-weight:600; margin:4px 0 8px; }
 .swatch { display:inline-block; width:11px; height:11px; border-radius:2px; margin-right:6px; vertical-align:-1px; }
 .tables { display:grid; grid-template-columns:1fr 2fr; gap:18px; }
 ul.explain { margin:6px 0 0; padding-left:20px; } ul.explain li { margin:4px 0; }

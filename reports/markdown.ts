@@ -5,7 +5,7 @@
 import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/result/run-result.ts';
 import { explain, explainRuns, rankCauses } from './explain.ts';
 import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
-import { bestRows, COMPARE_COLUMNS, FREQUENCY_LABELS } from './summary.ts';
+import { bestRows, cheapestMeetingSlo, COMPARE_COLUMNS, FREQUENCY_LABELS, pickSentence, sequentialNote, sloVerdictText } from './summary.ts';
 
 /** The by-cause columns of a comparison: the same numbers in stdout, Markdown and HTML. */
 export interface DropsByCause {
@@ -55,17 +55,20 @@ export function renderCompareMarkdown(cmp: CompareResult): string {
   const best = bestRows(cmp);
   const out: string[] = [];
   out.push(`## relsim compare: ${esc(cmp.scenario)}`, '');
-  out.push(`${cmp.rows.length} strategies × ${n} seeds; mean ± half-width of the 95% interval, or mean (low–high) where the interval is cut at 0; **bold** = best in column; ` +
-    'the last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.', '');
-  out.push(`| strategy | ${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS].join(' | ')} |`);
-  out.push(`|:--|${[...COMPARE_COLUMNS, ...FREQUENCY_LABELS].map(() => '---:').join('|')}|`);
+  const pick = cheapestMeetingSlo(cmp);
+  out.push(`**${esc(pickSentence(cmp))}**`, '');
+  out.push(`${cmp.rows.length} strategies × ${n} seeds${esc(sequentialNote(cmp))}. SLO: the scenario's slo judged on the interval of the mean (meets, fails, or unclear when the seeds cannot tell); ` +
+    '✓ = cheapest strategy meeting it (fewest instance-seconds, then shortest rollout). Mean ± half-width of the 95% interval, or mean (low–high) where the interval is cut at 0; ' +
+    '**bold** = better than every other strategy beyond the seeds\' noise; the last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.', '');
+  out.push(`| strategy | SLO | ${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS].join(' | ')} |`);
+  out.push(`|:--|:--|${[...COMPARE_COLUMNS, ...FREQUENCY_LABELS].map(() => '---:').join('|')}|`);
   cmp.rows.forEach((row, i) => {
     const cells = COMPARE_COLUMNS.map((c) => {
       const text = row.stats[c] ? fmtInterval(c, row.stats[c]) : '–';
       return best[c]?.has(i) ? `**${text}**` : text;
     });
     cells.push(fmtFrequency(row.frequencies?.anyDrops), fmtFrequency(row.frequencies?.sloMet));
-    out.push(`| ${esc(row.label)} | ${cells.join(' | ')} |`);
+    out.push(`| ${esc(row.label)}${i === pick ? ' ✓' : ''} | ${esc(sloVerdictText(row))} | ${cells.join(' | ')} |`);
   });
   out.push('', ...causeTableMarkdown(dropsByCause(cmp)));
   for (const row of cmp.rows) if (row.runs[0]) out.push(`- **${esc(row.label)}**: ${esc(explainRuns(row.runs))}`);

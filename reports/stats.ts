@@ -13,6 +13,7 @@ import { DROP_CAUSES, type Interval, type RunResult } from '../sim/result/run-re
 import { metricOf } from '../sim/result/slo.ts';
 import type { Frequency } from '../sim/result/run-result.ts';
 import { proportion } from './proportion.ts';
+import { tQuantile } from './student-t.ts';
 
 export { metricOf };
 
@@ -28,10 +29,10 @@ export function rangeOf(metric: string): MetricRange {
 }
 
 /**
- * Mean, median, min and max, and the two-sided 95% Student-t interval of the mean cut to
- * `range`. n=1 → lo = hi = mean; n=0 → all NaN.
+ * Mean, median, min and max, and the two-sided Student-t interval of the mean (95% unless
+ * `confidence` says otherwise) cut to `range`. n=1 → lo = hi = mean; n=0 → all NaN.
  */
-export function interval(values: number[], range: MetricRange = { min: -Infinity, max: Infinity }): Interval {
+export function interval(values: number[], range: MetricRange = { min: -Infinity, max: Infinity }, confidence = 0.95): Interval {
   const n = values.length;
   if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n: 0, median: NaN, min: NaN, max: NaN };
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,7 +41,8 @@ export function interval(values: number[], range: MetricRange = { min: -Infinity
   const spread = { median, min: sorted[0], max: sorted[n - 1] };
   if (n === 1) return { mean, lo: mean, hi: mean, n, ...spread };
   const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
-  const half = tQuantile975(n - 1) * Math.sqrt(variance / n);
+  const t = confidence === 0.95 ? tQuantile975(n - 1) : tQuantile((1 + confidence) / 2, n - 1);
+  const half = t * Math.sqrt(variance / n);
   return { mean, lo: Math.max(range.min, mean - half), hi: Math.min(range.max, mean + half), n, ...spread };
 }
 

@@ -17,11 +17,13 @@ import { compareTable, table } from '../../reports/summary.ts';
 import { fmtInterval } from '../../reports/format.ts';
 import { dropsByCause } from '../../reports/markdown.ts';
 import { progress } from '../../reports/progress.ts';
+import { MAX_SEEDS_DESCRIBE, parseSeeds, SEEDS_DESCRIBE } from '../seeds-option.ts';
 
 interface CompareArgs {
   scenario: string;
   strategies?: string;
-  seeds: number;
+  seeds?: string;
+  'max-seeds'?: number;
   workers?: number;
   json?: string;
   md?: string;
@@ -35,7 +37,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   builder: (y) => y
     .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json)' })
     .option('strategies', { type: 'string', describe: `comma-separated: ${STRATEGY_NAMES.join(', ')} (default: recreate, rolling, blue-green, canary + the scenario's own)` })
-    .option('seeds', { type: 'number', default: 5, describe: 'seeds per strategy: the scenario seed, seed+1, …' })
+    .option('seeds', { type: 'string', describe: `${SEEDS_DESCRIBE} (default 5)` })
+    .option('max-seeds', { type: 'number', describe: MAX_SEEDS_DESCRIBE })
     .option('workers', { type: 'number', describe: 'worker threads (default: available cores; 1 = no threads); results do not depend on it' })
     .option('json', { type: 'string', describe: 'write the CompareResult JSON here (- for stdout)' })
     .option('md', { type: 'string', describe: 'write a Markdown report here (- for stdout)' })
@@ -44,21 +47,22 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .example('$0 compare scenarios/examples/default.yaml', 'the four release strategies, 5 seeds each')
     .example('$0 compare scenarios/examples/rolling-default.yaml --strategies rolling,blue-green --seeds 10 --md out.md', 'two strategies, 10 seeds, Markdown report')
     .example('$0 compare scenarios/examples/nginx-two-instances.yaml --with replay.json', 'simulation next to a replayed run')
+    .example('$0 compare scenarios/examples/default.yaml --seeds auto', 'as many seeds as it takes to decide whether each strategy meets the SLO')
     .epilogue('Strategies other than the scenario\'s own run with their defaults (docs/scenario-format.md).') as never,
   handler: async (args) => {
     const scenario = loadScenarioWithWarnings(args.scenario);
     const strategies = args.strategies ? parseStrategyList('strategies', args.strategies) : defaultStrategies(scenario);
-    if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
+    const schedule = parseSeeds(args.seeds, args['max-seeds']);
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
       throw new UserError(`--workers: expected a positive integer, got ${args.workers}`, 2);
     }
     const extra = (args.with ?? []).map(readRunResult);
     const out = outputs({ json: args.json, md: args.md, html: args.html });
-    const total = strategies.length * args.seeds;
+    const total = strategies.length * schedule.looks.at(-1)!;
     const bar = progress(total, `compare ${scenario.name}`);
     let cmp: CompareResult;
     try {
-      cmp = await compareStrategies(scenario, { strategies, seeds: args.seeds, workers: args.workers, extra, onRun: () => bar.tick() });
+      cmp = await compareStrategies(scenario, { strategies, seeds: schedule, workers: args.workers, extra, onRun: () => bar.tick() });
     } catch (e) {
       if (e instanceof CompareRunError && e.causeName === 'EventCapError') throw new UserError(e.message, 2);
       throw e;

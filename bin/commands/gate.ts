@@ -1,29 +1,37 @@
 /**
- * `relsim gate <scenario…>`: the CI gate. Each scenario runs N seeds; its `slo` block is
- * checked on the mean over seeds, and with --baseline, dropped and p99 must not regress
- * beyond the tolerance (interval vs interval, so noise alone does not fail). Prints every
- * check and by how much failures missed (on stderr when `--json -` or `--junit -` puts
- * that document on stdout). Exit 0 pass, 1 fail, 2 bad input.
+ * `relsim gate <scenario…>`: the CI gate. Each scenario runs N seeds (or `--seeds auto`:
+ * more until decided); its `slo` block is judged on the interval of the mean over seeds,
+ * and with --baseline, dropped and p99 must not regress beyond the tolerance. Each check
+ * passes, fails, or is inconclusive when the seeds cannot tell. Prints every check and by
+ * how much failures missed (on stderr when `--json -`, `--junit -` or `--md -` puts that
+ * document on stdout). Exit 0 pass, 1 fail, 2 bad input, 4 inconclusive.
  * The verdict itself is reports/gate.ts (pure); this file loads, simulates and writes.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
 import { withStrategy } from '../../scenarios/load.ts';
-import { STRATEGY_NAMES } from '../../scenarios/types.ts';
+import { STRATEGY_NAMES, type Scenario, type StrategyName } from '../../scenarios/types.ts';
 import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
-import { simulate } from '../../sim/simulate.ts';
-import { EventCapError } from '../../sim/kernel/engine.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
-import { baselineFrom, DEFAULT_TOLERANCE, evaluateGate, formatVerdicts, type Baseline, type GateVerdict } from '../../reports/gate.ts';
+import { EventCapError } from '../../sim/kernel/engine.ts';
+import { baselineFrom, DEFAULT_TOLERANCE, evaluateGate, EXIT_INCONCLUSIVE, formatVerdicts, gateExitCode, type Baseline, type GateVerdict } from '../../reports/gate.ts';
 import { renderJunit } from '../../reports/junit.ts';
+import { renderGateMarkdown } from '../../reports/gate-markdown.ts';
 import { progress } from '../../reports/progress.ts';
+import type { SeedSchedule } from '../../reports/sequential.ts';
+import { CompareRunError, runJobs } from '../compare/compare-strategies.ts';
+import { MAX_SEEDS_DESCRIBE, parseSeeds, SEEDS_DESCRIBE } from '../seeds-option.ts';
 
 interface GateArgs {
   scenario: string[];
-  seeds: number;
+  seeds?: string;
+  'max-seeds'?: number;
+  workers?: number;
+  md?: string;
   baseline?: string[];
   tolerance: number;
   junit?: string;
@@ -36,25 +44,34 @@ export const gateCommand: CommandModule<object, GateArgs> = {
   describe: 'CI gate: check each scenario\'s SLO block over N seeds, and no regression against a baseline',
   builder: (y) => y
     .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario files (.yaml, .yml, .json)' })
-    .option('seeds', { type: 'number', default: 5, describe: 'seeds per scenario: the scenario seed, seed+1, …; SLOs are checked on the mean' })
+    .option('seeds', { type: 'string', describe: `${SEEDS_DESCRIBE} (default 5); SLOs are judged on the interval of the mean` })
+    .option('max-seeds', { type: 'number', describe: MAX_SEEDS_DESCRIBE })
+    .option('workers', { type: 'number', describe: 'worker threads for the runs (default: available cores; 1 = no threads); verdicts do not depend on it' })
     .option('baseline', { type: 'string', array: true, describe: 'RunResult or CompareResult JSON to compare dropped and p99 against (matched by scenario name)' })
     .option('tolerance', { type: 'number', default: DEFAULT_TOLERANCE, describe: 'allowed regression beyond the baseline interval\'s upper end, as a fraction (0.1 = 10%)' })
     .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per scenario × check; - for stdout)' })
     .option('json', { type: 'string', describe: 'write the verdicts as JSON here (- for stdout)' })
+    .option('md', { type: 'string', describe: 'write a Markdown job summary here, e.g. $GITHUB_STEP_SUMMARY (- for stdout)' })
     .option('strategy', { type: 'string', describe: `gate each scenario under these strategies instead of its own (comma-separated: ${STRATEGY_NAMES.join(', ')}; each with its defaults)` })
     .example('$0 gate scenarios/examples/rolling-tuned.yaml', 'check the SLO block over 5 seeds')
     .example('$0 gate scenarios/examples/*.yaml --junit gate.xml', 'gate every shipped scenario, JUnit for the CI system')
     .example('$0 gate scenarios/examples/rolling-tuned.yaml --baseline main.json --tolerance 0.2', 'also fail when dropped or p99 regress by more than 20%')
     .example('$0 gate scenarios/examples/default.yaml --strategy rolling,blue-green', 'which strategies meet this scenario\'s SLO?')
+    .example('$0 gate scenarios/examples/rolling-tuned.yaml --seeds auto --md "$GITHUB_STEP_SUMMARY"', 'as many seeds as it takes to decide (up to 40), and a job summary table')
     .epilogue('A baseline is the --json output of relsim run or relsim compare (the row of the same strategy). ' +
-      'A metric regresses only when its whole 95% interval lies above the baseline interval\'s upper end × (1 + tolerance).') as never,
-  handler: (args) => {
-    if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new UserError(`--seeds: expected a positive integer, got ${args.seeds}`, 2);
+      'A check passes when the whole 95% interval of the mean meets it and fails when the whole interval misses it; in between it is ' +
+      `inconclusive: exit ${EXIT_INCONCLUSIVE} when nothing failed but something could not be decided (more seeds, or --seeds auto, decide it). ` +
+      'A metric regresses when its whole interval lies above the baseline interval\'s upper end × (1 + tolerance). Exit 0 pass, 1 fail, 2 bad input.') as never,
+  handler: async (args) => {
+    const schedule = parseSeeds(args.seeds, args['max-seeds']);
     if (!Number.isFinite(args.tolerance) || args.tolerance < 0) throw new UserError(`--tolerance: expected a fraction ≥ 0 (0.1 = 10%), got ${args.tolerance}`, 2);
+    if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {
+      throw new UserError(`--workers: expected a positive integer, got ${args.workers}`, 2);
+    }
     const strategies = args.strategy === undefined ? null : parseStrategyList('strategy', args.strategy);
     const loaded = args.scenario.map((f) => loadScenarioWithWarnings(f));
     const scenarios = strategies === null ? loaded : loaded.flatMap((s) => strategies.map((name) => withStrategy(s, name)));
-    const out = outputs({ json: args.json, junit: args.junit });
+    const out = outputs({ json: args.json, junit: args.junit, md: args.md });
     const baselineFiles = (args.baseline ?? []).map(readJson);
     for (const b of baselineFiles) {
       const name = (b.json as { scenario?: unknown })?.scenario;
@@ -63,45 +80,70 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       }
     }
 
-    const bar = progress(scenarios.length * args.seeds, 'gate');
+    const bar = progress(scenarios.length * schedule.looks.at(-1)!, schedule.looks.length > 1 ? 'gate (auto: at most)' : 'gate');
     const verdicts: GateVerdict[] = [];
+    const seconds: number[] = [];
     try {
       for (const scenario of scenarios) {
-        const runs: RunResult[] = [];
-        for (let i = 0; i < args.seeds; i++) {
-          runs.push(simulateOrExplain(scenario, scenario.seed + i));
-          bar.tick();
-        }
-        const strategy = runs[0].strategy;
+        const t0 = Date.now();
         const file = baselineFiles.find((b) => (b.json as { scenario?: unknown }).scenario === scenario.name);
         let baseline: Baseline | null = null;
         if (file) {
+          const strategy = scenario.release?.strategy.name ?? 'none';
           try { baseline = baselineFrom(file.json, file.file, strategy); } catch (e) { throw new UserError(`--baseline ${(e as Error).message}`, 2); }
         }
-        verdicts.push(evaluateGate(runs, scenario.slo, baseline, args.tolerance));
+        const verdict = await gateScenario(scenario, schedule, (runs) => evaluateGate(runs, scenario.slo, baseline, args.tolerance, schedule.confidence), args.workers, () => bar.tick());
+        verdicts.push({ ...verdict, file: scenario.file ? basename(scenario.file) : undefined });
+        seconds.push((Date.now() - t0) / 1000);
       }
     } finally {
       bar.done();
     }
 
-    const report = formatVerdicts(verdicts);
-    const doc = { schema: 'relsim.gate/1', pass: verdicts.every((v) => v.pass), tolerance: args.tolerance, scenarios: verdicts };
-    out.say(report);
+    const code = gateExitCode(verdicts);
+    const verdict = code === 0 ? 'pass' : code === 1 ? 'fail' : 'inconclusive';
+    const doc = { schema: 'relsim.gate/1', verdict, pass: code === 0, tolerance: args.tolerance, scenarios: verdicts };
+    out.say(formatVerdicts(verdicts));
     out.write('json', JSON.stringify(doc, null, 2) + '\n');
     // Under --strategy one scenario gives several suites: name each by its strategy too.
-    out.write('junit', renderJunit(verdicts.map((v) => ({ name: strategies ? `${v.scenario} (${v.strategy})` : v.scenario, cases: v.checks }))));
+    out.write('junit', renderJunit(verdicts.map((v, i) => ({
+      name: strategies ? `${v.scenario} (${v.strategy})` : v.scenario,
+      classname: `relsim.${v.file ?? v.scenario}${strategies ? `.${v.strategy}` : ''}`,
+      timeSeconds: seconds[i],
+      cases: v.checks.map((c) => ({ name: c.label, pass: c.verdict === 'pass', skipped: c.verdict === 'inconclusive', message: c.cause ? `${c.message} — cause: ${c.cause}` : c.message })),
+    }))));
+    out.write('md', renderGateMarkdown(verdicts));
     // exitCode, not exit(): let stdout drain.
-    process.exitCode = doc.pass ? 0 : 1;
+    process.exitCode = code;
   },
 };
 
-function simulateOrExplain(scenario: Parameters<typeof simulate>[0], seed: number): RunResult {
-  try {
-    return simulate(scenario, { seed });
-  } catch (e) {
-    if (e instanceof EventCapError) throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
-    throw e;
+/**
+ * One scenario's runs, look by look: each look adds the next seeds (scenario.seed + n …)
+ * and judges all runs so far; stop at the first decided look. The verdict records how
+ * many seeds it took.
+ */
+async function gateScenario(scenario: Scenario, schedule: SeedSchedule, judge: (runs: RunResult[]) => GateVerdict, workers: number | undefined, onRun: () => void): Promise<GateVerdict> {
+  const runs: RunResult[] = [];
+  let verdict: GateVerdict | undefined;
+  const strategy = (scenario.release?.strategy.name ?? 'rolling') as StrategyName;
+  for (const n of schedule.looks) {
+    const jobs = [];
+    for (let i = runs.length; i < n; i++) jobs.push({ strategy, seed: scenario.seed + i, scenario });
+    try {
+      runs.push(...await runJobs(jobs, workers, onRun));
+    } catch (e) {
+      if (e instanceof CompareRunError && e.causeName === 'EventCapError') throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
+      if (e instanceof EventCapError) throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
+      throw e;
+    }
+    verdict = judge(runs);
+    if (verdict.verdict !== 'inconclusive') break;
   }
+  if (schedule.looks.length > 1) {
+    verdict!.sequential = { looks: schedule.looks.filter((n) => n <= runs.length), maxSeeds: schedule.looks.at(-1)!, confidence: schedule.confidence, decided: verdict!.verdict !== 'inconclusive' };
+  }
+  return verdict!;
 }
 
 function readJson(file: string): { file: string; json: unknown } {

@@ -13,17 +13,19 @@ import type { CompareResult, CompareRow, RunResult } from '../../sim/result/run-
 import { withStrategy } from '../../scenarios/load.ts';
 import { frequenciesOf, summarizeRuns } from '../../reports/stats.ts';
 import { simulate } from '../../sim/simulate.ts';
+import { combine, judgeSlo } from '../../reports/verdict.ts';
+import { fixedSchedule, type SeedSchedule } from '../../reports/sequential.ts';
 
 export interface CompareOptions {
   strategies: readonly StrategyName[];
-  /** Seeds per strategy: scenario.seed, seed + 1, … */
-  seeds: number;
+  /** Seeds per strategy (scenario.seed, seed + 1, …), or a --seeds auto schedule. */
+  seeds: number | SeedSchedule;
   /** Worker threads (default: available cores; 1 = run in this thread). */
   workers?: number;
   /** Extra runs to put side by side (e.g. a replayed run), grouped by strategy and platform. */
   extra?: RunResult[];
   /** Called after each finished run. */
-  onRun?: (done: number, total: number) => void;
+  onRun?: () => void;
 }
 
 export interface CompareJob {
@@ -39,26 +41,58 @@ export function defaultStrategies(scenario: Scenario): StrategyName[] {
   return own && !base.includes(own) ? [...base, own] : base;
 }
 
-export function compareJobs(scenario: Scenario, strategies: readonly StrategyName[], seeds: number): CompareJob[] {
+/** Jobs for seeds scenario.seed + from … scenario.seed + to − 1 of each strategy, strategy-major. */
+export function compareJobs(scenario: Scenario, strategies: readonly StrategyName[], to: number, from = 0): CompareJob[] {
   const jobs: CompareJob[] = [];
   for (const strategy of strategies) {
     const sc = withStrategy(scenario, strategy);
-    for (let i = 0; i < seeds; i++) jobs.push({ strategy, seed: scenario.seed + i, scenario: sc });
+    for (let i = from; i < to; i++) jobs.push({ strategy, seed: scenario.seed + i, scenario: sc });
   }
   return jobs;
 }
 
+/**
+ * Every strategy over the seeds. Under a sequential schedule the seeds grow look by look
+ * until every strategy's SLO verdict is decided (pass or fail) or the last look is reached;
+ * each look adds the next seeds, so the runs are those a fixed --seeds of that size gives.
+ */
 export async function compareStrategies(scenario: Scenario, opts: CompareOptions): Promise<CompareResult> {
-  const jobs = compareJobs(scenario, opts.strategies, opts.seeds);
-  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), jobs.length));
-  const runs = workers <= 1 ? runInline(jobs, opts.onRun) : await runOnWorkers(jobs, workers, opts.onRun);
-  return assembleCompare(scenario, opts.strategies, opts.seeds, runs, opts.extra ?? []);
+  const schedule = typeof opts.seeds === 'number' ? fixedSchedule(opts.seeds) : opts.seeds;
+  const perStrategy: RunResult[][] = opts.strategies.map(() => []);
+  const looks: number[] = [];
+  let cmp: CompareResult | undefined;
+  for (const n of schedule.looks) {
+    const from = looks.at(-1) ?? 0;
+    const runs = await runJobs(compareJobs(scenario, opts.strategies, n, from), opts.workers, opts.onRun);
+    opts.strategies.forEach((_, i) => perStrategy[i].push(...runs.slice(i * (n - from), (i + 1) * (n - from))));
+    looks.push(n);
+    cmp = assembleCompare(scenario, opts.strategies, perStrategy, opts.extra ?? [], schedule.confidence);
+    if (!cmp.rows.some((row) => row.slo?.verdict === 'inconclusive')) break;
+  }
+  if (schedule.looks.length > 1) {
+    cmp!.sequential = {
+      looks, maxSeeds: schedule.looks.at(-1)!, confidence: schedule.confidence,
+      decided: !cmp!.rows.some((row) => row.slo?.verdict === 'inconclusive'),
+    };
+  }
+  return cmp!;
 }
 
-export function assembleCompare(scenario: Scenario, strategies: readonly StrategyName[], seeds: number, runs: RunResult[], extra: RunResult[]): CompareResult {
+/** Runs the jobs, on worker threads when more than one is asked for (default: the cores); results in job order. */
+export async function runJobs(jobs: CompareJob[], workers?: number, onRun?: () => void): Promise<RunResult[]> {
+  const count = Math.max(1, Math.min(workers ?? availableParallelism(), jobs.length));
+  return count <= 1 ? runInline(jobs, onRun) : runOnWorkers(jobs, count, onRun);
+}
+
+/**
+ * One row per strategy (runs strategy-major), then the extra runs grouped by strategy and
+ * platform; each simulated row judged against the scenario's SLO at `confidence`.
+ */
+export function assembleCompare(scenario: Scenario, strategies: readonly StrategyName[], runs: RunResult[][], extra: RunResult[], confidence = 0.95): CompareResult {
+  const seeds = runs[0]?.length ?? 0;
   const rows: CompareRow[] = strategies.map((strategy, i) => {
-    const mine = runs.slice(i * seeds, (i + 1) * seeds);
-    return { label: strategy, strategy, platform: 'sim', runs: mine, stats: summarizeRuns(mine), frequencies: frequenciesOf(mine) };
+    const mine = runs[i];
+    return { label: strategy, strategy, platform: 'sim', runs: mine, stats: summarizeRuns(mine), frequencies: frequenciesOf(mine), slo: sloVerdict(mine, scenario, confidence) };
   });
   const extraRows = new Map<string, CompareRow>();
   for (const r of extra) {
@@ -74,19 +108,26 @@ export function assembleCompare(scenario: Scenario, strategies: readonly Strateg
   for (const row of extraRows.values()) {
     row.stats = summarizeRuns(row.runs);
     row.frequencies = frequenciesOf(row.runs);
+    row.slo = sloVerdict(row.runs, scenario, confidence);
   }
   return {
     schema: 'relsim.compare/1',
     scenario: scenario.name,
     seeds: Array.from({ length: seeds }, (_, i) => scenario.seed + i),
+    confidence,
     rows,
   };
 }
 
-function runInline(jobs: CompareJob[], onRun?: (done: number, total: number) => void): RunResult[] {
-  return jobs.map((j, i) => {
+function sloVerdict(runs: RunResult[], scenario: Scenario, confidence: number): CompareRow['slo'] {
+  const checks = judgeSlo(runs, scenario.slo, confidence);
+  return { verdict: combine(checks.map((c) => c.verdict)), checks };
+}
+
+function runInline(jobs: CompareJob[], onRun?: () => void): RunResult[] {
+  return jobs.map((j) => {
     const r = runJob(j);
-    onRun?.(i + 1, jobs.length);
+    onRun?.();
     return r;
   });
 }
@@ -105,7 +146,7 @@ export class CompareRunError extends Error {
   }
 }
 
-function runOnWorkers(jobs: CompareJob[], count: number, onRun?: (done: number, total: number) => void): Promise<RunResult[]> {
+function runOnWorkers(jobs: CompareJob[], count: number, onRun?: () => void): Promise<RunResult[]> {
   const results: RunResult[] = new Array(jobs.length);
   const url = new URL('./worker.mjs', import.meta.url);
   return new Promise((resolve, reject) => {
@@ -133,7 +174,7 @@ function runOnWorkers(jobs: CompareJob[], count: number, onRun?: (done: number, 
         }
         results[m.index] = m.result;
         finished++;
-        onRun?.(finished, jobs.length);
+        onRun?.();
         if (finished === jobs.length) {
           stopAll();
           resolve(results);

@@ -9,12 +9,25 @@ import { fmtCount, fmtMs, fmtPct } from './units.ts';
 import { dict, own } from '../../scenarios/dict.ts';
 
 export interface SloCheck {
-  /** e.g. 'maxDropped', 'lanePaths.gray'. */
+  /** e.g. 'maxDropped', 'lanePaths.gray': the field it checks, stable for scripts. */
   name: string;
+  /** What it checks, for people: 'dropped requests', 'lane gray stays on its paths'. */
+  label: string;
   pass: boolean;
   /** One line: what was measured against what (and by how much it failed). */
   message: string;
+  /** For a limit on a metric: the metric (reports/stats.ts names) and the maximum allowed. */
+  metric?: string;
+  max?: number;
 }
+
+/** The SLO limits on a metric: field, metric, label. */
+export const SLO_LIMITS = [
+  { name: 'maxDropped', metric: 'dropped', label: 'dropped requests' },
+  { name: 'maxErrorRate', metric: 'errorRate', label: 'error rate' },
+  { name: 'maxP99Ms', metric: 'p99', label: 'p99 latency' },
+  { name: 'maxRolloutMs', metric: 'rolloutMs', label: 'rollout time' },
+] as const;
 
 /** What the checks look at: one run, or means over seeds. */
 export interface SloSubject {
@@ -77,8 +90,9 @@ export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
   const limit = (name: string, label: string, actual: number, max: number | null, fmt: (v: number) => string) => {
     if (max === null || max === undefined) return;
     const pass = actual <= max;
+    const spec = SLO_LIMITS.find((l) => l.name === name)!;
     checks.push({
-      name, pass,
+      name, label: spec.label, pass, metric: spec.metric, max,
       message: pass
         ? `${label} ${fmt(actual)} ≤ max ${fmt(max)}`
         : `${label} ${fmt(actual)} > max ${fmt(max)} (over by ${fmt(actual - max)})`,
@@ -92,22 +106,23 @@ export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
   // An unfinished rollout's time runs to the end of the run: a limit met that way means nothing.
   if (s.endings.unfinished === 0) limit('maxRolloutMs', 'rollout time', s.rolloutMs, slo.maxRolloutMs, fmtMs);
   else if (slo.maxRolloutMs !== null && slo.maxRolloutMs !== undefined) {
-    checks.push({ name: 'maxRolloutMs', pass: false, message: `rollout time: not measured, the rollout did not finish (max ${fmtMs(slo.maxRolloutMs)})` });
+    checks.push({ name: 'maxRolloutMs', label: 'rollout time', pass: false, message: `rollout time: not measured, the rollout did not finish (max ${fmtMs(slo.maxRolloutMs)})` });
   }
   for (const [lane, allowed] of Object.entries(slo.lanePaths ?? {})) {
     // own(): runs from a worker thread or from JSON have a prototype, where a lane `toString`
     // that never opened would find a function.
     const observed = own(s.lanes, lane);
     const name = `lanePaths.${lane}`;
+    const label = `lane ${lane} stays on its paths`;
     if (!observed || observed.requests === 0) {
-      checks.push({ name, pass: false, message: `lane ${lane}: no traffic observed, so its paths cannot be checked` });
+      checks.push({ name, label, pass: false, message: `lane ${lane}: no traffic observed, so its paths cannot be checked` });
       continue;
     }
     const stray = Object.entries(observed.paths).filter(([path, n]) => n > 0 && !allowed.includes(path));
     checks.push(stray.length === 0
-      ? { name, pass: true, message: `lane ${lane}: all ${fmtCount(observed.requests)} requests took allowed paths` }
+      ? { name, label, pass: true, message: `lane ${lane}: all ${fmtCount(observed.requests)} requests took allowed paths` }
       : {
-          name, pass: false,
+          name, label, pass: false,
           message: `lane ${lane}: ` + stray.map(([p, n]) => `${fmtCount(n)} requests took ${p}`).join(', ') +
             ` (allowed: ${allowed.join(', ') || 'none'})`,
         });
@@ -122,20 +137,23 @@ export function sloChecks(s: SloSubject, slo: SloSpec): SloCheck[] {
  */
 function rolloutCheck(e: SloSubject['endings'], expected: SloSpec['rollout']): SloCheck | null {
   if (e.runs === 0 || expected === 'any') return null;
+  const check = (pass: boolean, message: string): SloCheck => ({
+    name: 'rollout', label: expected === 'rolled-back' ? 'release is rolled back' : 'release finishes', pass, message,
+  });
   const of = (k: number) => (e.runs === 1 ? '' : ` in ${k} of ${e.runs} seeds`);
   if (expected === 'rolled-back') {
     const caught = e.rolledBack;
     return caught === e.runs
-      ? { name: 'rollout', pass: true, message: `release rolled back as expected${of(caught)}` }
-      : { name: 'rollout', pass: false, message: `release was expected to be rolled back, but was not${of(e.runs - caught)}` };
+      ? check(true, `release rolled back as expected${of(caught)}`)
+      : check(false, `release was expected to be rolled back, but was not${of(e.runs - caught)}`);
   }
   if (e.unfinished > 0) {
-    return { name: 'rollout', pass: false, message: `release did not finish within the run${of(e.unfinished)} (paused for good, waiting for promotion, or still running at the end); set slo.rollout: any to allow it` };
+    return check(false, `release did not finish within the run${of(e.unfinished)} (paused for good, waiting for promotion, or still running at the end); set slo.rollout: any to allow it`);
   }
   if (e.rolledBack > 0) {
-    return { name: 'rollout', pass: false, message: `release rolled back${of(e.rolledBack)}; set slo.rollout: rolled-back if catching a bad release is the point` };
+    return check(false, `release rolled back${of(e.rolledBack)}; set slo.rollout: rolled-back if catching a bad release is the point`);
   }
-  return { name: 'rollout', pass: true, message: `release finished${e.runs === 1 ? '' : ` in all ${e.runs} seeds`}` };
+  return check(true, `release finished${e.runs === 1 ? '' : ` in all ${e.runs} seeds`}`);
 }
 
 /** One named metric of one run (the names of SUMMARY_METRICS in reports/stats.ts, or `dropped.<cause>`). */

@@ -143,4 +143,56 @@ test('gate --strategy: the scenario under other strategies, one verdict and JUni
   assert.match(unknown.err, /--strategy: unknown strategy 'rollin'/);
 });
 
+
+test('a rare-drop regression at 3 seeds is inconclusive (exit 4) with a job summary; --seeds auto is deterministic', async () => {
+  // default.yaml under blue-green drops in seed 4 only (65 of 5 seeds' 0, 0, 0, 65, 0); the
+  // baseline is seed 1's run, with nothing dropped.
+  const base = join(dir, 'bg-base.json');
+  const made = await relsim('run', 'scenarios/examples/default.yaml', '--strategy', 'blue-green', '--json', base);
+  assert.is(made.code, 0, made.err);
+  const rare = join(dir, 'default-seed4.yaml');
+  writeFileSync(rare, readFileSync('scenarios/examples/default.yaml', 'utf8').replace(/^seed: 1$/m, 'seed: 4'));
+  const md = join(dir, 'summary.md');
+  const [three, autoA, autoB] = await Promise.all([
+    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', '3', '--baseline', base, '--md', md),
+    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', 'auto', '--max-seeds', '10', '--baseline', base, '--json', '-'),
+    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', 'auto', '--max-seeds', '10', '--baseline', base, '--json', '-', '--workers', '1'),
+  ]);
+  assert.is(three.code, 4, three.out + three.err);
+  assert.match(three.out, /\?\? {3}baseline\.dropped: dropped 21\.7 \(0–[\d.,]+\) vs baseline 0: inconclusive; .*3 seeds cannot rule out a regression/);
+  assert.match(three.out, /gate: INCONCLUSIVE/);
+  const summary = readFileSync(md, 'utf8');
+  assert.match(summary, /^## relsim gate: ❔ inconclusive/);
+  assert.match(summary, /\| dropped vs baseline \| 21\.7 \(0–[\d.,]+\) \| ≤ 0 \| – \| ❔ inconclusive \|/);
+  assert.match(summary, /cause: 100% `no-endpoint`/);
+
+  // auto: 5 seeds, then 10 (the maximum); still undecided, so still inconclusive, and the same
+  // JSON byte for byte whatever the worker count
+  assert.is(autoA.code, 4, autoA.err);
+  assert.is(autoA.out, autoB.out);
+  const doc = JSON.parse(autoA.out);
+  assert.is(doc.verdict, 'inconclusive');
+  assert.equal(doc.scenarios[0].sequential, { looks: [5, 10], maxSeeds: 10, confidence: 0.975, decided: false });
+  assert.equal(doc.scenarios[0].seeds, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+});
+
+test('--seeds auto stops at the first decided look; --seeds and --max-seeds refuse nonsense', async () => {
+  const [decided, word, max, lone] = await Promise.all([
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', 'auto', '--json', '-'),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', 'many'),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', 'auto', '--max-seeds', '1'),
+    relsim('gate', 'scenarios/examples/rolling-tuned.yaml', '--seeds', '3', '--max-seeds', '9'),
+  ]);
+  assert.is(decided.code, 0, decided.err);
+  const doc = JSON.parse(decided.out);
+  assert.equal(doc.scenarios[0].sequential.looks, [5]);
+  assert.is(doc.scenarios[0].sequential.decided, true);
+  assert.is(word.code, 2);
+  assert.match(word.err, /--seeds: expected a positive integer or auto, got many/);
+  assert.is(max.code, 2);
+  assert.match(max.err, /--max-seeds: expected an integer ≥ 2, got 1/);
+  assert.is(lone.code, 2);
+  assert.match(lone.err, /--max-seeds: only with --seeds auto/);
+});
+
 test.run();

@@ -54,7 +54,7 @@ test('compareTable shows mean ± half-interval per strategy', () => {
   const rolling = t.split('\n').find((l) => l.startsWith('rolling'))!;
   // mean 15, half = t(1)=12.706 * sd(7.07)/sqrt(2) = 63.5: cut at 0, so printed as a range
   assert.match(rolling, /15 \(0–78\.5\)/);
-  assert.match(t.split('\n').find((l) => l.startsWith('canary'))!, /^canary +0 /);
+  assert.match(t.split('\n').find((l) => l.startsWith('canary'))!, /^canary +– +0 /);
   // seeds with drops / meeting the SLO: both rolling seeds dropped (exact interval of 2/2: 0.025^½ = 15.8% to 100%)
   for (const row of cmp.rows) row.frequencies = frequenciesOf(row.runs);
   const withFreq = compareTable(cmp).split('\n');
@@ -75,9 +75,9 @@ test('markdown: run tables and compare table with the best value bold', () => {
   const cmd = renderCompareMarkdown(cmp);
   const canaryRow = cmd.split('\n').find((l) => l.startsWith('| canary'))!;
   // the fixture's rows carry no frequencies: those two columns show –
-  assert.match(canaryRow, /^\| canary \| \*\*0\*\* \| \*\*0%\*\* \| \*\*50 ms\*\* \| 30 s \| 300 inst·s \| 10 \| – \| – \|$/);
+  assert.match(canaryRow, /^\| canary \| – \| \*\*0\*\* \| \*\*0%\*\* \| \*\*50 ms\*\* \| 30 s \| 300 inst·s \| 10 \| – \| – \|$/);
   // equal columns (rollout, cost, peak) mark nobody
-  assert.match(cmd.split('\n').find((l) => l.startsWith('| rolling'))!, /^\| rolling \| 10 \| 0\.2% \| 80 ms \| 30 s \| 300 inst·s \| 10 \| – \| – \|$/);
+  assert.match(cmd.split('\n').find((l) => l.startsWith('| rolling'))!, /^\| rolling \| – \| 10 \| 0\.2% \| 80 ms \| 30 s \| 300 inst·s \| 10 \| – \| – \|$/);
   cmp.rows[0].frequencies = frequenciesOf(cmp.rows[0].runs);
   assert.match(renderCompareMarkdown(cmp), /^\| rolling \| .* \| 1\/1 \(2\.5%–100%\) \| 1\/1 \(2\.5%–100%\) \|$/m);
 });

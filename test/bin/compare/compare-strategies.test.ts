@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadScenario } from '../../../scenarios/load.ts';
 import { compareJobs, compareStrategies, defaultStrategies } from '../../../bin/compare/compare-strategies.ts';
+import { autoSchedule } from '../../../reports/sequential.ts';
+import { readdirSync } from 'node:fs';
 
 // A short run of the shipped rolling scenario: 4 strategies × 10 seeds stay within seconds.
 function shortScenario() {
@@ -44,6 +46,42 @@ test('extra RunResults are shown as their own rows', async () => {
   const replay = { ...base.rows[0].runs[0], platform: 'replay' as const };
   const cmp = await compareStrategies(sc, { strategies: ['rolling'], seeds: 2, workers: 1, extra: [replay] });
   assert.equal(cmp.rows.map((r) => [r.label, r.platform, r.runs.length]), [['rolling', 'sim', 2], ['rolling (replay)', 'replay', 1]]);
+});
+
+test('--seeds auto: looks at 5, 10, …; the runs are those of a fixed --seeds of that size; deterministic across workers', async () => {
+  const sc = { ...shortScenario(), slo: { ...shortScenario().slo, maxDropped: 450 } };
+  const schedule = autoSchedule(20);
+  assert.equal(schedule, { looks: [5, 10, 20], confidence: 1 - 0.05 / 3 });
+  const one = await compareStrategies(sc, { strategies: ['rolling', 'blue-green'], seeds: schedule, workers: 1 });
+  const two = await compareStrategies(sc, { strategies: ['rolling', 'blue-green'], seeds: schedule, workers: 2 });
+  assert.is(JSON.stringify(two), JSON.stringify(one));
+  const used = one.sequential!.looks.at(-1)!;
+  assert.ok(one.sequential!.looks.every((n, i) => n === schedule.looks[i]));
+  // blue-green drops in a few seeds only: 5 seeds cannot decide it, more do
+  assert.ok(one.sequential!.looks.length >= 2, JSON.stringify(one.sequential));
+  assert.is(one.sequential!.decided, true);
+  assert.is(one.sequential!.decided, one.rows.every((r) => r.slo!.verdict !== 'inconclusive'));
+  // the same runs as a fixed-size compare of as many seeds
+  const fixed = await compareStrategies(sc, { strategies: ['rolling', 'blue-green'], seeds: used, workers: 1 });
+  assert.equal(one.rows.map((r) => r.runs.map((x) => x.requests.dropped)), fixed.rows.map((r) => r.runs.map((x) => x.requests.dropped)));
+  assert.is(one.confidence, schedule.confidence);
+});
+
+test('every shipped scenario: no interval of a count or a rate leaves its range, every row has an SLO verdict', async () => {
+  for (const file of readdirSync('scenarios/examples').filter((f) => f.endsWith('.yaml'))) {
+    const sc = loadScenario(`scenarios/examples/${file}`);
+    if (!sc.release) continue; // nothing to compare (mmc.yaml)
+    const cmp = await compareStrategies({ ...sc, duration: Math.min(sc.duration, 120_000) }, { strategies: defaultStrategies(sc), seeds: 3, workers: 1 });
+    for (const row of cmp.rows) {
+      for (const [metric, i] of Object.entries(row.stats)) {
+        assert.ok(i.lo >= 0, `${file} ${row.label} ${metric}: lo ${i.lo}`);
+        if (metric === 'errorRate') assert.ok(i.hi <= 1, `${file} ${row.label} errorRate hi ${i.hi}`);
+      }
+      assert.ok(['pass', 'fail', 'inconclusive'].includes(row.slo!.verdict), `${file} ${row.label}`);
+      const f = row.frequencies!.anyDrops;
+      assert.is(f.k, row.runs.filter((r) => r.requests.dropped > 0).length);
+    }
+  }
 });
 
 test.run();
