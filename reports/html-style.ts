@@ -39,7 +39,8 @@ th:first-child, td:first-child { text-align:left; }
 td.best { background:#e3f4ea; font-weight:700; }
 td.best::after { content:" ★"; color:var(--ok); }
 td.zero { color:#a0aab4; }
-td.slo-verdict { text-align:left; white-space:normal; min-width:6em; font-weight:600; }
+td.slo-verdict { text-align:left; white-space:normal; min-width:7em; font-weight:600; }
+td.slo-verdict small { font-weight:400; color:var(--muted); }
 td.slo-verdict.pass { color:var(--ok); } td.slo-verdict.fail { color:var(--bad); } td.slo-verdict.inconclusive { color:#9a6b00; }
 tr.pick td { background:#eef8f1; }
 p.pick { font-weight:600; margin:4px 0 8px; }

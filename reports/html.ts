@@ -47,7 +47,7 @@ export function renderCompareHtml(cmp: CompareResult): string {
       `<figure><figcaption>${esc(cmp.rows[i].label)}</figcaption>${render(r)}</figure>`).join('')}</div></section>`;
   const body = [
     `<header class="top"><h1>${esc(cmp.scenario)}</h1><span class="sub">${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'} compared</span></header>`,
-    `<section><h2>Comparison</h2><p class="pick">${esc(pickSentence(cmp))}</p><p class="note">SLO: the scenario's slo judged on the interval of the mean (meets, fails, or unclear when the seeds cannot tell)${esc(sequentialNote(cmp))}; ✓ marks the cheapest strategy that meets it (fewest instance-seconds, then shortest rollout). Mean ± half-width of the 95% Student-t interval over ${n} seed${n === 1 ? '' : 's'}, or mean (low–high) where the interval is cut at 0; ★ marks a value better than every other strategy's beyond the seeds' noise (intervals apart). The last two columns count seeds, with the exact (Clopper-Pearson) 95% interval of the probability.</p><div class="table-scroll">${compareTableHtml(cmp)}</div></section>`,
+    `<section><h2>Comparison</h2><p class="pick">${esc(pickSentence(cmp))}</p><p class="note">SLO: the scenario's slo judged on the interval of the mean (meets, fails, or unclear when the seeds cannot tell)${esc(sequentialNote(cmp))}; ✓ marks the cheapest strategy that meets it (fewest instance-seconds, then shortest rollout). Mean ± half-width of the 95% Student-t interval over ${n} seed${n === 1 ? '' : 's'}, or mean (low–high) where the interval is cut at 0; ★ marks a value better than every other strategy's beyond the seeds' noise (intervals apart). Seeds with drops, and seeds meeting the SLO under each verdict, count seeds with the exact (Clopper-Pearson) 95% interval of the probability.</p><div class="table-scroll">${compareTableHtml(cmp)}</div></section>`,
     `<section><h2>Dropped by cause</h2><p class="note">Mean ± half-width of the 95% interval per strategy, for the causes that occur in some run.</p>${compareCauseTableHtml(cmp)}</section>`,
     `<section><h2>Why</h2><ul class="explain">${cmp.rows.map((row) => row.runs[0] ? `<li><b>${esc(row.label)}</b>: ${md(explainRuns(row.runs))}</li>` : '').join('')}</ul>` +
       `<p class="note">Each explanation covers all of the strategy's seeds; the charts below use its first seed (${cmp.seeds[0] ?? '–'}).</p></section>`,
@@ -118,11 +118,13 @@ function stepTable(r: RunResult): string {
 function compareTableHtml(cmp: CompareResult): string {
   const best = bestRows(cmp);
   const pick = cheapestMeetingSlo(cmp);
-  const head = `<tr><th>strategy</th><th>SLO</th>${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), ...FREQUENCY_LABELS].map((l) => `<th>${esc(l)}</th>`).join('')}</tr>`;
+  // The seeds meeting the SLO sit under the verdict, so the table fits the page.
+  const head = `<tr><th>strategy</th><th>SLO (seeds meeting it)</th>${[...COMPARE_COLUMNS.map((c) => METRIC_LABELS[c]), FREQUENCY_LABELS[0]].map((l) => `<th>${esc(l)}</th>`).join('')}</tr>`;
   const rows = cmp.rows.map((row, i) => `<tr data-strategy="${esc(row.label)}"${i === pick ? ' class="pick"' : ''}><td><b>${esc(row.label)}</b>${i === pick ? ' <span class="badge pass" title="cheapest strategy meeting the SLO">✓ pick</span>' : ''}</td>` +
-    `<td class="slo-verdict ${row.slo?.verdict ?? ''}" data-slo="${row.slo?.verdict ?? ''}">${esc(sloVerdictText(row))}</td>${COMPARE_COLUMNS.map((c) =>
+    `<td class="slo-verdict ${row.slo?.verdict ?? ''}" data-slo="${row.slo?.verdict ?? ''}">${esc(sloVerdictText(row))}` +
+    `<br><small data-frequency="sloMet">${esc(fmtFrequency(row.frequencies?.sloMet))}</small></td>${COMPARE_COLUMNS.map((c) =>
     `<td class="${best[c]?.has(i) ? 'best' : ''}" data-metric="${c}">${esc(row.stats[c] ? fmtInterval(c, row.stats[c]) : '–')}</td>`).join('')}` +
-    `<td data-frequency="anyDrops">${esc(fmtFrequency(row.frequencies?.anyDrops))}</td><td data-frequency="sloMet">${esc(fmtFrequency(row.frequencies?.sloMet))}</td></tr>`);
+    `<td data-frequency="anyDrops">${esc(fmtFrequency(row.frequencies?.anyDrops))}</td></tr>`);
   return `<table class="compare"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

@@ -153,8 +153,8 @@ test('compare HTML: small multiples per strategy and the best value marked', () 
   assert.is((html.match(/data-chart="requests"/g) ?? []).length, 2);
   assert.is((html.match(/data-chart="topology"/g) ?? []).length, 1);
   // the fixture's rows carry no SLO verdict: that column shows –
-  assert.match(html, /<tr data-strategy="canary"><td><b>canary<\/b><\/td><td class="slo-verdict " data-slo="">–<\/td><td class="best" data-metric="dropped">0<\/td>/);
-  assert.match(html, /<tr data-strategy="rolling"><td><b>rolling<\/b><\/td><td class="slo-verdict " data-slo="">–<\/td><td class="" data-metric="dropped">100<\/td>/);
+  assert.match(html, /<tr data-strategy="canary"><td><b>canary<\/b><\/td><td class="slo-verdict " data-slo="">–<br><small data-frequency="sloMet">–<\/small><\/td><td class="best" data-metric="dropped">0<\/td>/);
+  assert.match(html, /<tr data-strategy="rolling"><td><b>rolling<\/b><\/td><td class="slo-verdict " data-slo="">–<br><small data-frequency="sloMet">–<\/small><\/td><td class="" data-metric="dropped">100<\/td>/);
 });
 
 test.run();

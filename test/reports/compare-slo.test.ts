@@ -47,8 +47,8 @@ test('the cheapest strategy that meets the SLO is picked, not the cheapest overa
   assert.match(md, /^\*\*Cheapest strategy meeting the SLO: rolling/m);
   assert.match(md, /^\| rolling ✓ \| meets \| /m);
   const html = renderCompareHtml(cmp);
-  assert.match(html, /<tr data-strategy="rolling" class="pick"><td><b>rolling<\/b> <span class="badge pass"[^>]*>✓ pick<\/span><\/td><td class="slo-verdict pass" data-slo="pass">meets<\/td>/);
-  assert.match(html, /<td class="slo-verdict inconclusive" data-slo="inconclusive">unclear: dropped requests<\/td>/);
+  assert.match(html, /<tr data-strategy="rolling" class="pick"><td><b>rolling<\/b> <span class="badge pass"[^>]*>✓ pick<\/span><\/td><td class="slo-verdict pass" data-slo="pass">meets<br><small data-frequency="sloMet">[^<]*<\/small><\/td>/);
+  assert.match(html, /<td class="slo-verdict inconclusive" data-slo="inconclusive">unclear: dropped requests<br>/);
   assert.is((html.match(/<tr [^>]*class="pick"/g) ?? []).length, 1);
 });
 
