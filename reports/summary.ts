@@ -47,6 +47,7 @@ export function compareTable(cmp: CompareResult): string {
   return [
     `${cmp.scenario}: ${cmp.rows.length} strategies × ${n} seed${n === 1 ? '' : 's'}${sequentialNote(cmp)} (mean ± 95% interval, or mean (low–high) where cut at 0; seeds with any drop and seeds meeting the SLO, with exact 95% intervals)`,
     ...table(head, rows, [false, false, ...COMPARE_COLUMNS.map(() => true), true, true]),
+    '',
     pickSentence(cmp) + (pick !== null ? ' (✓)' : ''),
   ].join('\n');
 }

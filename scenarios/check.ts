@@ -112,9 +112,14 @@ function checkLanePaths(r: Reader, s: Scenario, byName: Map<string, ServiceSpec>
   }
 }
 
-/** The kubelet ends a preStop hook at the grace period: the rest of a longer hook never runs. */
+/**
+ * The kubelet ends a preStop hook at the grace period: the rest of a longer hook never runs.
+ * (A service the release never touches stops no instance at all; no-effect.ts says so.)
+ */
 function warnPreStopBeyondGrace(r: Reader, s: Scenario): void {
+  const touched = servicesTheReleaseTouches(s);
   for (const svc of s.services) {
+    if (touched && !touched.has(svc.name)) continue;
     const { preStop, terminationGracePeriod: grace } = svc.instance;
     if (preStop > grace) {
       r.warn(`services.${svc.name}.preStop`, `${formatDuration(preStop)} is longer than terminationGracePeriodSeconds (${formatDuration(grace)}): ` +
@@ -157,4 +162,16 @@ function warnPassiveHealthIgnored(r: Reader, s: Scenario): void {
       r.warn(path, `has no effect with lb ${client.lb.algorithm}: passive health (nginx max_fails) is modelled with smooth-wrr only`);
     }
   }
+}
+
+/**
+ * The services whose instances the release may start or stop: those it releases, and those
+ * a lane gives a version (null without a release). Plans touch no other service (strategies/).
+ */
+export function servicesTheReleaseTouches(s: Scenario): Set<string> | null {
+  const rel = s.release;
+  if (!rel) return null;
+  const out = new Set(rel.services);
+  if (rel.strategy.name === 'lanes') for (const l of rel.strategy.lanes) for (const n of Object.keys(l.services)) out.add(n);
+  return out;
 }

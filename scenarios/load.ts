@@ -20,6 +20,7 @@ import { readRegistry } from './read-registry.ts';
 import { readTraffic } from './read-traffic.ts';
 import { readRelease, readSlo } from './read-release.ts';
 import { checkScenario } from './check.ts';
+import { warnNoEffect } from './no-effect.ts';
 import { DEFAULT_MEMORY_BUDGET, checkFileSize, checkMemoryBudget, parseBytesSize } from './memory-budget.ts';
 import { DEFAULT_LANE_PERCENT, defaultStrategy } from './defaults.ts';
 
@@ -100,7 +101,7 @@ const TOP_FIELDS = ['$schema', 'name', 'description', 'seed', 'duration', 'bucke
 function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Scenario {
   if (raw === null || raw === undefined) r.fail('', 'the file is empty; expected a scenario (services, traffic, duration…)');
   const f = r.fields(raw, '', TOP_FIELDS, 'a map of scenario fields (services, traffic, duration…) at the top level');
-  const { services, calleeClients } = readServices(r, required(r, f.services, 'services'), 'services');
+  const { services, calleeClients, callOverrides } = readServices(r, required(r, f.services, 'services'), 'services');
 
   let entryPath = 'entry';
   let entryService = services[0].name;
@@ -134,6 +135,7 @@ function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Sce
     warnings: r.warnings,
   };
   checkScenario(r, scenario, entryPath);
+  warnNoEffect(r, scenario, { raw: f, calleeClients, callOverrides, entryOverride });
   return scenario;
 }
 

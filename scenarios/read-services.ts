@@ -23,6 +23,8 @@ export interface ReadServices {
   services: ServiceSpec[];
   /** Each service's `client:` block: the default for calls made to it. */
   calleeClients: Map<string, ClientOverride>;
+  /** Each service's calls' own `client:` blocks, in call order (what the file set on each hop). */
+  callOverrides: Map<string, ClientOverride[]>;
 }
 
 export function readServices(r: Reader, v: Raw, path: string): ReadServices {
@@ -41,13 +43,15 @@ export function readServices(r: Reader, v: Raw, path: string): ReadServices {
     services.push(readService(r, name, f, p));
   }
   // Unknown call targets are reported by the semantic checks; resolve what exists.
+  const callOverrides = new Map<string, ClientOverride[]>();
   for (const s of services) {
     s.calls = pending.get(s.name)!.map((c): CallSpec => ({
       service: c.service,
       client: resolveClient(calleeClients.get(c.service) ?? EMPTY_OVERRIDE, c.override),
     }));
+    callOverrides.set(s.name, pending.get(s.name)!.map((c) => c.override));
   }
-  return { services, calleeClients };
+  return { services, calleeClients, callOverrides };
 }
 
 /** Where each call was written, for error paths in the semantic checks. */

@@ -1,3 +1,4 @@
+// test:exclusive (the replay's real timing is compared with a simulated bracket; another test file beside it shifts the timing)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replay } from '../../replay/replay.ts';

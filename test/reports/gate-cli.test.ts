@@ -155,8 +155,8 @@ test('a rare-drop regression at 3 seeds is inconclusive (exit 4) with a job summ
   const md = join(dir, 'summary.md');
   const [three, autoA, autoB] = await Promise.all([
     relsim('gate', rare, '--strategy', 'blue-green', '--seeds', '3', '--baseline', base, '--md', md),
-    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', 'auto', '--max-seeds', '10', '--baseline', base, '--json', '-'),
-    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', 'auto', '--max-seeds', '10', '--baseline', base, '--json', '-', '--workers', '1'),
+    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', 'auto', '--max-seeds', '6', '--baseline', base, '--json', '-', '--workers', '2'),
+    relsim('gate', rare, '--strategy', 'blue-green', '--seeds', 'auto', '--max-seeds', '6', '--baseline', base, '--json', '-', '--workers', '1'),
   ]);
   assert.is(three.code, 4, three.out + three.err);
   assert.match(three.out, /\?\? {3}baseline\.dropped: dropped 21\.7 \(0–[\d.,]+\) vs baseline 0: inconclusive; .*3 seeds cannot rule out a regression/);
@@ -166,14 +166,14 @@ test('a rare-drop regression at 3 seeds is inconclusive (exit 4) with a job summ
   assert.match(summary, /\| dropped vs baseline \| 21\.7 \(0–[\d.,]+\) \| ≤ 0 \| – \| ❔ inconclusive \|/);
   assert.match(summary, /cause: 100% `no-endpoint`/);
 
-  // auto: 5 seeds, then 10 (the maximum); still undecided, so still inconclusive, and the same
+  // auto: 5 seeds, then 6 (the maximum); still undecided, so still inconclusive, and the same
   // JSON byte for byte whatever the worker count
   assert.is(autoA.code, 4, autoA.err);
   assert.is(autoA.out, autoB.out);
   const doc = JSON.parse(autoA.out);
   assert.is(doc.verdict, 'inconclusive');
-  assert.equal(doc.scenarios[0].sequential, { looks: [5, 10], maxSeeds: 10, confidence: 0.975, decided: false });
-  assert.equal(doc.scenarios[0].seeds, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  assert.equal(doc.scenarios[0].sequential, { looks: [5, 6], maxSeeds: 6, confidence: 0.975, decided: false });
+  assert.equal(doc.scenarios[0].seeds, [4, 5, 6, 7, 8, 9]);
 });
 
 test('--seeds auto stops at the first decided look; --seeds and --max-seeds refuse nonsense', async () => {

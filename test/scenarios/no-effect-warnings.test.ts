@@ -2,10 +2,17 @@
  * Settings that are accepted but change nothing in that combination are named in a
  * warning (the CLI prints them as `relsim: warning: …`); the same settings where they do
  * have an effect stay quiet.
+ *
+ * The audit's cases (scenarios/no-effect.ts) also simulate both sides: where the warning
+ * fires, the run is the same with and without the setting (and under `--strategy S` where
+ * the claim covers it); in the nearest combination where it stays quiet, the run differs.
+ * A model change that gives a warned setting an effect fails here, not in a user's report.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseScenario } from '../../scenarios/load.ts';
+import { parseScenario, withStrategy } from '../../scenarios/load.ts';
+import { simulate } from '../../sim/simulate.ts';
+import type { Scenario, StrategyName } from '../../scenarios/types.ts';
 
 function warnings(over: { service?: Record<string, unknown>; release?: unknown; traffic?: Record<string, unknown> }): string[] {
   const doc = {
@@ -49,6 +56,299 @@ test('a lane or A/B rule on a header no request carries matches nobody', () => {
   assert.match(warnings({ release: ab }).join('\n'), /release\.strategy\.match\.cookie: no request carries "beta"/);
   // x-user-id is on every request
   assert.equal(warnings({ release: { to: 'v2', strategy: { name: 'ab', match: { header: { name: 'x-user-id', value: '7' } } } } }), []);
+});
+
+
+// ---- the audit: every field accepted without effect in some combination ---------------------
+
+/** A scenario as written: JSON-like, loosely typed on purpose (the loader is what checks it). */
+type Doc = any;
+
+/** gw → a → b; a (v1, v2, v3) is released with a rolling update; b is not released. */
+function base(): Doc {
+  return {
+    duration: '90s',
+    services: {
+      gw: { replicas: 2, concurrency: 16, serviceTime: '2ms', calls: ['a'] },
+      a: {
+        replicas: 4, versions: { v1: {}, v2: {}, v3: {} }, concurrency: 8, serviceTime: { exponential: { mean: '10ms' } },
+        startup: { uniform: { min: '2s', max: '4s' } }, readinessProbe: { periodSeconds: 1 }, calls: ['b'],
+      },
+      b: { replicas: 2, versions: ['v1', 'v2'], concurrency: 8, serviceTime: { exponential: { mean: '5ms' } } },
+    },
+    entry: 'gw',
+    registry: { push: { delay: { uniform: { min: '200ms', max: '2s' } } } },
+    traffic: { rate: 60, users: 200 },
+    release: { startAt: '15s', services: ['a'], to: 'v2', strategy: 'rolling' },
+  };
+}
+
+/** base() changed by `f`. */
+const mod = (f: (d: Doc) => void): Doc => { const d = base(); f(d); return d; };
+
+const load = (d: Doc): Scenario => parseScenario(JSON.stringify(d), 's.json');
+
+/** The warnings about `path` (the field itself or inside it). */
+function about(d: Doc, path: string): string[] {
+  return (load(d).warnings ?? []).filter((w) => w.startsWith(`s.json: ${path}:`) || w.startsWith(`s.json: ${path}.`) || w.startsWith(`s.json: ${path}[`));
+}
+
+/** The RunResult without the engine's event counter and the echo of the scenario's topology. */
+function runOf(d: Doc, strategy?: StrategyName): string {
+  const s = load(d);
+  const r = simulate(strategy ? withStrategy(s, strategy) : s);
+  delete r.meta?.events;
+  delete r.meta?.topology;
+  return JSON.stringify(r);
+}
+
+const ALL: StrategyName[] = ['recreate', 'rolling', 'blue-green', 'canary', 'ab', 'lanes'];
+
+/** `on` sets what `off` leaves out: a warning about `path` (matching `why`), and the same run. */
+function noEffect(path: string, why: RegExp, on: Doc, off: Doc, strategies: StrategyName[] = []): void {
+  const w = about(on, path);
+  assert.is(w.length, 1, `one warning about ${path}, got ${JSON.stringify(load(on).warnings)}`);
+  assert.match(w[0], why);
+  assert.match(w[0], /no effect/);
+  for (const st of [undefined, ...strategies]) {
+    assert.is(runOf(on, st), runOf(off, st), `${path} changed the run${st ? ` under --strategy ${st}` : ''}`);
+  }
+}
+
+/** The nearest combination where the setting counts: no warning about `path`, and a different run. */
+function hasEffect(path: string, on: Doc, off: Doc): void {
+  assert.equal(about(on, path), [], `no warning about ${path}`);
+  assert.is.not(runOf(on), runOf(off), `${path} should change the run here`);
+}
+
+test('instance settings of a service no release touches: none of its instances starts or stops', () => {
+  const life = {
+    preStop: '5s', startup: '3s', readinessProbe: { initialDelaySeconds: 3, periodSeconds: 7 }, registrationDelay: '2s',
+    deregistration: 'before-termination', deregistrationLead: '2s', terminationGracePeriodSeconds: 5, shutdown: 'abrupt',
+    minReadySeconds: 10, coldStart: { factor: 10, decay: '20s' }, proactiveNotification: true,
+  };
+  const on = mod((d) => Object.assign(d.services.gw, life));
+  assert.equal(load(on).warnings?.map((w) => w.split(':')[1].trim()).sort(), Object.keys(life).map((k) => `services.gw.${k}`).sort());
+  noEffect('services.gw.preStop', /gw is not released \(release\.services: a\), so none of its instances ever starts or stops; add gw to release\.services/, on, base(), ALL);
+  // a version's own cold start, too: the initial instances are warm
+  noEffect('services.b.versions.v1.coldStart', /b is not released/, mod((d) => { d.services.b.versions = { v1: { coldStart: { factor: 20, decay: '1m' } }, v2: {} }; }), base());
+  // released, the same settings count
+  hasEffect('services.a.preStop', mod((d) => Object.assign(d.services.a, life)), base());
+  const both = (d: Doc): void => { d.release.services = ['gw', 'a']; d.services.gw.versions = ['v1', 'v2']; };
+  hasEffect('services.gw.preStop', mod((d) => { both(d); Object.assign(d.services.gw, life); }), mod(both));
+  // without a release (a steady-state model) they are not flagged, only what no release could change
+  assert.equal(about(mod((d) => { delete d.release; Object.assign(d.services.gw, life); }), 'services.gw').map((w) => w.split(':')[1].trim()),
+    ['services.gw.terminationGracePeriodSeconds']);
+});
+
+test('the settings of a version that never runs (not initial, not release.to, not in a lane)', () => {
+  const v3 = { errorRate: 0.5, latencyFactor: 5, serviceTime: '1s', coldStart: { factor: 9, decay: '1m' } };
+  noEffect('services.a.versions.v3', /^s\.json: services\.a\.versions\.v3: errorRate, latencyFactor, serviceTime, coldStart have no effect: version v3 never runs/,
+    mod((d) => { d.services.a.versions.v3 = v3; }), base(), ['canary', 'lanes']);
+  hasEffect('services.a.versions.v3', mod((d) => { d.release.to = 'v3'; d.services.a.versions.v3 = v3; }), mod((d) => { d.release.to = 'v3'; }));
+  // a lane version runs
+  const lane = (d: Doc): void => { d.release = { startAt: '15s', strategy: { name: 'lanes', lanes: [{ name: 'g', match: { percent: 50 }, services: { a: 'v3' } }] } }; };
+  hasEffect('services.a.versions.v3', mod((d) => { lane(d); d.services.a.versions.v3 = v3; }), mod(lane));
+});
+
+test('how a service serves requests, when no request reaches it', () => {
+  const c = (extra: object): Doc => ({ replicas: 2, versions: { v1: {} }, serviceTime: '5ms', ...extra });
+  const set = { concurrency: 1, queue: 0, coldStart: { factor: 50, decay: '1m' }, calls: ['b'], propagatesLane: false, proactiveNotification: true, client: { timeout: '1ms', retry: 3 } };
+  const on = mod((d) => { d.services.c = c(set); d.services.c.versions.v1 = { errorRate: 0.5 }; });
+  assert.equal(load(on).warnings?.map((w) => w.split(':')[1].trim()),
+    ['services.c.concurrency', 'services.c.queue', 'services.c.coldStart', 'services.c.calls', 'services.c.propagatesLane', 'services.c.proactiveNotification', 'services.c.versions.v1.errorRate', 'services.c.client']);
+  noEffect('services.c.concurrency', /no request reaches c \(it is not the entry, gw, and no service a request reaches calls it\)/, on, mod((d) => { d.services.c = c({}); }));
+  assert.match(about(on, 'services.c.client')[0], /so no caller uses it/);
+  hasEffect('services.c.concurrency', mod((d) => { d.services.c = c({ concurrency: 1, queue: 0 }); d.services.b.calls = ['c']; }), mod((d) => { d.services.c = c({}); d.services.b.calls = ['c']; }));
+});
+
+test('propagatesLane on a service that calls nothing', () => {
+  const lanes = (d: Doc): void => { d.release = { startAt: '15s', strategy: { name: 'lanes', duration: '1m', lanes: [{ name: 'g', match: { percent: 30 }, services: { a: 'v2', b: 'v2' } }] } }; };
+  noEffect('services.b.propagatesLane', /b calls no service/, mod((d) => { lanes(d); d.services.b.propagatesLane = false; }), mod(lanes));
+  hasEffect('services.a.propagatesLane', mod((d) => { lanes(d); d.services.a.propagatesLane = false; }), mod(lanes));
+});
+
+test('deregistrationLead with deregistration: on-termination', () => {
+  noEffect('services.a.deregistrationLead', /has no effect with deregistration: on-termination/, mod((d) => { d.services.a.deregistrationLead = '3s'; }), base());
+  const lossless = (d: Doc): void => { d.services.a.deregistration = 'before-termination'; };
+  hasEffect('services.a.deregistrationLead', mod((d) => { lossless(d); d.services.a.deregistrationLead = '3s'; }), mod(lossless));
+});
+
+test('terminationGracePeriodSeconds with shutdown: abrupt and a preStop that fits in it', () => {
+  const abrupt = (preStop: string) => (d: Doc): void => { d.services.a.shutdown = 'abrupt'; d.services.a.preStop = preStop; };
+  noEffect('services.a.terminationGracePeriodSeconds', /shutdown: abrupt and a preStop \(2s\) that fits in it: the app exits at SIGTERM/,
+    mod((d) => { abrupt('2s')(d); d.services.a.terminationGracePeriodSeconds = 3; }), mod(abrupt('2s')));
+  // the grace period still cuts a longer preStop (that line warns about the preStop)
+  hasEffect('services.a.terminationGracePeriodSeconds', mod((d) => { abrupt('5s')(d); d.services.a.terminationGracePeriodSeconds = 3; }), mod(abrupt('5s')));
+  // a graceful app is killed at the end of the grace period
+  const graceful = (d: Doc): void => { d.services.a.serviceTime = '3s'; d.services.a.concurrency = 100; };
+  hasEffect('services.a.terminationGracePeriodSeconds', mod((d) => { graceful(d); d.services.a.terminationGracePeriodSeconds = 1; }), mod(graceful));
+});
+
+test('lb.slowStart on calls to a service whose instances never change', () => {
+  const slow = { lb: { slowStart: { mode: 'envoy', window: '30s' } } };
+  noEffect('services.a.calls[0].client.lb.slowStart', /slow start ramps up new instances, and b is not released/,
+    mod((d) => { d.services.a.calls = [{ service: 'b', client: slow }]; }), base(), ALL);
+  hasEffect('services.gw.calls[0].client.lb.slowStart', mod((d) => { d.services.gw.calls = [{ service: 'a', client: slow }]; }), base());
+  // with nginx passive health, slow start also sets smooth-wrr's weight scale: quiet
+  assert.equal(about(mod((d) => { d.services.b.client = { lb: { algorithm: 'smooth-wrr', maxFails: 2, slowStart: { mode: 'haproxy', window: '10s' } } }; }), 'services.b.client'), []);
+});
+
+test('lb.failTimeout without passive health, lb.choiceCount outside least-request', () => {
+  noEffect('services.a.client.lb.failTimeout', /failTimeout is the window of passive health, which is off \(maxFails is 0\)/,
+    mod((d) => { d.services.a.client = { lb: { algorithm: 'smooth-wrr', failTimeout: '1s' } }; }), mod((d) => { d.services.a.client = { lb: 'smooth-wrr' }; }));
+  const failing = (lb: object) => (d: Doc): void => { d.services.a.client = { lb, retry: { attempts: 1, on: ['5xx'] } }; d.services.a.versions.v2 = { errorRate: 0.3 }; };
+  hasEffect('services.a.client.lb.failTimeout', mod(failing({ algorithm: 'smooth-wrr', maxFails: 1, failTimeout: '100ms' })), mod(failing({ algorithm: 'smooth-wrr', maxFails: 1 })));
+  noEffect('services.a.client.lb.choiceCount', /choiceCount is least-request's number of choices, and gw's call balances with round-robin/,
+    mod((d) => { d.services.a.client = { lb: { choiceCount: 5 } }; }), base());
+  hasEffect('services.a.client.lb.choiceCount', mod((d) => { d.services.a.client = { lb: { algorithm: 'least-request', choiceCount: 5 } }; }), mod((d) => { d.services.a.client = { lb: 'least-request' }; }));
+});
+
+test('a timeout longer than the run; retry.on with no attempts; attempts with nothing to retry on', () => {
+  noEffect('services.a.client.timeout', /a 91s timeout cannot fire in a 90s run/, mod((d) => { d.services.a.client = { timeout: '91s' }; }), base());
+  hasEffect('services.a.client.timeout', mod((d) => { d.services.a.client = { timeout: '15ms' }; }), base());
+  noEffect('services.a.client.retry.on', /retry\.attempts is 0, so nothing is retried/, mod((d) => { d.services.a.client = { retry: { on: ['5xx'] } }; }), base());
+  const bad = (retry: unknown) => (d: Doc): void => { d.services.a.versions.v2 = { errorRate: 0.3 }; if (retry !== undefined) d.services.a.client = { retry }; };
+  hasEffect('services.a.client.retry.on', mod(bad({ attempts: 2, on: ['5xx'] })), mod(bad(2)));
+  noEffect('services.a.client.retry.attempts', /retry\.on is empty, so no failure is retried/, mod(bad({ attempts: 3, on: [] })), mod(bad(undefined)));
+  // the callee's shorthand `retry: 3` is named as written; the caller's `on: []` is what turns it off
+  const off = mod((d) => { d.services.a.client = { retry: 3 }; d.services.gw.calls = [{ service: 'a', client: { retry: { on: [] } } }]; });
+  assert.equal(load(off).warnings, ['s.json: services.a.client.retry: has no effect on any call to a: retry.on is empty, so no failure is retried; list failures in retry.on, or remove it']);
+});
+
+test('a callee client field that every caller sets for itself', () => {
+  noEffect('services.a.client.timeout', /has no effect on any call to a: gw's call sets its own \(services\.gw\.calls\[0\]\.client\.timeout\)/,
+    mod((d) => { d.services.a.client = { timeout: '5ms' }; d.services.gw.calls = [{ service: 'a', client: { timeout: '15ms' } }]; }),
+    mod((d) => { d.services.gw.calls = [{ service: 'a', client: { timeout: '15ms' } }]; }));
+  // a caller that overrides something else inherits it
+  hasEffect('services.a.client.timeout', mod((d) => { d.services.a.client = { timeout: '5ms' }; d.services.gw.calls = [{ service: 'a', client: { retry: 1 } }]; }),
+    mod((d) => { d.services.gw.calls = [{ service: 'a', client: { retry: 1 } }]; }));
+  // the short form `lb: name` is named as written
+  assert.match(about(mod((d) => { d.services.a.client = { lb: 'random' }; d.services.gw.calls = [{ service: 'a', client: { lb: 'round-robin' } }]; }), 'services.a.client.lb')[0] ?? '', /^s\.json: services\.a\.client\.lb: has no effect on any call to a/);
+});
+
+test('traffic: ramp and trace fields under another arrival; a header rule no match reads', () => {
+  noEffect('traffic.rampTo', /has no effect with arrival: poisson/, mod((d) => { d.traffic.rampTo = 500; }), base());
+  noEffect('traffic.rampDuration', /has no effect with arrival: poisson/, mod((d) => { d.traffic.rampDuration = '30s'; }), base());
+  hasEffect('traffic.rampTo', mod((d) => { d.traffic.arrival = 'ramp'; d.traffic.rampDuration = '30s'; d.traffic.rampTo = 200; }), mod((d) => { d.traffic.arrival = 'ramp'; d.traffic.rampDuration = '30s'; }));
+  noEffect('traffic.trace', /has no effect with arrival: poisson/, mod((d) => { d.traffic.trace = ['0ms', '5ms', '1s']; }), base());
+  const h0 = { name: 'x-canary', value: '1', fraction: 0.3 };
+  const hdrs = (...more: object[]) => (d: Doc): void => { d.traffic.headers = [h0, ...more]; };
+  // headers[0] is the match `--strategy ab|lanes` gets: never flagged; a later rule is
+  noEffect('traffic.headers[1]', /no match rule of the release reads "x-beta"/, mod(hdrs({ name: 'x-beta', value: 'y', fraction: 0.5 })), mod(hdrs()), ['ab', 'lanes']);
+  noEffect('traffic.headers[1]', /every request carries x-user-id = its user id/, mod(hdrs({ name: 'x-user-id', value: '7' })), mod(hdrs()), ['ab', 'lanes']);
+  assert.equal(about(mod(hdrs()), 'traffic.headers'), []);
+  const ab = (d: Doc): void => { d.release.strategy = { name: 'ab', duration: '30s', match: { header: { name: 'x-beta', value: 'y' } } }; d.services.a.versions.v2 = { latencyFactor: 3 }; };
+  hasEffect('traffic.headers[1]', mod((d) => { ab(d); hdrs({ name: 'x-beta', value: 'y', fraction: 0.5 })(d); }), mod((d) => { ab(d); hdrs({ name: 'x-beta', value: 'y', fraction: 0.1 })(d); }));
+});
+
+test('rolling: maxSurge/maxUnavailable with batches, drainWait without takeOutFirst, the last batch\'s pause', () => {
+  const rolling = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'rolling', ...knobs }; };
+  const batches = [{ replicas: 1, pause: '5s' }, { replicas: 3, pause: '5s' }];
+  noEffect('release.strategy.maxSurge', /has no effect with batches: each batch scales to its own count/, mod(rolling({ batches: [batches[0], { replicas: 3 }], maxSurge: 3 })), mod(rolling({ batches: [batches[0], { replicas: 3 }] })));
+  noEffect('release.strategy.maxUnavailable', /has no effect with takeOutFirst/, mod(rolling({ takeOutFirst: true, maxUnavailable: 2 })), mod(rolling({ takeOutFirst: true })));
+  hasEffect('release.strategy.maxSurge', mod(rolling({ maxSurge: 3, maxUnavailable: 0 })), base());
+  noEffect('release.strategy.drainWait', /has no effect without takeOutFirst/, mod(rolling({ drainWait: '5s' })), base());
+  hasEffect('release.strategy.drainWait', mod(rolling({ takeOutFirst: true, drainWait: '5s' })), mod(rolling({ takeOutFirst: true })));
+  noEffect('release.strategy.batches[1].pause', /pauses between batches, not after the last one/, mod(rolling({ batches })), mod(rolling({ batches: [batches[0], { replicas: 3 }] })));
+  hasEffect('release.strategy.batches[0].pause', mod(rolling({ batches: [batches[0], { replicas: 3 }] })), mod(rolling({ batches: [{ replicas: 1 }, { replicas: 3 }] })));
+});
+
+test('rolling: a minReadySeconds the service already exceeds; a progressDeadlineSeconds the run cannot reach', () => {
+  const own = (sec: number, knobs: object = {}) => (d: Doc): void => { d.services.a.minReadySeconds = sec; d.release.strategy = { name: 'rolling', ...knobs }; };
+  noEffect('release.strategy.minReadySeconds', /a's own minReadySeconds is at least as long/, mod(own(8, { minReadySeconds: 5 })), mod(own(8)));
+  hasEffect('release.strategy.minReadySeconds', mod(own(3, { minReadySeconds: 8 })), mod(own(3)));
+  // the new instances never get ready: only a deadline inside the run rolls back
+  const stuck = (knobs: object = {}) => (d: Doc): void => { d.services.a.startup = '10m'; d.release.strategy = { name: 'rolling', ...knobs }; };
+  noEffect('release.strategy.progressDeadlineSeconds', /the run ends 75s after release\.startAt, before a 2m deadline \(or the default 10m\) could pass/,
+    mod(stuck({ progressDeadlineSeconds: 120 })), mod(stuck()));
+  hasEffect('release.strategy.progressDeadlineSeconds', mod(stuck({ progressDeadlineSeconds: 30 })), mod(stuck()));
+  // beyond the run but shorter than the default would be: it does disable the default, so quiet
+  assert.equal(about(mod((d) => { d.duration = '20m'; stuck({ progressDeadlineSeconds: 1500 })(d); }), 'release.strategy.progressDeadlineSeconds'), []);
+});
+
+test('blue-green: a preview as large as the service; promotion knobs with autoPromotionEnabled: false', () => {
+  const bg = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'blue-green', ...knobs }; };
+  noEffect('release.strategy.previewReplicaCount', /not below the replicas of a \(4\)/, mod(bg({ previewReplicaCount: 4 })), mod(bg({})));
+  hasEffect('release.strategy.previewReplicaCount', mod(bg({ previewReplicaCount: 1 })), mod(bg({})));
+  const manual = mod(bg({ autoPromotionEnabled: false, autoPromotionSeconds: 10, scaleDownDelaySeconds: 5 }));
+  noEffect('release.strategy.autoPromotionSeconds', /has no effect with autoPromotionEnabled: false/, manual, mod(bg({ autoPromotionEnabled: false, scaleDownDelaySeconds: 5 })));
+  noEffect('release.strategy.scaleDownDelaySeconds', /has no effect with autoPromotionEnabled: false/, manual, mod(bg({ autoPromotionEnabled: false, autoPromotionSeconds: 10 })));
+  hasEffect('release.strategy.scaleDownDelaySeconds', mod(bg({ autoPromotionSeconds: 10, scaleDownDelaySeconds: 5 })), mod(bg({ autoPromotionSeconds: 10 })));
+});
+
+test('canary: steps after pause: {}, delays without a router, an analysis that never measures, threshold without analysis', () => {
+  const canary = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'canary', ...knobs }; };
+  const forever = [{ setWeight: 25 }, { pause: {} }];
+  noEffect('release.strategy.steps[2]', /this step and the one after it have no effect: the rollout never gets past release\.strategy\.steps\[1\]/,
+    mod(canary({ steps: [...forever, { setWeight: 75 }, { pause: '5s' }] })), mod(canary({ steps: forever })));
+  noEffect('release.strategy.scaleDownDelaySeconds', /used when the canary is promoted/, mod(canary({ steps: forever, scaleDownDelaySeconds: 3 })), mod(canary({ steps: forever })));
+  const timed = [{ setWeight: 25 }, { pause: '5s' }];
+  hasEffect('release.strategy.steps[2]', mod(canary({ steps: [...timed, { setWeight: 75 }, { pause: '5s' }] })), mod(canary({ steps: timed })));
+
+  const basic = { trafficRouting: false, steps: [{ setWeight: 50 }, { pause: '5s' }] };
+  noEffect('release.strategy.abortScaleDownDelaySeconds', /has no effect with trafficRouting: false/, mod(canary({ ...basic, abortScaleDownDelaySeconds: 2 })), mod(canary(basic)));
+  noEffect('release.strategy.scaleDownDelaySeconds', /has no effect with trafficRouting: false/, mod(canary({ ...basic, scaleDownDelaySeconds: 2 })), mod(canary(basic)));
+  hasEffect('release.strategy.scaleDownDelaySeconds', mod(canary({ steps: [{ setWeight: 50 }], scaleDownDelaySeconds: 2 })), mod(canary({ steps: [{ setWeight: 50 }] })));
+
+  // v2 fails half its requests: any measurement rolls it back
+  const bad = (knobs: object) => (d: Doc): void => { d.services.a.versions.v2 = { errorRate: 0.5 }; canary(knobs)(d); };
+  const analysis = { interval: '10s', successRate: 0.9, minRequests: 5 };
+  noEffect('release.strategy.analysis', /measures after every 10s of pause, and the steps pause 6s in all, so it never measures/,
+    mod(bad({ steps: [{ setWeight: 50 }, { pause: '6s' }], analysis })), mod(bad({ steps: [{ setWeight: 50 }, { pause: '6s' }] })));
+  hasEffect('release.strategy.analysis', mod(bad({ steps: [{ setWeight: 50 }, { pause: '20s' }], analysis })), mod(bad({ steps: [{ setWeight: 50 }, { pause: '20s' }] })));
+
+  const flagger = { interval: '10s', stepWeight: 25 };
+  noEffect('release.strategy.threshold', /has no effect without analysis/, mod(bad({ ...flagger, threshold: 1 })), mod(bad(flagger)));
+  const checked = { ...flagger, analysis: { successRate: 0.9, minRequests: 5 } };
+  noEffect('release.strategy.threshold', /analysis\.failureLimit is set/, mod(bad({ ...flagger, threshold: 1, analysis: { ...checked.analysis, failureLimit: 4 } })), mod(bad({ ...flagger, analysis: { ...checked.analysis, failureLimit: 4 } })));
+  hasEffect('release.strategy.threshold', mod(bad({ ...checked, threshold: 1 })), mod(bad(checked)));
+});
+
+test('A/B replicas as large as the service; lanes teardown after the run ends', () => {
+  const ab = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'ab', duration: '20s', ...knobs }; };
+  noEffect('release.strategy.replicas', /not below the replicas of a \(4\), so B is as large as without it/, mod(ab({ replicas: 6 })), mod(ab({})));
+  hasEffect('release.strategy.replicas', mod(ab({ replicas: 1 })), mod(ab({})));
+  const lanes = (duration: string, knobs: object) => (d: Doc): void => {
+    d.release = { startAt: '15s', strategy: { name: 'lanes', duration, lanes: [{ name: 'g', match: { percent: 30 }, services: { a: 'v2' } }], ...knobs } };
+  };
+  noEffect('release.strategy.teardown', /they come down after 95s at the earliest, and the run ends at 90s/, mod(lanes('80s', { teardown: false })), mod(lanes('80s', {})));
+  hasEffect('release.strategy.teardown', mod(lanes('30s', { teardown: false })), mod(lanes('30s', {})));
+});
+
+test('match rules no request meets: a value no user gets, an x-user-id or user ids beyond traffic.users', () => {
+  // B is 3× slower, so who matches shows in the latencies
+  const ab = (match: object) => (d: Doc): void => {
+    d.release.strategy = { name: 'ab', duration: '40s', match }; d.services.a.versions.v2 = { latencyFactor: 3 };
+    d.traffic.headers = [{ name: 'x-canary', value: '1', fraction: 0.3 }, { name: 'x-canary', value: '2', fraction: 0 }];
+  };
+  const nobody = mod(ab({ header: { name: 'x-canary', value: 'nope' } }));
+  noEffect('release.strategy.match.header.value', /no request carries x-canary = "2" \(traffic\.headers gives it "1"\)/, mod(ab({ header: { name: 'x-canary', value: '2' } })), nobody);
+  hasEffect('release.strategy.match.header.value', mod(ab({ header: { name: 'x-canary', value: '1' } })), nobody);
+  noEffect('release.strategy.match.header.value', /no request carries x-user-id = "201" \(user ids run from 1 to traffic\.users, 200\)/, mod(ab({ header: { name: 'x-user-id', value: '201' } })), nobody);
+  hasEffect('release.strategy.match.header.value', mod(ab({ header: { name: 'x-user-id', value: '200' } })), nobody);
+  noEffect('release.strategy.match.userIds', /has no effect: user ids run from 1 to traffic\.users \(200\), so no request matches this rule/, mod(ab({ userIds: [201, 500] })), nobody);
+  // partly in range: the rule counts, the ids beyond do not
+  const partly = mod(ab({ userIds: [7, 500] }));
+  assert.match(about(partly, 'release.strategy.match.userIds')[0], /: 500 has no effect: .*no request carries that id/);
+  assert.is.not(runOf(partly), runOf(nobody));
+  assert.is(runOf(partly), runOf(mod(ab({ userIds: [7] }))));
+  assert.equal(about(mod(ab({ userIds: [7] })), 'release.strategy.match'), []);
+});
+
+test('slo.rollout and slo.maxRollout without a release', () => {
+  const steady = (slo: object) => mod((d) => { delete d.release; d.slo = slo; });
+  noEffect('slo.rollout', /no rollout whose ending it could check/, steady({ rollout: 'rolled-back' }), steady({}));
+  noEffect('slo.maxRollout', /no rollout to time, so the check always passes/, steady({ maxRollout: '1ms' }), steady({}));
+  hasEffect('slo.maxRollout', mod((d) => { d.slo = { maxRollout: '1ms' }; }), base());
+  hasEffect('slo.rollout', mod((d) => { d.slo = { rollout: 'rolled-back' }; }), base());
+});
+
+test('the shipped scenarios warn about nothing', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { loadScenario } = await import('../../scenarios/load.ts');
+  const dir = 'scenarios/examples';
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) assert.equal(loadScenario(`${dir}/${f}`).warnings, [], f);
 });
 
 test.run();

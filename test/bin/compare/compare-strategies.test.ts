@@ -71,7 +71,7 @@ test('every shipped scenario: no interval of a count or a rate leaves its range,
   for (const file of readdirSync('scenarios/examples').filter((f) => f.endsWith('.yaml'))) {
     const sc = loadScenario(`scenarios/examples/${file}`);
     if (!sc.release) continue; // nothing to compare (mmc.yaml)
-    const cmp = await compareStrategies({ ...sc, duration: Math.min(sc.duration, 120_000) }, { strategies: defaultStrategies(sc), seeds: 3, workers: 1 });
+    const cmp = await compareStrategies({ ...sc, duration: Math.min(sc.duration, 90_000) }, { strategies: defaultStrategies(sc), seeds: 3, workers: 1 });
     for (const row of cmp.rows) {
       for (const [metric, i] of Object.entries(row.stats)) {
         assert.ok(i.lo >= 0, `${file} ${row.label} ${metric}: lo ${i.lo}`);
