@@ -12,6 +12,7 @@ import { cleanupAll, makeTrackedTempDir, removeTrackedDir, spawnTracked, stopChi
 import { NginxProxy } from '../replay/proxies/nginx/nginx.ts';
 import { RoutingState } from '../replay/proxy.ts';
 import { freePort, waitForLine } from '../replay/tools.ts';
+import { nodeEntry } from '../replay/supervision/node-entry.ts';
 
 export async function measureCeiling(opts: { seconds: number; connections?: number }): Promise<{ directRps: number; viaNginxRps: number }> {
   const dir = makeTrackedTempDir('relsim-ceiling-');
@@ -20,7 +21,7 @@ export async function measureCeiling(opts: { seconds: number; connections?: numb
     serviceTime: { type: 'constant', value: 0 }, latencyFactor: 1, coldStart: { factor: 1, decay: 1 }, errorRate: 0,
     concurrency: 1_000_000, queue: 0, startupMs: 0, shutdown: 'abrupt', propagatesLane: false, calls: [], runDir: dir,
   };
-  const backend = spawnTracked(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../replay/backend.ts', import.meta.url)), JSON.stringify(cfg)],
+  const backend = spawnTracked(process.execPath, [...nodeEntry('../replay/backend.ts', import.meta.url), JSON.stringify(cfg)],
     { cwd: fileURLToPath(new URL('../', import.meta.url)) });
   let proxy: NginxProxy | null = null;
   try {

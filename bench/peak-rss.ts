@@ -6,8 +6,7 @@
  *   peakRss('mmc', [5e5, 3e6], 1)  → [{ size: 5e5, maxRssKb: 61000, ... }, { size: 3e6, ... }]
  */
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { nodeEntry } from '../replay/supervision/node-entry.ts';
 
 export interface RssRun {
   /** The model's duration argument (customers for mmc, simulated minutes for chain). */
@@ -17,12 +16,10 @@ export interface RssRun {
   detail: Record<string, number>;
 }
 
-const childPath = fileURLToPath(new URL('./rss-child.ts', import.meta.url));
 
 export function peakRss(model: string, sizes: number[], seed: number, extra: (string | number)[] = []): RssRun[] {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return sizes.map((size) => {
-    const out = execFileSync(process.execPath, ['--import', tsx, childPath, model, String(size), String(seed), ...extra.map(String)],
+    const out = execFileSync(process.execPath, [...nodeEntry('./rss-child.ts', import.meta.url), model, String(size), String(seed), ...extra.map(String)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const { maxRssKb, ...detail } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
     return { size, maxRssKb, detail };

@@ -12,6 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { nodeEntry } from './supervision/node-entry.ts';
 import type { Scenario, ServiceSpec } from '../scenarios/types.ts';
 import type { VersionState } from '../strategies/protocol-types.ts';
 import { makeSampler } from '../sim/kernel/distributions.ts';
@@ -37,7 +38,7 @@ function sleepMs(ms: number): Promise<void> {
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BACKEND = fileURLToPath(new URL('./backend.ts', import.meta.url));
+const BACKEND = nodeEntry('./backend.ts', import.meta.url);
 
 export interface ReplayInstance {
   id: string;
@@ -263,7 +264,7 @@ export class ReplayPlatform implements Platform {
       calls: svc.calls.map((c) => ({ service: c.service, port: this.state.front(c.service).port, timeoutMs: c.client.timeout })),
       runDir: this.runDir,
     };
-    const child = spawnTracked(process.execPath, ['--import', 'tsx', BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
+    const child = spawnTracked(process.execPath, [...BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
     const inst: ReplayInstance = {
       id, service: svc.name, version, child, port: 0, phase: 'starting', seq: this.seq,
       createdAt: this.rec.now(), upAt: -1, readyAt: -1, endedAt: -1, down: false,

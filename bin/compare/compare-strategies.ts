@@ -148,7 +148,8 @@ export class CompareRunError extends Error {
 
 function runOnWorkers(jobs: CompareJob[], count: number, onRun?: () => void): Promise<RunResult[]> {
   const results: RunResult[] = new Array(jobs.length);
-  const url = new URL('./worker.mjs', import.meta.url);
+  // From the build, the compiled worker; from source, worker.mjs registers tsx first.
+  const url = new URL(import.meta.url.endsWith('.js') ? './worker.js' : './worker.mjs', import.meta.url);
   return new Promise((resolve, reject) => {
     let next = 0;
     let finished = 0;

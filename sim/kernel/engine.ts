@@ -33,6 +33,8 @@ export class EventCapError extends Error {
   constructor(readonly cap: number, readonly at: number) {
     super(`simulation exceeded its event cap of ${cap} events at t=${(at / 1000).toFixed(3)}s; ` +
       'raise limits.maxEvents or shorten the scenario');
+    // Named, so a worker thread's error message can say which error it was.
+    this.name = 'EventCapError';
   }
 }
 
