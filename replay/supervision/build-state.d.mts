@@ -2,4 +2,5 @@
 export declare const ROOT: string;
 export declare const DIST: string;
 export declare const STAMP: string;
-export declare function buildState(): { fresh: boolean; why: string };
+/** `root`: the checkout to ask about (default: this one). */
+export declare function buildState(root?: string): { fresh: boolean; why: string };

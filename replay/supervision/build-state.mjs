@@ -14,12 +14,13 @@ export const STAMP = join(DIST, '.built');
 /** What the build compiles (tsconfig.json's include) and copies. */
 const SOURCES = ['sim', 'strategies', 'scenarios', 'reports', 'replay', 'bench', 'bin', 'test', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
-export function buildState() {
-  if (!existsSync(STAMP)) return { fresh: false, why: 'no build yet' };
-  const built = statSync(STAMP).mtimeMs;
+export function buildState(root = ROOT) {
+  const stamp = join(root, 'dist', '.built');
+  if (!existsSync(stamp)) return { fresh: false, why: 'no build yet' };
+  const built = statSync(stamp).mtimeMs;
   for (const s of SOURCES) {
-    const newer = newerThan(join(ROOT, s), built);
-    if (newer) return { fresh: false, why: `${newer.slice(ROOT.length + 1)} changed since the last build` };
+    const newer = newerThan(join(root, s), built);
+    if (newer) return { fresh: false, why: `${newer.slice(root.length + 1)} changed since the last build` };
   }
   return { fresh: true, why: '' };
 }
