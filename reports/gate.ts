@@ -134,7 +134,8 @@ export function formatVerdicts(verdicts: GateVerdict[]): string {
   const lines: string[] = [];
   for (const v of verdicts) {
     const passed = v.checks.filter((c) => c.verdict === 'pass').length;
-    lines.push(`${WORD[v.verdict]}  ${v.scenario} (${v.strategy}, ${v.seeds.length} seed${v.seeds.length === 1 ? '' : 's'}): ` +
+    const auto = v.sequential ? `, --seeds auto: looks at ${v.sequential.looks.join(', ')} of at most ${v.sequential.maxSeeds}` : '';
+    lines.push(`${WORD[v.verdict]}  ${v.scenario} (${v.strategy}, ${v.seeds.length} seed${v.seeds.length === 1 ? '' : 's'}${auto}): ` +
       `${passed}/${v.checks.length} checks pass`);
     for (const c of v.checks) {
       lines.push(`      ${MARK[c.verdict]} ${c.name}: ${c.message}`);
@@ -146,7 +147,8 @@ export function formatVerdicts(verdicts: GateVerdict[]): string {
   const of = `of ${verdicts.length} scenario${verdicts.length === 1 ? '' : 's'}`;
   lines.push(overall === 'pass' ? `gate: pass (${verdicts.length} scenario${verdicts.length === 1 ? '' : 's'})`
     : overall === 'fail' ? `gate: FAIL (${count('fail')} ${of}${count('inconclusive') ? `; ${count('inconclusive')} inconclusive` : ''})`
-      : `gate: INCONCLUSIVE (${count('inconclusive')} ${of} could not be decided with these seeds; more seeds, or --seeds auto, would decide)`);
+      : `gate: INCONCLUSIVE (${count('inconclusive')} ${of} could not be decided with these seeds; ` +
+        `${verdicts.some((v) => v.sequential) ? 'a larger --max-seeds may decide, or the difference is too small to matter' : 'more seeds, or --seeds auto, would decide'})`);
   return lines.join('\n');
 }
 
