@@ -7,12 +7,14 @@ import { UserError } from '../scenarios/user-error.ts';
 import { setLoadOptions } from './load-scenario.ts';
 import { parseBytesSize } from '../scenarios/memory-budget.ts';
 import { STDOUT_FLAGS } from './output.ts';
+import { STDIN_PATH } from './load-scenario.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runCommand } from './commands/run.ts';
 import { compareCommand } from './commands/compare.ts';
 import { gateCommand } from './commands/gate.ts';
 import { replayCommand } from './commands/replay.ts';
 import { benchCommand } from './commands/bench.ts';
+import { importCommand } from './commands/import.ts';
 
 /**
  * Output flags whose `-` is joined for yargs: those that accept it (bin/output.ts writes
@@ -23,7 +25,8 @@ const STDOUT_OPTIONS = new Set([...STDOUT_FLAGS, 'html'].map((f) => `--${f}`));
 
 /**
  * yargs reads a lone `-` as a positional argument, so `--json -` would fail strict
- * parsing; join it to its flag (`--json=-`) first.
+ * parsing; join it to its flag (`--json=-`) first. Any other lone `-` means stdin (manifests
+ * piped in), which yargs would turn into an empty string: pass it on as /dev/stdin.
  */
 export function joinStdoutDashes(argv: string[]): string[] {
   const out: string[] = [];
@@ -31,7 +34,7 @@ export function joinStdoutDashes(argv: string[]): string[] {
     if (STDOUT_OPTIONS.has(argv[i]) && argv[i + 1] === '-') {
       out.push(`${argv[i]}=-`);
       i++;
-    } else out.push(argv[i]);
+    } else out.push(argv[i] === '-' ? STDIN_PATH : argv[i]);
   }
   return out;
 }
@@ -47,6 +50,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(gateCommand)
       .command(replayCommand)
       .command(benchCommand)
+      .command(importCommand)
       .option('memory-budget', {
         type: 'string', global: true, requiresArg: true,
         describe: 'memory one run may use (512MB, 4GB; default 2GB or the scenario\'s limits.memory): scenarios needing more are refused before running',

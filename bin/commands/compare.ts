@@ -9,7 +9,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
 import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
-import { loadScenarioWithWarnings } from '../load-scenario.ts';
+import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
 import { STRATEGY_NAMES } from '../../scenarios/types.ts';
 import type { CompareResult, RunResult } from '../../sim/result/run-result.ts';
 import { compareStrategies, CompareRunError, defaultStrategies } from '../compare/compare-strategies.ts';
@@ -20,6 +20,8 @@ import { progress } from '../../reports/progress.ts';
 import { MAX_SEEDS_DESCRIBE, parseSeeds, SEEDS_DESCRIBE } from '../seeds-option.ts';
 
 interface CompareArgs {
+  model?: string;
+  strict?: boolean;
   scenario: string;
   strategies?: string;
   seeds?: string;
@@ -35,7 +37,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <scenario>',
   describe: 'Run every strategy × N seeds of a scenario side by side (mean and 95% interval)',
   builder: (y) => y
-    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json)' })
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json), or with --model a manifest file (- = stdin)' })
+    .options(MANIFEST_OPTIONS)
     .option('strategies', { type: 'string', describe: `comma-separated: ${STRATEGY_NAMES.join(', ')} (default: recreate, rolling, blue-green, canary + the scenario's own)` })
     .option('seeds', { type: 'string', describe: `${SEEDS_DESCRIBE} (default 5)` })
     .option('max-seeds', { type: 'number', describe: MAX_SEEDS_DESCRIBE })
@@ -50,7 +53,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .example('$0 compare scenarios/examples/default.yaml --seeds auto', 'as many seeds as it takes to decide whether each strategy meets the SLO')
     .epilogue('Strategies other than the scenario\'s own run with their defaults (docs/scenario-format.md).') as never,
   handler: async (args) => {
-    const scenario = loadScenarioWithWarnings(args.scenario);
+    const scenario = loadScenarioOrManifests([args.scenario], args)[0];
     const strategies = args.strategies ? parseStrategyList('strategies', args.strategies) : defaultStrategies(scenario);
     const schedule = parseSeeds(args.seeds, args['max-seeds']);
     if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1)) {

@@ -15,7 +15,7 @@ import { withStrategy } from '../../scenarios/load.ts';
 import { STRATEGY_NAMES, type Scenario, type StrategyName } from '../../scenarios/types.ts';
 import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
-import { loadScenarioWithWarnings } from '../load-scenario.ts';
+import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
 import { EventCapError } from '../../sim/kernel/engine.ts';
 import { baselineFrom, DEFAULT_TOLERANCE, evaluateGate, EXIT_INCONCLUSIVE, formatVerdicts, gateExitCode, type Baseline, type GateVerdict } from '../../reports/gate.ts';
@@ -27,6 +27,8 @@ import { CompareRunError, runJobs } from '../compare/compare-strategies.ts';
 import { MAX_SEEDS_DESCRIBE, parseSeeds, SEEDS_DESCRIBE } from '../seeds-option.ts';
 
 interface GateArgs {
+  model?: string;
+  strict?: boolean;
   scenario: string[];
   seeds?: string;
   'max-seeds'?: number;
@@ -43,7 +45,8 @@ export const gateCommand: CommandModule<object, GateArgs> = {
   command: 'gate <scenario..>',
   describe: 'CI gate: check each scenario\'s SLO block over N seeds, and no regression against a baseline',
   builder: (y) => y
-    .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario files (.yaml, .yml, .json)' })
+    .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario files (.yaml, .yml, .json), or with --model the manifest files of one scenario (- = stdin)' })
+    .options(MANIFEST_OPTIONS)
     .option('seeds', { type: 'string', describe: `${SEEDS_DESCRIBE} (default 5); SLOs are judged on the interval of the mean` })
     .option('max-seeds', { type: 'number', describe: MAX_SEEDS_DESCRIBE })
     .option('workers', { type: 'number', describe: 'worker threads for the runs (default: available cores; 1 = no threads); verdicts do not depend on it' })
@@ -69,7 +72,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       throw new UserError(`--workers: expected a positive integer, got ${args.workers}`, 2);
     }
     const strategies = args.strategy === undefined ? null : parseStrategyList('strategy', args.strategy);
-    const loaded = args.scenario.map((f) => loadScenarioWithWarnings(f));
+    const loaded = loadScenarioOrManifests(args.scenario, args);
     const scenarios = strategies === null ? loaded : loaded.flatMap((s) => strategies.map((name) => withStrategy(s, name)));
     const out = outputs({ json: args.json, junit: args.junit, md: args.md });
     const baselineFiles = (args.baseline ?? []).map(readJson);

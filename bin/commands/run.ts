@@ -8,7 +8,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
 import { withStrategy } from '../../scenarios/load.ts';
-import { loadScenarioWithWarnings } from '../load-scenario.ts';
+import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
 import { simulate } from '../../sim/simulate.ts';
 import { EventCapError } from '../../sim/kernel/engine.ts';
@@ -16,6 +16,8 @@ import { summarizeRun } from '../../reports/summary.ts';
 import { progress, type Progress } from '../../reports/progress.ts';
 
 interface RunArgs {
+  model?: string;
+  strict?: boolean;
   scenario: string;
   strategy?: string;
   seed?: number;
@@ -28,7 +30,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
   describe: 'Simulate one rollout and count every dropped, slowed or misrouted request',
   builder: (y) => y
-    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json)' })
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.yaml, .yml, .json), or with --model a manifest file (- = stdin)' })
+    .options(MANIFEST_OPTIONS)
     .option('strategy', { type: 'string', describe: `replace the release strategy with this one's defaults: ${STRATEGY_NAMES.join(', ')}` })
     .option('seed', { type: 'number', describe: 'override the scenario seed (same seed ⇒ byte-identical JSON)' })
     .option('json', { type: 'string', describe: 'write the RunResult JSON here (- for stdout, instead of the summary)' })
@@ -38,7 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .example('$0 run scenarios/examples/rolling-default.yaml --strategy blue-green --html bg.html', 'the same service released blue-green, with a report')
     .example('$0 run scenarios/examples/canary-bad-release.yaml --seed 3 --json - | jq .requests', 'the RunResult on stdout') as never,
   handler: async (args) => {
-    let scenario = loadScenarioWithWarnings(args.scenario);
+    let scenario = loadScenarioOrManifests([args.scenario], args)[0];
     if (args.strategy !== undefined) {
       if (!(STRATEGY_NAMES as readonly string[]).includes(args.strategy)) {
         throw new UserError(`--strategy: expected one of ${STRATEGY_NAMES.join(', ')}, got '${args.strategy}'`, 2);

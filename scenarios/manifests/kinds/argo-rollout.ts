@@ -1,0 +1,139 @@
+/**
+ * An Argo Rollout (argoproj.io/v1alpha1): replicas, minReadySeconds and its pod (inline or
+ * through `workloadRef`), and its canary or blueGreen strategy as relsim's. Canary steps map
+ * one to one (setWeight, pause with seconds or a duration or `{}`, setCanaryScale, analysis);
+ * steps relsim cannot run (experiment, header and mirror routes, plugins) are skipped with a
+ * warning. Without `trafficRouting` the canary is Argo's basic canary: weights become
+ * replica counts with Argo's own rounding.
+ */
+import type { ImportState, Workload } from '../import-state.ts';
+import type { ManifestReader } from '../manifest-reader.ts';
+import { formatDuration } from '../../durations.ts';
+import { analysisFromTemplates } from './argo-analysis.ts';
+
+/** Fields relsim has no model for, warned about when set. */
+const CANARY_UNMODELLED: Record<string, string> = {
+  dynamicStableScale: 'stable keeps its full size while the canary runs',
+  minPodsPerReplicaSet: 'the canary gets the count its weight gives',
+  pingPong: 'relsim releases to a new version, not between two services',
+};
+/** Fields that change nothing relsim models (labels, scheduling, history): read and ignored. */
+const CANARY_IGNORED = ['canaryService', 'stableService', 'canaryMetadata', 'stableMetadata', 'antiAffinity', 'scaleDownDelayRevisionLimit', 'replicaProgressThreshold'];
+const CANARY_READ = ['steps', 'maxSurge', 'maxUnavailable', 'trafficRouting', 'analysis', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds'];
+const BLUE_GREEN_IGNORED = ['activeService', 'previewService', 'activeMetadata', 'previewMetadata', 'antiAffinity', 'scaleDownDelayRevisionLimit'];
+const BLUE_GREEN_READ = ['autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'previewReplicaCount', 'prePromotionAnalysis'];
+
+export function importRolloutSpec(state: ImportState, w: Workload): void {
+  const r: ManifestReader = w.r;
+  const replicas = r.int('spec.replicas');
+  if (replicas !== undefined) state.set(['services', w.service, 'replicas'], Math.max(1, replicas), r.source('spec.replicas'));
+  const minReady = r.int('spec.minReadySeconds');
+  if (minReady !== undefined) state.set(['services', w.service, 'minReadySeconds'], minReady, r.source('spec.minReadySeconds'));
+}
+
+/** The Rollout's strategy as relsim strategy fields, each with its source; steps keep their index. */
+export function rolloutStrategy(state: ImportState, w: Workload): { fields: [string, unknown, string][]; steps: [unknown, string][] } {
+  const r: ManifestReader = w.r;
+  if (r.bool('spec.paused')) state.warn(r.doc, 'spec.paused', 'a paused Rollout does not progress; relsim runs it anyway');
+  if (r.has('spec.progressDeadlineSeconds')) state.warn(r.doc, 'spec.progressDeadlineSeconds', 'not modelled for Rollouts: relsim never marks a Rollout degraded');
+  if (r.map('spec.strategy.canary')) return canary(state, w);
+  if (r.map('spec.strategy.blueGreen')) return blueGreen(state, w);
+  r.fail('spec.strategy', 'expected canary or blueGreen');
+}
+
+function canary(state: ImportState, w: Workload): ReturnType<typeof rolloutStrategy> {
+  const r: ManifestReader = w.r;
+  const c = 'spec.strategy.canary';
+  const fields: [string, unknown, string][] = [['name', 'canary', r.source(c)]];
+  for (const key of r.unknownKeys(c, [...CANARY_READ, ...CANARY_IGNORED])) {
+    state.warn(r.doc, `${c}.${key}`, `not modelled: ${CANARY_UNMODELLED[key] ?? 'relsim does not know this field'}`);
+  }
+  // Without a router, Argo's basic canary scales replicas to approximate the weight.
+  fields.push(['trafficRouting', r.has(`${c}.trafficRouting`), r.source(`${c}.trafficRouting`)]);
+  if (r.has(`${c}.trafficRouting.maxTrafficWeight`)) state.warn(r.doc, `${c}.trafficRouting.maxTrafficWeight`, 'not modelled: relsim weights are out of 100');
+  for (const key of ['maxSurge', 'maxUnavailable'] as const) {
+    const v = r.intOrPercent(`${c}.${key}`);
+    if (v !== undefined) fields.push([key, v, r.source(`${c}.${key}`)]);
+  }
+  for (const key of ['scaleDownDelaySeconds', 'abortScaleDownDelaySeconds'] as const) {
+    const v = r.int(`${c}.${key}`);
+    if (v !== undefined) fields.push([key, v, r.source(`${c}.${key}`)]);
+  }
+  if (r.map(`${c}.analysis`)) {
+    if (r.has(`${c}.analysis.startingStep`)) state.warn(r.doc, `${c}.analysis.startingStep`, 'not modelled: relsim\'s background analysis runs from the first step');
+    const a = analysisFromTemplates(state, r, `${c}.analysis`);
+    if (a) fields.push(['analysis', a, r.source(`${c}.analysis`)]);
+  }
+  const steps: [unknown, string][] = [];
+  (r.list(`${c}.steps`) ?? []).forEach((_, i) => {
+    const at = `${c}.steps[${i}]`;
+    const step = canaryStep(state, w, at);
+    if (step) steps.push([step, r.source(at)]);
+  });
+  return { fields, steps };
+}
+
+function canaryStep(state: ImportState, w: Workload, at: string): unknown {
+  const r: ManifestReader = w.r;
+  const m = r.map(at);
+  if (!m) r.expected(at, 'a step', r.get(at));
+  const kind = Object.keys(m)[0];
+  switch (kind) {
+    case 'setWeight': {
+      const v = r.int(`${at}.setWeight`);
+      if (v === undefined || v > 100) r.expected(`${at}.setWeight`, 'a weight 0–100', r.get(`${at}.setWeight`));
+      return { setWeight: v };
+    }
+    case 'pause': {
+      const d = r.duration(`${at}.pause.duration`);
+      return { pause: d === undefined ? {} : { duration: formatDuration(d) } };
+    }
+    case 'setCanaryScale': {
+      const out: Record<string, unknown> = {};
+      const replicas = r.int(`${at}.setCanaryScale.replicas`);
+      const weight = r.int(`${at}.setCanaryScale.weight`);
+      if (replicas !== undefined) out.replicas = replicas;
+      else if (weight !== undefined) out.weight = weight;
+      else if (r.bool(`${at}.setCanaryScale.matchTrafficWeight`)) out.matchTrafficWeight = true;
+      else r.fail(`${at}.setCanaryScale`, 'expected replicas, weight or matchTrafficWeight');
+      return { setCanaryScale: out };
+    }
+    case 'analysis': {
+      const a = analysisFromTemplates(state, r, `${at}.analysis`);
+      if (!a) state.warn(r.doc, at, 'skipped: none of its metrics is one relsim can evaluate');
+      return a ? { analysis: a } : null;
+    }
+    case 'experiment':
+    case 'setHeaderRoute':
+    case 'setMirrorRoute':
+    case 'plugin':
+      state.warn(r.doc, at, `skipped: relsim does not model ${kind} steps`);
+      return null;
+    default:
+      r.fail(at, `unknown canary step ${JSON.stringify(kind)} (expected setWeight, pause, setCanaryScale, analysis, experiment, setHeaderRoute, setMirrorRoute or plugin)`);
+  }
+}
+
+function blueGreen(state: ImportState, w: Workload): ReturnType<typeof rolloutStrategy> {
+  const r: ManifestReader = w.r;
+  const b = 'spec.strategy.blueGreen';
+  const fields: [string, unknown, string][] = [['name', 'blue-green', r.source(b)]];
+  if (!r.string(`${b}.activeService`)) r.fail(`${b}.activeService`, 'expected the name of the Service that receives production traffic');
+  for (const key of r.unknownKeys(b, [...BLUE_GREEN_READ, ...BLUE_GREEN_IGNORED, 'postPromotionAnalysis'])) {
+    state.warn(r.doc, `${b}.${key}`, 'not modelled: relsim does not know this field');
+  }
+  const enabled = r.bool(`${b}.autoPromotionEnabled`);
+  if (enabled !== undefined) fields.push(['autoPromotionEnabled', enabled, r.source(`${b}.autoPromotionEnabled`)]);
+  for (const key of ['autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds'] as const) {
+    const v = r.int(`${b}.${key}`);
+    if (v !== undefined) fields.push([key, v, r.source(`${b}.${key}`)]);
+  }
+  const preview = r.int(`${b}.previewReplicaCount`, { min: 1 });
+  if (preview !== undefined) fields.push(['previewReplicaCount', preview, r.source(`${b}.previewReplicaCount`)]);
+  if (r.map(`${b}.prePromotionAnalysis`)) {
+    const a = analysisFromTemplates(state, r, `${b}.prePromotionAnalysis`);
+    if (a) fields.push(['prePromotionAnalysis', a, r.source(`${b}.prePromotionAnalysis`)]);
+  }
+  if (r.map(`${b}.postPromotionAnalysis`)) state.warn(r.doc, `${b}.postPromotionAnalysis`, 'not modelled: relsim\'s blue-green judges before promotion only');
+  return { fields, steps: [] };
+}
