@@ -435,7 +435,10 @@ function warnStrategy(r: Reader, ctx: Context): void {
           const what = after === 0 ? 'this step has' : `this step and the ${after === 1 ? 'one' : after} after it have`;
           r.warn(join(join(p, 'steps'), stop + 1), `${what} no effect: the rollout never gets past ${at} (pause: {} waits for a promotion that never comes in a run); give that pause a duration, or remove the steps after it`);
         }
-        const promotionOnly = st.trafficRouting ? ['scaleDownDelaySeconds'] : ['maxSurge', 'maxUnavailable'];
+        // Without a router, maxSurge also decides the replica counts of each weight step
+        // (Argo's basic-canary rounding may surge to R + 1): only promotion uses it otherwise.
+        const weighted = steps.slice(0, stop).some((x) => 'setWeight' in x && x.setWeight > 0 && x.setWeight < 100);
+        const promotionOnly = st.trafficRouting ? ['scaleDownDelaySeconds'] : weighted ? ['maxUnavailable'] : ['maxSurge', 'maxUnavailable'];
         for (const k of promotionOnly) {
           if (given(k)) r.warn(join(p, k), `has no effect: it is used when the canary is promoted, and the rollout never gets past ${at} (pause: {} waits for a promotion that never comes in a run); give that pause a duration, or remove it`);
         }

@@ -5,22 +5,30 @@
  * the canary to ceil(w × replicas / 100) (Argo's trafficWeightToReplicas, unless
  * `setCanaryScale` overrides it), waits for it, then sets the weights; stable keeps its
  * full size. Without a router the weight *is* the replica ratio (Argo's basic canary):
- * the canary gets round(w × replicas / 100) instances — at least 1 and at most
- * replicas − 1 for 1..99 — and stable the rest, so the actual share is rounded to whole
- * instances (argo-rollouts#2281).
+ * the canary and stable counts are Argo's own approximation of the weight
+ * (`basicCanaryCounts`, basic-canary-counts.ts): of canary ⌈w·R/100⌉ or ⌊w·R/100⌋ over a
+ * total of R, or R + 1 when maxSurge > 0, the nearest to w, with at least one pod of each
+ * for weights 1..99 (but see there: one replica without surge, and Argo's fallback when
+ * w·R/100 = R − ½ without surge). With 4 replicas and maxSurge 25 %, setWeight 10 is 1 canary + 4
+ * stable (20 %), not 1 + 3 (25 %). The canary grows and becomes ready before stable
+ * shrinks, and stable grows and becomes ready before the canary shrinks, so capacity
+ * never dips; `setCanaryScale` gives the canary a fixed count and stable the rest of R.
  *
  * Background analysis measures every `interval` while the plan pauses; an inline
  * `analysis` step blocks. Failure aborts: weight back to stable, canary scaled down
- * after `abortScaleDownDelaySeconds`, outcome rolled-back. Inconclusive, or an
+ * after `abortScaleDownDelaySeconds` (basic canary: stable back to R and ready, then the
+ * canary down), outcome rolled-back. Inconclusive, or an
  * indefinite `pause: {}`, pauses until the end of the run (outcome stays none).
  * After the last step: full weight to the new version, stable scaled down after
- * `scaleDownDelaySeconds`.
+ * `scaleDownDelaySeconds` (basic canary: a rolling update within maxSurge/maxUnavailable
+ * from whatever counts the last step left, R + 1 included).
  */
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
 import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
-import { formatMs, pauseIndefinitely } from './common.ts';
+import { formatMs, pauseIndefinitely, resolveFenceposts } from './common.ts';
 import { rollForward } from './rolling.ts';
+import { basicCanaryCounts, type CanaryStableCounts } from './basic-canary-counts.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
@@ -28,15 +36,6 @@ const READY_TIMEOUT_MS = 600_000;
 /** Canary instances for a router weight (Argo trafficWeightToReplicas). */
 export function routedCanaryReplicas(weight: number, replicas: number): number {
   return Math.ceil((weight * replicas) / 100 - 1e-9);
-}
-
-/** Canary instances for a weight with no router: the weight is the replica ratio. */
-export function basicCanaryReplicas(weight: number, replicas: number): number {
-  if (weight <= 0) return 0;
-  if (weight >= 100) return replicas;
-  const n = Math.round((weight * replicas) / 100);
-  if (replicas <= 1) return n;
-  return Math.min(replicas - 1, Math.max(1, n));
 }
 
 type Halt = 'aborted' | 'paused';
@@ -56,6 +55,10 @@ class CanaryRun {
   /** setCanaryScale override: a fixed count, or null to follow the weight. */
   private fixedScale: number | null = null;
   private canaryReplicas = 0;
+  /** Stable's scaled count: R, except in a basic canary (R + 1 − canary when surging). */
+  private stableReplicas: number;
+  /** maxSurge resolved against the replicas (percentages round up), as Argo's MaxSurge. */
+  private readonly surge: number;
   private readonly background: AnalysisRun | null;
   private sinceMeasureMs = 0;
   /** The background run took its `count` measurements and completed. */
@@ -63,6 +66,8 @@ class CanaryRun {
 
   constructor(private readonly ctx: StrategyContext, private readonly k: CanaryKnobs) {
     this.svc = ctx.service.name;
+    this.stableReplicas = ctx.replicas;
+    this.surge = resolveFenceposts(k.maxSurge, k.maxUnavailable, ctx.replicas).surge;
     // Argo: a background run with `count` completes after that many measurements (and the
     // rollout goes on unwatched); without one (count 0) it measures until the rollout ends.
     this.background = k.analysis ? new AnalysisRun(k.analysis) : null;
@@ -121,20 +126,39 @@ class CanaryRun {
       yield* setWeights(this.svc, { [this.ctx.from]: 100 - w, [this.ctx.to]: w });
       return true;
     }
-    const want = this.fixedScale ?? basicCanaryReplicas(w, R);
-    // Canary up first and ready, then stable down: capacity never dips.
+    const { canary: want, stable: keep } = this.basicCounts(w);
+    // Canary up first and ready, then stable down; stable up first and ready, then canary
+    // down: capacity never dips. (With Argo's counts stable never grows while the canary
+    // does, nor shrinks while it shrinks; at an unchanged canary only the surge pod moves.)
     if (want > this.canaryReplicas) {
       yield* scale(this.svc, this.ctx.to, want);
       this.canaryReplicas = want;
       if (!(yield* waitReady(this.svc, this.ctx.to, want, READY_TIMEOUT_MS))) return false;
-      yield* scale(this.svc, this.ctx.from, R - want);
+      yield* this.scaleStable(keep);
     } else if (want < this.canaryReplicas) {
-      yield* scale(this.svc, this.ctx.from, R - want);
-      yield* waitReady(this.svc, this.ctx.from, R - want, READY_TIMEOUT_MS);
+      yield* this.scaleStable(keep);
       yield* scale(this.svc, this.ctx.to, want);
       this.canaryReplicas = want;
+    } else {
+      yield* this.scaleStable(keep);
     }
     return true;
+  }
+
+  /** The basic canary's counts at weight w: Argo's, or a setCanaryScale count and stable the rest. */
+  private basicCounts(w: number): CanaryStableCounts {
+    const R = this.ctx.replicas;
+    if (this.fixedScale !== null) return { canary: this.fixedScale, stable: R - this.fixedScale };
+    return basicCanaryCounts(R, w, this.surge);
+  }
+
+  /** Scales stable to n if it differs; when it grows, waits until n are ready. */
+  private *scaleStable(n: number): Plan {
+    if (n === this.stableReplicas) return;
+    const grows = n > this.stableReplicas;
+    yield* scale(this.svc, this.ctx.from, n);
+    this.stableReplicas = n;
+    if (grows) yield* waitReady(this.svc, this.ctx.from, n, READY_TIMEOUT_MS);
   }
 
   /** Sleeps `ms`, taking background measurements on their own `interval` cadence. */
@@ -177,8 +201,10 @@ class CanaryRun {
       yield* setWeights(this.svc, { [this.ctx.from]: 100, [this.ctx.to]: 0 });
       yield* sleep(this.k.abortScaleDownDelaySeconds);
     } else {
-      // Basic canary: stable back to full size first; the canary's share ends with it.
-      yield* scale(this.svc, this.ctx.from, R);
+      // Basic canary: stable back to full size first (Argo's counts at weight 0 are 0 + R;
+      // a surging step may have left it there already), then the canary goes.
+      if (this.stableReplicas !== R) yield* scale(this.svc, this.ctx.from, R);
+      this.stableReplicas = R;
       yield* waitReady(this.svc, this.ctx.from, R, READY_TIMEOUT_MS);
     }
     yield* scale(this.svc, this.ctx.to, 0);

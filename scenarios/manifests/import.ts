@@ -14,8 +14,9 @@ import { emitScenario, parseModel } from './emit.ts';
 import { findWorkloads } from './workloads.ts';
 import { importPod } from './pod.ts';
 import { checkKinds, importPolicies } from './kinds/index.ts';
-import { deploymentStrategy, importDeploymentSpec } from './kinds/deployment.ts';
-import { importRolloutSpec, rolloutStrategy } from './kinds/argo-rollout.ts';
+import { importDeploymentSpec } from './kinds/deployment.ts';
+import { importRolloutSpec } from './kinds/argo-rollout.ts';
+import { RELEASERS, type ReleaseClaim } from './kinds/releasers.ts';
 
 export interface ImportInput {
   manifests: ManifestSource[];
@@ -52,14 +53,14 @@ export function importManifests(input: ImportInput): ImportResult {
   const released = chooseRelease(state);
   if (released) releaseFields(state, model, released);
   // Named, so the scenario has the same name whether run from here or from the written file.
-  if (model.get('name') === undefined) state.set(['name'], (released ?? state.workloads[0]).service, 'relsim import: the released service (the model has no name)');
+  if (model.get('name') === undefined) state.set(['name'], (released?.workload ?? state.workloads[0]).service, 'relsim import: the released service (the model has no name)');
 
   const warnings = [...state.warnings];
   const yaml = emitScenario(model, input.model.file, state.fields, (line) => {
     if (input.strict) throw new ManifestError(`${line} (--strict)`);
     warnings.push(line);
   }, header(input));
-  return { yaml, warnings, released: released?.service ?? null };
+  return { yaml, warnings, released: released?.workload.service ?? null };
 }
 
 function header(input: ImportInput): string {
@@ -74,36 +75,37 @@ function modelServiceNames(model: Document): Set<string> {
 }
 
 /**
- * The workload whose strategy relsim runs: the first Argo Rollout, else the first
- * Deployment. relsim releases one workload per scenario; others keep running as they are.
+ * The workload whose strategy relsim runs: the first claim of the first releaser that has
+ * one (an Argo Rollout, then the kinds that drive a Deployment, then a plain Deployment).
+ * relsim releases one workload per scenario; the others keep running as they are.
  */
-function chooseRelease(state: ImportState): Workload | null {
-  const ordered = [...state.workloads.filter((w) => w.doc.kind === 'Rollout'), ...state.workloads.filter((w) => w.doc.kind !== 'Rollout')];
-  const [first, ...rest] = ordered;
-  for (const w of rest) {
-    state.warn(w.doc, 'spec.strategy', `not released: relsim releases one workload per scenario (${first.doc.kind}/${first.doc.name}); ${w.service} runs its current version throughout`);
+function chooseRelease(state: ImportState): ReleaseClaim | null {
+  const claims = RELEASERS.flatMap((claim) => claim(state));
+  const [first, ...rest] = claims;
+  const seen = new Set<Workload>([first?.workload].filter((w): w is Workload => !!w));
+  for (const c of rest) {
+    if (seen.has(c.workload)) continue;
+    seen.add(c.workload);
+    state.warn(c.doc, '', `not released: relsim releases one workload per scenario (${first.doc.kind}/${first.doc.name}); ${c.workload.service} runs its current version throughout`);
   }
   return first ?? null;
 }
 
-function releaseFields(state: ImportState, model: Document, w: Workload): void {
+function releaseFields(state: ImportState, model: Document, claim: ReleaseClaim): void {
+  const w = claim.workload;
   const svc = w.service;
+  const by = `${claim.doc.kind}/${claim.doc.name}`;
   const modelVersions = model.getIn(['services', svc, 'versions']);
   if (modelVersions === undefined) {
-    state.set(['services', svc, 'versions'], ['v1', 'v2'], `${w.doc.kind}/${w.doc.name}: manifests describe the new version only; v1 stands for the one running`);
+    state.set(['services', svc, 'versions'], ['v1', 'v2'], `${by}: manifests describe the new version only; v1 stands for the one running`);
   }
   if (model.getIn(['release', 'startAt']) === undefined) state.set(['release', 'startAt'], DEFAULT_START, 'relsim import default: time to reach steady state before the release');
-  state.set(['release', 'services'], [svc], `${w.doc.kind}/${w.doc.name}`);
+  state.set(['release', 'services'], [svc], by);
   if (model.getIn(['release', 'to']) === undefined && modelVersions === undefined) state.set(['release', 'to'], 'v2', `${w.doc.kind}/${w.doc.name} spec.template`);
-  if (w.doc.kind === 'Rollout') {
-    const { fields, steps } = rolloutStrategy(state, w);
-    const strategy = Object.fromEntries(fields.map(([k, v]) => [k, v]));
-    if (strategy.name === 'canary') strategy.steps = steps.map(([s]) => s);
-    state.set(['release', 'strategy'], strategy, w.r.source('spec.strategy'));
-    for (const [k, v, src] of fields) if (k !== 'name') state.set(['release', 'strategy', k], v, src);
-    steps.forEach(([s, src], i) => state.set(['release', 'strategy', 'steps', i], s, src));
-  } else {
-    const strategy = deploymentStrategy(state, w);
-    state.set(['release', 'strategy'], strategy, w.r.source('spec.strategy'));
-  }
+  const { fields, steps } = claim.strategy();
+  const strategy: Record<string, unknown> = Object.fromEntries(fields.map(([k, v]) => [k, v]));
+  if (steps) strategy.steps = steps.map(([s]) => s);
+  state.set(['release', 'strategy'], strategy, claim.source);
+  for (const [k, v, src] of fields) if (k !== 'name') state.set(['release', 'strategy', k], v, src);
+  (steps ?? []).forEach(([s, src], i) => state.set(['release', 'strategy', 'steps', i], s, src));
 }

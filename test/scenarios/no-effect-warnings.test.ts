@@ -286,6 +286,12 @@ test('canary: steps after pause: {}, delays without a router, an analysis that n
   const timed = [{ setWeight: 25 }, { pause: '5s' }];
   hasEffect('release.strategy.steps[2]', mod(canary({ steps: [...timed, { setWeight: 75 }, { pause: '5s' }] })), mod(canary({ steps: timed })));
 
+  // A basic canary's weight steps take their replica counts with maxSurge (Argo's rounding may
+  // surge to R + 1), so before an indefinite pause only maxUnavailable waits for a promotion.
+  const basicForever = { trafficRouting: false, steps: [{ setWeight: 10 }, { pause: {} }] };
+  hasEffect('release.strategy.maxSurge', mod(canary({ ...basicForever, maxSurge: 1 })), mod(canary({ ...basicForever, maxSurge: 0 })));
+  noEffect('release.strategy.maxUnavailable', /used when the canary is promoted/, mod(canary({ ...basicForever, maxUnavailable: 1 })), mod(canary(basicForever)));
+
   const basic = { trafficRouting: false, steps: [{ setWeight: 50 }, { pause: '5s' }] };
   noEffect('release.strategy.abortScaleDownDelaySeconds', /has no effect with trafficRouting: false/, mod(canary({ ...basic, abortScaleDownDelaySeconds: 2 })), mod(canary(basic)));
   noEffect('release.strategy.scaleDownDelaySeconds', /has no effect with trafficRouting: false/, mod(canary({ ...basic, scaleDownDelaySeconds: 2 })), mod(canary(basic)));

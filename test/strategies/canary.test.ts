@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CanaryKnobs, CanaryStep, StrategySpec } from '../../scenarios/types.ts';
-import { basicCanaryReplicas, canaryPlan, routedCanaryReplicas } from '../../strategies/canary.ts';
+import { canaryPlan, routedCanaryReplicas } from '../../strategies/canary.ts';
 import { parseScenario } from '../../scenarios/load.ts';
 import { FakePlatform, healthyWindow } from './fake-platform.ts';
 import { analysis, context, scenario, service } from './fixture.ts';
@@ -34,22 +34,83 @@ test('router: weights follow setWeight; canary scaled to ceil(w·R/100) and read
   assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
 });
 
-test('no router: the weight is the replica ratio, rounded to whole instances (argo-rollouts#2281)', () => {
-  assert.equal([10, 25, 50, 75, 90].map((x) => basicCanaryReplicas(x, 4)), [1, 1, 2, 3, 3]);
-  assert.equal([5, 15, 33, 50].map((x) => basicCanaryReplicas(x, 10)), [1, 2, 3, 5]);
+test('no router: the weight is the replica ratio, in Argo\'s counts (may surge to R + 1)', () => {
   assert.equal([10, 50, 100].map((x) => routedCanaryReplicas(x, 10)), [1, 5, 10]);
+  // 4 replicas, maxSurge 25 % (1): 10 → 1 + 4, 50 → 2 + 2, 75 → 3 + 1 (basic-canary-counts.test.ts).
   const p = run(canary({ trafficRouting: false, steps: [w(10), pause(10_000), w(50), pause(10_000), w(75), pause(10_000)] }), 4);
   assert.is(p.of('setWeights').length, 0);
-  // Actual share at the end of each pause = canary / (canary + stable).
+  // Actual share as each pause begins = canary / (canary + stable).
   const shares = p.of('step').filter((r) => r.action.name.startsWith('pause')).map((r) => {
     const at = p.snapshots.filter((x) => x.t <= r.t).at(-1)!;
     const c = at.versions.v2?.current ?? 0;
     return c / (c + (at.versions.v1?.current ?? 0));
   });
-  assert.equal(shares, [0.25, 0.5, 0.75]);
+  assert.equal(shares, [0.2, 0.5, 0.75]);
+  neverBelowBeforePromote(p, 4);
+  // Promotion is a rolling update within maxUnavailable 25 % (1).
   for (const s of p.snapshots) assert.ok((s.versions.v1?.available ?? 0) + (s.versions.v2?.available ?? 0) >= 4 - 1);
   assert.is(p.versionState('a', 'v2').available, 4);
   assert.is(p.versionState('a', 'v1').current, 0);
+});
+
+/** Instances (not terminating) of each version halfway through each pause, and at the end. */
+function countsInPauses(p: FakePlatform): string[] {
+  const counts = (t: number) => {
+    const at = p.snapshots.filter((x) => x.t <= t).at(-1)!;
+    return `v2=${at.versions.v2?.current ?? 0} v1=${at.versions.v1?.current ?? 0}`;
+  };
+  const steps = p.of('step');
+  const out = steps.flatMap((r, i) => (r.action.name.startsWith('pause') ? [`${r.action.name} after ${steps[i - 1].action.name}: ${counts((r.t + steps[i + 1].t) / 2)}`] : []));
+  return [...out, `end: ${counts(Infinity)}`];
+}
+
+/** Available instances of both versions never fall below `min` before the promote step. */
+function neverBelowBeforePromote(p: FakePlatform, min: number): void {
+  const promote = p.of('step').find((r) => r.action.name === 'promote')?.t ?? Infinity;
+  for (const s of p.snapshots.filter((x) => x.t < promote)) {
+    assert.ok((s.versions.v1?.available ?? 0) + (s.versions.v2?.available ?? 0) >= min, `t=${s.t}: ${JSON.stringify(s.versions)}`);
+  }
+}
+
+test('no router, 4 replicas, maxSurge 25 %: setWeight 10 / 50 / 100 scale to 1 + 4, 2 + 2, 4 + 0', () => {
+  const k = canary({ trafficRouting: false, maxSurge: '25%', maxUnavailable: '25%', steps: [w(10), pause(10_000), w(50), pause(10_000), w(100)] });
+  const p = run(k, 4);
+  // 10 %: one canary and stable keeps all 4 (1/5 = 20 %, nearer 10 than 1/4); 50 %: 2 + 2;
+  // 100 %: 4 + 0, so promotion has nothing left to do.
+  assert.equal(p.of('scale').map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=1', 'v2=2', 'v1=2', 'v2=4', 'v1=0']);
+  assert.equal(countsInPauses(p), ['pause 10s after setWeight 10: v2=1 v1=4', 'pause 10s after setWeight 50: v2=2 v1=2', 'end: v2=4 v1=0']);
+  // The canary is ready before stable shrinks: capacity never dips below 4.
+  neverBelowBeforePromote(p, 4);
+  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
+});
+
+test('no router: a lower weight grows stable (to R + 1 − canary) and waits for it before shrinking the canary', () => {
+  const p = run(canary({ trafficRouting: false, steps: [w(50), pause(10_000), w(10), pause(10_000)] }), 4);
+  assert.equal(p.of('scale').slice(0, 4).map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=2', 'v1=2', 'v1=4', 'v2=1']);
+  const [, , up, down] = p.of('scale');
+  const before = p.snapshots.filter((x) => x.t <= down.t).at(-1)!;
+  assert.ok(down.t > up.t && (before.versions.v1?.available ?? 0) === 4, 'stable ready before the canary shrinks');
+  assert.equal(countsInPauses(p).slice(0, 2), ['pause 10s after setWeight 50: v2=2 v1=2', 'pause 10s after setWeight 10: v2=1 v1=4']);
+  neverBelowBeforePromote(p, 4);
+});
+
+test('no router: abort after a surging step leaves stable at R and only removes the canary', () => {
+  const failing = (_s: string, v: string) => (v === 'v2' ? { ...healthyWindow(), ok: 70, errors: 30, successRate: 0.7 } : healthyWindow());
+  const k = canary({ trafficRouting: false, steps: [w(10), pause(120_000)], analysis: analysis({ interval: 10_000, count: 0, failureLimit: 0 }) });
+  const p = run(k, 4, { metrics: failing });
+  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
+  assert.equal(p.of('scale').map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=1', 'v2=0']);
+  // From 2 + 2, stable goes back to 4 (and is ready) before the canary goes.
+  const q = run(canary({ ...k, steps: [w(50), pause(120_000)] }), 4, { metrics: failing });
+  assert.equal(q.of('scale').map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=2', 'v1=2', 'v1=4', 'v2=0']);
+  neverBelowBeforePromote(q, 4);
+});
+
+test('no router: setCanaryScale fixes the canary and stable gets the rest of R; matchTrafficWeight returns to Argo\'s counts', () => {
+  const k = canary({ trafficRouting: false, steps: [{ setCanaryScale: { replicas: 3 } }, w(10), pause(10_000), { setCanaryScale: { matchTrafficWeight: true } }, pause(10_000)] });
+  const p = run(k, 10);
+  // 3 + 7 while fixed; then 10 % of 10 is exactly 1 + 9: stable up to 9 first, then the canary down.
+  assert.equal(p.of('scale').slice(0, 4).map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=3', 'v1=7', 'v1=9', 'v2=1']);
 });
 
 /** The canary knobs the scenario reader makes of Flagger's analysis shorthand. */

@@ -14,7 +14,8 @@ import { loadScenario, parseScenario } from '../../scenarios/load.ts';
 import type { CanaryKnobs, CanaryStep, IntOrPercent, MatchRule, RollingKnobs, Scenario } from '../../scenarios/types.ts';
 import type { RunResult, StepResult } from '../../sim/result/run-result.ts';
 import { Users } from '../../sim/model/traffic.ts';
-import { basicCanaryReplicas, routedCanaryReplicas } from '../../strategies/canary.ts';
+import { routedCanaryReplicas } from '../../strategies/canary.ts';
+import { basicCanaryCounts } from '../../strategies/basic-canary-counts.ts';
 import { simulate } from '../../sim/simulate.ts';
 
 /** The tolerance the canary properties allow: 3 percentage points. */
@@ -24,7 +25,8 @@ const SHARE_POINTS = 0.03;
 
 // default.yaml's weights (25, 50 of 4 replicas) are whole instances, so "share follows the
 // weight" and "share follows the replica ratio" predict the same numbers. 30 and 60 are
-// not (router: 30 % / 60 %; basic: 1/4 and 2/4 instances), so the second set tells them apart.
+// not (router: 30 % / 60 %; basic, maxSurge 25 %: 1 of 4 and 3 of 5 instances), so the
+// second set tells them apart.
 const UNEVEN_STEPS: CanaryStep[] = [
   { setWeight: 30 }, { pause: { duration: 30_000 } },
   { setWeight: 60 }, { pause: { duration: 30_000 } },
@@ -54,20 +56,54 @@ test('canary without a router: the share in each pause is the replica ratio, not
   for (const steps of [canaryKnobs(shipped).steps, UNEVEN_STEPS]) {
     const sc = withCanary(shipped, { trafficRouting: false, steps });
     const { svc, from, to, replicas } = released(sc);
+    const surge = kubernetesScaled(canaryKnobs(sc).maxSurge, replicas, true);
     const r = simulate(sc);
     for (const { weight, step } of pausesWithWeights(sc, r)) {
-      // Argo's basic canary: round(w·R/100) canaries, clamped to 1..R−1 (unit-tested in canary.test.ts).
-      const canaries = basicCanaryReplicas(weight, replicas);
+      // Argo's basic canary: its approximation of the weight over R or, with surge, R + 1
+      // pods (unit-tested case by case in basic-canary-counts.test.ts).
+      const { canary, stable } = basicCanaryCounts(replicas, weight, surge);
       const buckets = bucketsInside(r, step);
       for (const b of buckets) {
-        assert.is(series(r, `instances.${svc}.${to}.ready`)[b], canaries, `canary ready, bucket ${b}`);
-        assert.is(series(r, `instances.${svc}.${from}.ready`)[b], replicas - canaries, `stable ready, bucket ${b}`);
+        assert.is(series(r, `instances.${svc}.${to}.ready`)[b], canary, `canary ready, bucket ${b}`);
+        assert.is(series(r, `instances.${svc}.${from}.ready`)[b], stable, `stable ready, bucket ${b}`);
       }
-      const ratio = canaries / replicas;
+      const ratio = canary / (canary + stable);
       const share = mean(buckets.map((b) => series(r, `share.${svc}.${to}`)[b]));
       assert.ok(Math.abs(share - ratio) <= SHARE_POINTS, `setWeight ${weight}: ${to} share ${share.toFixed(4)}, replica ratio ${ratio} (${step.name} at ${step.startMs} ms)`);
     }
   }
+});
+
+test('canary without a router, 4 replicas, maxSurge 25 %: setWeight 10 gives v2 about 20 % (1 of 5 pods), not 25 %', () => {
+  const sc = parseScenario(`
+seed: 11
+duration: 100s
+services:
+  api:
+    replicas: 4
+    versions: [v1, v2]
+    concurrency: 16
+    serviceTime: {lognormal: {median: 10ms, p99: 50ms}}
+    startup: 3s
+entry: api
+registry: {push: {delay: {uniform: {min: 100ms, max: 500ms}}}}
+traffic: {rate: 200}
+release:
+  startAt: 5s
+  services: [api]
+  to: v2
+  strategy: {name: canary, trafficRouting: false, maxSurge: 25%, steps: [{setWeight: 10}, {pause: {duration: 60s}}]}
+`, 'basic-canary-10.yaml');
+  const r = simulate(sc);
+  const step = stepNamed(r, 'pause');
+  const buckets = bucketsInside(r, step);
+  // Argo's basic canary keeps all 4 stable pods and adds 1 canary (1/5 = 20 %, nearer 10 % than 1/4).
+  for (const b of buckets) {
+    assert.is(series(r, 'instances.api.v2.ready')[b], 1, `canary ready, bucket ${b}`);
+    assert.is(series(r, 'instances.api.v1.ready')[b], 4, `stable ready, bucket ${b}`);
+  }
+  const share = mean(buckets.map((b) => series(r, 'share.api.v2')[b]));
+  assert.ok(Math.abs(share - 0.2) <= SHARE_POINTS, `v2 share ${share.toFixed(4)} in ${step.name}, want 0.2 ± ${SHARE_POINTS}`);
 });
 
 // ---- 2. rolling -----------------------------------------------------------------------

@@ -1,0 +1,52 @@
+/**
+ * Every shipped manifest example imports to its checked-in scenario, byte for byte, with
+ * exactly its checked-in warnings, and the result loads as a scenario. A change to what a
+ * kind maps to shows up here as a diff of expected.yaml.
+ *
+ * Each folder of scenarios/examples/manifests/ holds the manifests (every .yaml but
+ * model.yaml and expected.yaml, in name order), model.yaml, expected.yaml and
+ * expected-warnings.txt (one warning per line). After a deliberate change:
+ *   RELSIM_UPDATE_GOLDEN=1 node --import tsx test/run.ts test/scenarios/manifests golden
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importManifests } from '../../../scenarios/manifests/import.ts';
+import { parseScenario } from '../../../scenarios/load.ts';
+
+const ROOT = 'scenarios/examples/manifests';
+const update = process.env.RELSIM_UPDATE_GOLDEN === '1';
+
+export function importExample(dir: string) {
+  const at = join(ROOT, dir);
+  const files = readdirSync(at).filter((f) => f.endsWith('.yaml') && f !== 'model.yaml' && f !== 'expected.yaml').sort();
+  return importManifests({
+    manifests: files.map((f) => ({ file: join(at, f), text: readFileSync(join(at, f), 'utf8') })),
+    model: { file: join(at, 'model.yaml'), text: readFileSync(join(at, 'model.yaml'), 'utf8') },
+  });
+}
+
+const examples = readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'model.yaml'))).sort();
+
+test('the examples are there (a broken listing would pass every golden check)', () => {
+  assert.ok(examples.length >= 2, examples.join(', '));
+});
+
+for (const dir of examples) {
+  test(`${dir}: imports to expected.yaml with expected-warnings.txt, and loads`, () => {
+    const { yaml, warnings } = importExample(dir);
+    const expected = join(ROOT, dir, 'expected.yaml');
+    const expectedWarnings = join(ROOT, dir, 'expected-warnings.txt');
+    if (update) {
+      writeFileSync(expected, yaml);
+      writeFileSync(expectedWarnings, warnings.map((w) => `${w}\n`).join(''));
+    }
+    assert.fixture(yaml, readFileSync(expected, 'utf8'));
+    assert.equal(warnings, readFileSync(expectedWarnings, 'utf8').split('\n').filter(Boolean));
+    const scenario = parseScenario(yaml, join(ROOT, dir, 'model.yaml'));
+    assert.ok(scenario.release, 'an imported scenario releases something');
+  });
+}
+
+test.run();
