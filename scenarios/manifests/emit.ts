@@ -17,11 +17,20 @@ export function emitScenario(model: Document, modelFile: string, fields: Importe
       warn(scenarioLine(modelFile, key, `set in the model (${short(toJs(before))}) and by ${f.source}; the manifest's value (${short(f.value)}) is used`));
     }
     replaced.add(key);
+    blockAncestors(model, f.path);
     model.setIn(f.path, model.createNode(f.value, { flow: isSmall(f.value) }));
     comment(model, f.path, ` ${f.source}`);
   }
   model.commentBefore = header + (model.commentBefore ? `\n${model.commentBefore}` : '');
   return model.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** A model map written on one line (`release: {startAt: 45s}`) opens up when fields join it. */
+function blockAncestors(doc: Document, path: (string | number)[]): void {
+  for (let i = 1; i < path.length; i++) {
+    const node = doc.getIn(path.slice(0, i), true);
+    if ((isMap(node) || isSeq(node)) && node.flow) node.flow = false;
+  }
 }
 
 /** A field under one already replaced (its parent was set as a whole) warns no more. */

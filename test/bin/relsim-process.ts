@@ -10,9 +10,12 @@ export const RELSIM_JS = fileURLToPath(new URL('../../bin/relsim.js', import.met
 
 export interface Ran { status: number | null; stdout: string; stderr: string }
 
-export function runRelsim(args: string[], opts: SpawnOptions = {}): Promise<Ran> {
+/** `input`: text written to the child's stdin (otherwise stdin is closed). */
+export function runRelsim(args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [RELSIM_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const { input, ...spawnOpts } = opts;
+    const c = spawn(process.execPath, [RELSIM_JS, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...spawnOpts });
+    if (input !== undefined) c.stdin!.end(input);
     let stdout = '';
     let stderr = '';
     c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

@@ -10,24 +10,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importManifests } from '../../../scenarios/manifests/import.ts';
 import { parseScenario } from '../../../scenarios/load.ts';
+import { EXAMPLES_ROOT as ROOT, exampleDirs, importExample } from './examples.ts';
 
-const ROOT = 'scenarios/examples/manifests';
 const update = process.env.RELSIM_UPDATE_GOLDEN === '1';
-
-export function importExample(dir: string) {
-  const at = join(ROOT, dir);
-  const files = readdirSync(at).filter((f) => f.endsWith('.yaml') && f !== 'model.yaml' && f !== 'expected.yaml').sort();
-  return importManifests({
-    manifests: files.map((f) => ({ file: join(at, f), text: readFileSync(join(at, f), 'utf8') })),
-    model: { file: join(at, 'model.yaml'), text: readFileSync(join(at, 'model.yaml'), 'utf8') },
-  });
-}
-
-const examples = readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'model.yaml'))).sort();
+const examples = exampleDirs();
 
 test('the examples are there (a broken listing would pass every golden check)', () => {
   assert.ok(examples.length >= 2, examples.join(', '));
