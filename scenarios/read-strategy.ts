@@ -12,11 +12,14 @@ import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.t
 
 const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold'];
 
+/** Argo canary fields naming Kubernetes Services: accepted (so Argo's examples paste in), with a warning. */
+const ARGO_SERVICE_NAMES = ['canaryService', 'stableService'];
+
 export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   recreate: ['name'],
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
   'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis'],
-  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', ...FLAGGER_KNOBS],
+  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
   ab: ['name', 'match', 'duration', 'then', 'replicas'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
 };
@@ -58,6 +61,9 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
+      for (const k of ARGO_SERVICE_NAMES) {
+        if (f[k] !== undefined) r.warn(at(k), 'has no effect: it names a Kubernetes Service, and relsim routes by its own service names; `relsim import` reads a Rollout together with its Services');
+      }
       if (s.trafficRouting) {
         // With a router the canary is sized from the weight and promotion swaps at once.
         for (const k of ['maxSurge', 'maxUnavailable'] as const) {
@@ -117,12 +123,14 @@ function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
       case 'setWeight':
         return { setWeight: r.number(body, q, { min: 0, max: 100, what: 'a weight between 0 and 100' }) };
       case 'pause': {
-        // Argo writes `pause: {}` for "wait for a human"; `pause: 30s` is accepted as a shorthand.
+        // Argo writes `pause: {}` for "wait for a human"; `pause: 30s` is accepted as a shorthand,
+        // and a bare number is seconds, as in Argo (`pause: {duration: 10}`).
+        const pauseMs = (v: Raw, at: string) => (typeof v === 'number' ? r.secondsAsMs(v, at) : r.duration(v, at));
         if (body === null || typeof body === 'string' || typeof body === 'number') {
-          return { pause: { duration: body === null ? null : r.duration(body, q) } };
+          return { pause: { duration: body === null ? null : pauseMs(body, q) } };
         }
         const f = r.fields(body, q, ['duration']);
-        return { pause: { duration: f.duration === undefined || f.duration === null ? null : r.duration(f.duration, join(q, 'duration')) } };
+        return { pause: { duration: f.duration === undefined || f.duration === null ? null : pauseMs(f.duration, join(q, 'duration')) } };
       }
       case 'setCanaryScale': {
         const f = r.fields(body, q, ['replicas', 'weight', 'matchTrafficWeight']);

@@ -51,9 +51,13 @@ function canary(state: ImportState, w: Workload): ReturnType<typeof rolloutStrat
   // Without a router, Argo's basic canary scales replicas to approximate the weight.
   fields.push(['trafficRouting', r.has(`${c}.trafficRouting`), r.source(`${c}.trafficRouting`)]);
   if (r.has(`${c}.trafficRouting.maxTrafficWeight`)) state.warn(r.doc, `${c}.trafficRouting.maxTrafficWeight`, 'not modelled: relsim weights are out of 100');
+  const routed = r.has(`${c}.trafficRouting`);
   for (const key of ['maxSurge', 'maxUnavailable'] as const) {
     const v = r.intOrPercent(`${c}.${key}`);
-    if (v !== undefined) fields.push([key, v, r.source(`${c}.${key}`)]);
+    if (v === undefined) continue;
+    // With a router relsim sizes the canary from the weight and promotes at once.
+    if (routed) state.warn(r.doc, `${c}.${key}`, 'has no effect with trafficRouting in relsim: the canary is sized from the weight and promoted to full size at once');
+    else fields.push([key, v, r.source(`${c}.${key}`)]);
   }
   for (const key of ['scaleDownDelaySeconds', 'abortScaleDownDelaySeconds'] as const) {
     const v = r.int(`${c}.${key}`);
