@@ -215,6 +215,8 @@ class CanaryRun {
     const R = this.ctx.replicas;
     yield* step('promote');
     if (this.k.trafficRouting) {
+      // Argo applies setCanaryScale while a step is current: promotion sizes the canary to full.
+      this.fixedScale = null;
       if (!(yield* this.applyWeight(100))) return yield* this.abort();
       yield* step('scale down stable');
       yield* sleep(this.k.scaleDownDelaySeconds);

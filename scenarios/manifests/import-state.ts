@@ -26,10 +26,32 @@ export interface Workload {
   service: string;
 }
 
+/**
+ * Folding (workloads.ts): a workload that is another one's new version, not a service of
+ * its own — the canary Deployment behind a standalone traffic split (kinds/routing/). It
+ * gets no services.<name> block and no release claim; `workload.service` is `into`'s.
+ */
+export interface FoldRequest {
+  /** The workload to fold (its pod template is the new version). */
+  doc: ManifestDoc;
+  /** The workload whose service it becomes the new version of. */
+  into: ManifestDoc;
+  /** Who says so, for messages: `Ingress/checkout-canary spec.rules[0]…`. */
+  by: string;
+}
+
+export interface FoldedWorkload {
+  workload: Workload;
+  into: Workload;
+  by: string;
+}
+
 export class ImportState {
   readonly warnings: string[] = [];
   readonly fields: ImportedField[] = [];
   readonly workloads: Workload[] = [];
+  /** Workloads folded into another's service as its new version (not in `workloads`). */
+  readonly folded: FoldedWorkload[] = [];
   /** Set by the kind that releases: the released workload and the strategy it runs. */
   release: { workload: Workload; strategy: Record<string, unknown>; source: string } | null = null;
 

@@ -4,10 +4,19 @@
  * preferring one the model already names, and not a canary or preview Service; without a
  * selecting Service, the workload's own name. A Deployment that a Rollout points at with
  * `workloadRef` is that Rollout's pod template, not a service of its own.
+ *
+ * Folding: a Deployment that a standalone traffic split names as its canary backend
+ * (kinds/routing/: a canary Ingress, an HTTPRoute or VirtualService weight or header route)
+ * is the new version of the stable backend's service, not a service of its own. It goes to
+ * state.folded, not state.workloads: no services.<name> block, no release claim. relsim runs
+ * one lifecycle per service, the stable workload's; where the folded pod's differs (grace
+ * period, preStop, readiness probe, minReadySeconds) a warning says so.
  */
 import { ManifestReader } from './manifest-reader.ts';
 import type { ManifestDoc } from './documents.ts';
-import type { ImportState, Workload } from './import-state.ts';
+import { ImportState, type FoldRequest, type Workload } from './import-state.ts';
+import { importPod } from './pod.ts';
+import { foldRequests } from './kinds/routing/index.ts';
 
 export function findWorkloads(state: ImportState): void {
   const rollouts = state.ofKind('argoproj.io', 'Rollout');
@@ -32,11 +41,16 @@ export function findWorkloads(state: ImportState): void {
       pending.push({ doc, r, pod: { r, path: 'spec.template' }, labels: labelsOf(r, 'spec.template.metadata.labels') });
     }
   }
+  const folds = new Map<ManifestDoc, FoldRequest>(foldRequests(state).map((f) => [f.doc, f]));
+  const folding: [Omit<Workload, 'service'>, FoldRequest][] = [];
   for (const doc of state.ofKind('apps', 'Deployment')) {
     if (referenced.has(doc)) continue;
     const r: ManifestReader = new ManifestReader(doc);
     if (!r.map('spec.template')) r.fail('spec.template', 'expected a pod template');
-    pending.push({ doc, r, pod: { r, path: 'spec.template' }, labels: labelsOf(r, 'spec.template.metadata.labels') });
+    const w = { doc, r, pod: { r, path: 'spec.template' }, labels: labelsOf(r, 'spec.template.metadata.labels') };
+    const fold = folds.get(doc);
+    if (fold) folding.push([w, fold]);
+    else pending.push(w);
   }
   const taken = new Set<string>();
   for (const w of pending) {
@@ -48,6 +62,40 @@ export function findWorkloads(state: ImportState): void {
     taken.add(service);
     state.workloads.push({ ...w, service });
   }
+  for (const [w, fold] of folding) {
+    const into = state.workloads.find((x) => x.doc === fold.into);
+    const r: ManifestReader = w.r;
+    if (!into) r.fail('metadata.name', `${fold.by} makes it the new version of ${fold.into.kind}/${fold.into.name}, which is not a workload relsim imports`);
+    const folded = { workload: { ...w, service: into.service }, into, by: fold.by };
+    state.folded.push(folded);
+    warnLifecycleDiffers(state, folded.workload, into, fold.by);
+  }
+}
+
+/** relsim runs one lifecycle per service: the stable's. Name every setting the folded pod has otherwise. */
+function warnLifecycleDiffers(state: ImportState, w: Workload, into: Workload, by: string): void {
+  const mine = lifecycleOf(state, w);
+  const theirs = lifecycleOf(state, into);
+  const differ = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])]
+    .filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]))
+    .map((k) => `${k} ${show(mine[k])} here, ${show(theirs[k])} there`);
+  if (differ.length === 0) return;
+  state.warn(w.doc, w.pod.path, `differs from ${into.doc.kind}/${into.doc.name}'s (${differ.join('; ')}); ${by} makes this workload ` +
+    `the new version of services.${into.service}, and relsim runs one lifecycle per service, so both versions use ${into.doc.kind}/${into.doc.name}'s`);
+}
+
+/** The service settings a workload's pod and spec give (pod.ts's fields, and minReadySeconds), read without recording them. */
+function lifecycleOf(state: ImportState, w: Workload): Record<string, unknown> {
+  const scratch = new ImportState(state.docs, state.modelServices, false);
+  importPod(scratch, w);
+  const out: Record<string, unknown> = Object.fromEntries(scratch.fields.map((f) => [String(f.path[f.path.length - 1]), f.value]));
+  const minReady = w.r.int('spec.minReadySeconds');
+  if (minReady !== undefined) out.minReadySeconds = minReady;
+  return out;
+}
+
+function show(v: unknown): string {
+  return v === undefined ? 'unset' : JSON.stringify(v).replace(/"/g, '');
 }
 
 function labelsOf(r: ManifestReader, path: string): Record<string, string> {

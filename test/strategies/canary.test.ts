@@ -192,4 +192,11 @@ test('setCanaryScale: fixed replicas decoupled from the weight, then matchTraffi
   assert.equal(p.of('scale').filter((r) => r.action.version === 'v2').map((r) => r.action.replicas), [3, 1, 10]);
 });
 
+test('router: a setCanaryScale still in force at the end does not shrink the promoted canary', () => {
+  // Argo applies setCanaryScale while a step is current; promotion sizes the canary to full.
+  const p = run(canary({ steps: [{ setCanaryScale: { replicas: 1 } }, w(50), pause(10_000)], scaleDownDelaySeconds: 0 }), 4);
+  assert.equal(p.of('scale').map((r) => `${r.action.version}=${r.action.replicas}`), ['v2=1', 'v2=4', 'v1=0']);
+  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
+});
+
 test.run();

@@ -13,6 +13,9 @@ import { groupOf, type ImportState } from '../import-state.ts';
 export const READ_KINDS = new Set([
   'apps/Deployment', '/Service',
   'argoproj.io/Rollout', 'argoproj.io/AnalysisTemplate', 'argoproj.io/ClusterAnalysisTemplate',
+  'flagger.app/Canary',
+  'rollouts.kruise.io/Rollout', 'rollouts.kruise.io/BatchRelease',
+  'networking.k8s.io/Ingress', 'gateway.networking.k8s.io/HTTPRoute', 'networking.istio.io/VirtualService', 'networking.istio.io/DestinationRule',
   'policy/PodDisruptionBudget', 'autoscaling/HorizontalPodAutoscaler',
 ]);
 
@@ -22,7 +25,7 @@ const SKIPPED_KINDS = new Set([
   'NetworkPolicy', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'LimitRange', 'ResourceQuota',
   'PriorityClass', 'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
   'Job', 'CronJob', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Certificate', 'Issuer', 'ClusterIssuer',
-  'ExternalSecret', 'SealedSecret', 'GatewayClass', 'Gateway', 'DestinationRule', 'IngressClass', 'Endpoints', 'EndpointSlice',
+  'ExternalSecret', 'SealedSecret', 'GatewayClass', 'Gateway', 'IngressClass', 'Endpoints', 'EndpointSlice',
 ]);
 
 /** Kinds that would change a rollout but are not modelled: a warning each. */

@@ -9,6 +9,9 @@ import type { ManifestDoc } from '../documents.ts';
 import type { ImportState, Workload } from '../import-state.ts';
 import { deploymentStrategy } from './deployment.ts';
 import { rolloutStrategy } from './argo-rollout.ts';
+import { routedReleases } from './routing/index.ts';
+import { flaggerCanaries } from './flagger.ts';
+import { kruiseReleasers } from './kruise.ts';
 
 /** A strategy as scenario fields (name, knobs) and canary steps, each with its source. */
 export interface StrategyImport {
@@ -27,6 +30,9 @@ export interface ReleaseClaim {
 
 export const RELEASERS: ((state: ImportState) => ReleaseClaim[])[] = [
   argoRollouts,
+  flaggerCanaries,
+  kruiseReleasers,
+  routedReleases,
   deployments,
 ];
 

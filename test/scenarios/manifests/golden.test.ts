@@ -7,6 +7,7 @@
  * model.yaml and expected.yaml, in name order), model.yaml, expected.yaml and
  * expected-warnings.txt (one warning per line). After a deliberate change:
  *   RELSIM_UPDATE_GOLDEN=1 node --import tsx test/run.ts test/scenarios/manifests golden
+ * (or RELSIM_UPDATE_GOLDEN=<folder> to rewrite one folder's).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +16,8 @@ import { join } from 'node:path';
 import { parseScenario } from '../../../scenarios/load.ts';
 import { EXAMPLES_ROOT as ROOT, exampleDirs, importExample } from './examples.ts';
 
-const update = process.env.RELSIM_UPDATE_GOLDEN === '1';
+// '1' rewrites every folder's expected files; a folder name rewrites that folder's only.
+const update = (dir: string) => process.env.RELSIM_UPDATE_GOLDEN === '1' || process.env.RELSIM_UPDATE_GOLDEN === dir;
 const examples = exampleDirs();
 
 test('the examples are there (a broken listing would pass every golden check)', () => {
@@ -27,7 +29,7 @@ for (const dir of examples) {
     const { yaml, warnings } = importExample(dir);
     const expected = join(ROOT, dir, 'expected.yaml');
     const expectedWarnings = join(ROOT, dir, 'expected-warnings.txt');
-    if (update) {
+    if (update(dir)) {
       writeFileSync(expected, yaml);
       writeFileSync(expectedWarnings, warnings.map((w) => `${w}\n`).join(''));
     }
