@@ -3,11 +3,13 @@
  * and matching the pattern given) in its own process, two at a time, then one
  * `N passed, N failed` line and an explicit exit.
  *
- * Most of the suite's time is spent waiting on real proxies and backends, so two files at
- * once roughly halves it on a 2-core machine. A file whose assertions depend on having the
- * CPU to itself (a throughput comparison, a proxy under load) says so with a line
- * `// test:exclusive` and runs after the others, alone. A file that neither finishes nor
- * fails within FILE_TIMEOUT_MS is killed and counted as failed, so CI never hangs.
+ * Two files run at once on a 2-core machine. Files that start processes (the CLI, real
+ * proxies and backends) get a process each and go first, the longest kinds first; the
+ * light ones (pure computation) share a process in batches of LIGHT_BATCH, since starting
+ * a TypeScript process costs more than most of them take. A file whose assertions depend
+ * on having the CPU to itself (a throughput comparison, a proxy under load) says so with a
+ * line `// test:exclusive` and runs after the others, alone. A process that neither
+ * finishes nor fails within FILE_TIMEOUT_MS is killed and counted as failed, so CI never hangs.
  *
  *   node --import tsx test/run.ts [dir] [pattern]
  *   RELSIM_TEST_JOBS=1 node --import tsx test/run.ts    # one file at a time
@@ -18,6 +20,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 
 const FILE_TIMEOUT_MS = 240_000;
+const LIGHT_BATCH = 12;
 
 const [dir = 'test', pattern = ''] = process.argv.slice(2);
 const jobs = Math.max(1, Number(process.env.RELSIM_TEST_JOBS) || Math.min(2, availableParallelism()));
@@ -43,11 +46,14 @@ if (files.length === 0) {
   console.error(`test/run.ts: no test file under ${dir}${pattern ? ` matches ${pattern}` : ''}`);
   process.exit(1);
 }
-const exclusive = files.filter(isExclusive);
-const shared = files.filter((f) => !isExclusive(f));
+const exclusive = files.filter(isExclusive).map((f) => [f]);
+const heavy = files.filter((f) => !isExclusive(f) && weight(f) > 0).map((f) => [f]);
+const light = files.filter((f) => !isExclusive(f) && weight(f) === 0);
+const batches: string[][] = [];
+for (let i = 0; i < light.length; i += LIGHT_BATCH) batches.push(light.slice(i, i + LIGHT_BATCH));
 
 const started = Date.now();
-const results = [...(await pool(shared, jobs)), ...(await pool(exclusive, 1))];
+const results = [...(await pool([...heavy, ...batches], jobs)), ...(await pool(exclusive, 1))];
 report(results, Date.now() - started);
 
 /** Test files under `root` whose path matches `pattern`, heaviest (by directory) first. */
@@ -70,21 +76,22 @@ function isExclusive(file: string): boolean {
   return /^\/\/ test:exclusive\b/m.test(readFileSync(file, 'utf8'));
 }
 
-async function pool(queue: string[], width: number): Promise<FileResult[]> {
+async function pool(queue: string[][], width: number): Promise<FileResult[]> {
   const out: FileResult[] = [];
   const next = [...queue];
   const worker = async (): Promise<void> => {
-    for (let file = next.shift(); file !== undefined; file = next.shift()) out.push(await runFile(file));
+    for (let group = next.shift(); group !== undefined; group = next.shift()) out.push(await runFiles(group));
   };
   await Promise.all(Array.from({ length: Math.min(width, queue.length) }, worker));
   return out;
 }
 
-/** One test file in its own uvu process; its output is held back and shown only if it fails. */
-function runFile(file: string): Promise<FileResult> {
+/** Test files in one uvu process; the output is held back and shown only if something fails. */
+function runFiles(group: string[]): Promise<FileResult> {
   const t0 = Date.now();
+  const file = group.length === 1 ? group[0] : `${group.length} files: ${group.map((f) => relative(dir, f)).join(' ')}`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/run-uvu.ts', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/run-uvu.ts', ...group], {
       env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -117,7 +124,7 @@ function report(results: FileResult[], wallMs: number): void {
   const failed = results.reduce((s, r) => s + (r.ok ? 0 : Math.max(1, r.failed)), 0);
   const bad = results.filter((r) => !r.ok).map((r) => r.file);
   const testMs = results.reduce((s, r) => s + r.ms, 0);
-  console.log(`\n${results.length} files, ${jobs} at a time: ${(wallMs / 1000).toFixed(1)} s (${(testMs / 1000).toFixed(1)} s of test time)`);
+  console.log(`\n${files.length} files in ${results.length} processes, ${jobs} at a time: ${(wallMs / 1000).toFixed(1)} s (${(testMs / 1000).toFixed(1)} s of test time)`);
   if (bad.length > 0) console.log(`failed files:\n${bad.map((f) => `  ${f}`).join('\n')}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(bad.length > 0 ? 1 : 0);

@@ -36,9 +36,10 @@ test('user mistakes: one line, exit 2, no stack trace', async () => {
   }
 });
 
-test('joinStdoutDashes joins only a lone dash after an output flag', () => {
+test('joinStdoutDashes joins a lone dash after an output flag; any other lone dash is stdin', () => {
   assert.equal(joinStdoutDashes(['run', 'x.yaml', '--json', '-', '--md', 'out.md']), ['run', 'x.yaml', '--json=-', '--md', 'out.md']);
-  assert.equal(joinStdoutDashes(['run', '-', '--seed', '-']), ['run', '-', '--seed', '-']);
+  // yargs would turn a lone '-' into an empty string; manifests piped in arrive as /dev/stdin
+  assert.equal(joinStdoutDashes(['run', '-', '--model', 'm.yaml', '--json', '-']), ['run', '/dev/stdin', '--model', 'm.yaml', '--json=-']);
 });
 
 test.run();
