@@ -8,6 +8,7 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
+import { writeRunDocuments } from '../run-reports.ts';
 import { loadScenarioWithWarnings } from '../load-scenario.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import type { ProxyKind } from '../../replay/proxy.ts';
@@ -49,15 +50,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       throw replayFailure(e);
     }
     out.say(replaySummary(result, proxy, args.speed));
-    out.write('json', `${JSON.stringify(result, null, 2)}\n`);
-    if (args.md !== undefined) {
-      const { renderRunMarkdown } = await import('../../reports/markdown.ts');
-      out.write('md', renderRunMarkdown(result));
-    }
-    if (args.html !== undefined) {
-      const { renderRunHtml } = await import('../../reports/html.ts');
-      out.write('html', renderRunHtml(result));
-    }
+    await writeRunDocuments(out, result, args);
   },
 };
 

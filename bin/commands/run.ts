@@ -7,6 +7,7 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
 import { outputs } from '../output.ts';
+import { writeRunDocuments } from '../run-reports.ts';
 import { withStrategy } from '../../scenarios/load.ts';
 import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../scenarios/types.ts';
@@ -73,14 +74,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
       shown.bar?.done();
     }
     out.say(summarizeRun(result));
-    out.write('json', JSON.stringify(result, null, 2) + '\n');
-    if (args.md !== undefined) {
-      const { renderRunMarkdown } = await import('../../reports/markdown.ts');
-      out.write('md', renderRunMarkdown(result));
-    }
-    if (args.html !== undefined) {
-      const { renderRunHtml } = await import('../../reports/html.ts');
-      out.write('html', renderRunHtml(result));
-    }
+    await writeRunDocuments(out, result, args);
   },
 };

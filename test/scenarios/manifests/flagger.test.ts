@@ -8,6 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
+import { webDeployment } from './fixtures.ts';
 import { importManifests } from '../../../scenarios/manifests/import.ts';
 import { parseScenario } from '../../../scenarios/load.ts';
 import { simulate } from '../../../sim/simulate.ts';
@@ -15,15 +16,7 @@ import { importExample } from './examples.ts';
 
 const MODEL = { file: 'model.yaml', text: 'duration: 5m\nservices:\n  web: {serviceTime: 10ms}\ntraffic: {rate: 50, headers: [{name: x-canary, value: insider, fraction: 0.1}]}\n' };
 
-const deployment = (extra: Record<string, unknown> = {}) => YAML.stringify({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
-  spec: {
-    replicas: 4,
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:2', readinessProbe: { periodSeconds: 2 } }] } },
-    ...extra,
-  },
-});
+const deployment = (extra: Record<string, unknown> = {}) => YAML.stringify(webDeployment(extra));
 
 /** A Canary targeting Deployment/web; `analysis` replaces the default one, `spec` adds to it. */
 function canary(analysis: Record<string, unknown> = { interval: '30s', stepWeight: 10, maxWeight: 50 }, spec: Record<string, unknown> = {}): string {

@@ -13,22 +13,13 @@ import { podsOf } from '../../../scenarios/manifests/kinds/kruise.ts';
 import { parseScenario } from '../../../scenarios/load.ts';
 import { simulate } from '../../../sim/simulate.ts';
 import { importExample } from './examples.ts';
+import { webDeployment } from './fixtures.ts';
 
 const MODEL = { file: 'model.yaml', text: 'duration: 2m\nservices:\n  web: {serviceTime: 10ms}\ntraffic: {rate: 50}\n' };
 
 type Obj = Record<string, unknown>;
 
-function deployment(extra: Obj = {}): Obj {
-  return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:2', readinessProbe: { periodSeconds: 2 } }] } },
-      ...extra,
-    },
-  };
-}
+const deployment = (extra: Obj = {}): Obj => webDeployment(extra);
 const SERVICE: Obj = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' } } };
 const ROUTING = [{ service: 'web', ingress: { classType: 'nginx', name: 'web' } }];
 const REF = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
