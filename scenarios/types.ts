@@ -162,7 +162,16 @@ export type RegistrySpec =
    * change that arrives while another is being applied waits for it (an nginx reload per
    * change, an ingress controller's sync loop), instead of every change taking `delay` on its own.
    */
-  | { mode: 'push'; delay: DistSpec; routingDelay: boolean; serial: boolean }
+  | {
+    mode: 'push'; delay: DistSpec; routingDelay: boolean; serial: boolean;
+    /**
+     * `batch` (default true): changes published together (at the same instant, or within
+     * `batchWindow` ms of the batch's first change, as the EndpointSlice controller batches
+     * them) reach each caller together, after one delay drawn for that caller and that batch.
+     * false: every change draws its own delay.
+     */
+    batch: boolean; batchWindow: number;
+  }
   | { mode: 'poll'; chain: PollStage[]; routingDelay: boolean };
 
 /** One cache in a staleness chain (e.g. Eureka server cache, client fetch, Ribbon). */

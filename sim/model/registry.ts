@@ -1,6 +1,6 @@
 /**
  * When does a caller learn of a registry change? Push: after a delay drawn per caller per
- * change. Poll: after each cache in the chain has refreshed in turn — a shared cache ticks
+ * batch of changes published together (or per change, with `batch: false`). Poll: after each cache in the chain has refreshed in turn — a shared cache ticks
  * on one global phase, a per-caller cache on that caller's own random phase. Computed in
  * closed form, so a change costs one event per caller, not one per poll tick.
  *
@@ -21,6 +21,10 @@ export const GATEWAY_CALLER = 'gateway';
 export class Propagation {
   /** push.serial: a caller starts applying a change only once its previous one has landed. */
   readonly serial: boolean;
+  /** push.batch: changes published together land together (one delay per caller per batch). */
+  private readonly batch: boolean;
+  /** push.batchWindow, ms: how long a batch stays open after its first change. */
+  private readonly window: number;
   private readonly sharedPhase: number[];
   /** Per caller name: its poll phase (ms) per chain stage (one client cache for all its views). */
   private readonly callerPhases = new Map<string, number[]>();
@@ -28,6 +32,8 @@ export class Propagation {
 
   constructor(readonly spec: RegistrySpec, private readonly streams: RandomStreams) {
     this.serial = spec.mode === 'push' && spec.serial;
+    this.batch = spec.mode === 'push' && spec.batch;
+    this.window = spec.mode === 'push' && spec.batch ? spec.batchWindow : 0;
     this.sharedPhase = spec.mode === 'poll'
       ? spec.chain.map((st) => streams.stream(`registry/shared/${st.name}`)() * st.interval)
       : [];
@@ -56,8 +62,14 @@ export class Propagation {
    * the model and the replay alike.
    */
   landing(ch: Channel, now: number, previous: number): number {
-    const t = ch.deliveryTime(this.serial && previous > now ? previous : now);
-    return t < previous ? previous : t;
+    // A change joining an open batch arrives with it: one EndpointSlice update, one push.
+    if (this.batch && ch.batchOpen(now, this.window)) return ch.batchLanding < previous ? previous : ch.batchLanding;
+    // A batch is published when its window closes; the caller's delay runs from there.
+    const start = now + this.window;
+    const t = ch.deliveryTime(this.serial && previous > start ? previous : start);
+    const landed = t < previous ? previous : t;
+    if (this.batch) ch.openBatch(now, landed);
+    return landed;
   }
 
   /**
@@ -81,6 +93,20 @@ export class Propagation {
 
 /** One caller's propagation schedule for one service. */
 export class Channel {
+  /** The open batch (push.batch): when its first change was published, and when it lands. */
+  private batchStart = -Infinity;
+  batchLanding = 0;
+
+  /** Whether a change published at `now` joins the batch opened last (within `window` ms of its start). */
+  batchOpen(now: number, window: number): boolean {
+    return now - this.batchStart <= window;
+  }
+
+  openBatch(now: number, landing: number): void {
+    this.batchStart = now;
+    this.batchLanding = landing;
+  }
+
   constructor(
     /** Push: the delay sampler; null for poll. */
     private readonly delay: Sampler | null,

@@ -1,4 +1,4 @@
-// registry.push.serial: a caller applies changes one at a time. In a maxSurge 0 rolling
+// registry.push.serial (with batch: false, one delay per change): a caller applies changes one at a time. In a maxSurge 0 rolling
 // update of two instances, the second step publishes two changes at once (v2's first
 // instance ready, v1's last one stopped): applied in parallel both land after one delay D,
 // applied one after the other the removal lands after 2D, and meanwhile half the traffic
@@ -27,7 +27,7 @@ services:
     readinessProbe: {initialDelaySeconds: 0, periodSeconds: 1}
     shutdown: abrupt
 entry: {service: app, client: {lb: round-robin, retry: 0}}
-registry: {push: {delay: ${DELAY_MS}ms, serial: ${serial}}}
+registry: {push: {delay: ${DELAY_MS}ms, serial: ${serial}, batch: false}}
 traffic: {rate: ${RATE}, arrival: constant, users: 100}
 release:
   startAt: 2s

@@ -34,7 +34,7 @@ export function scenario(strategy: StrategySpec, services: ServiceSpec[] = [serv
     name: 'fixture', file: '', description: '', seed: 1, duration: 3_600_000, bucketMs: 1000,
     services,
     entry: { service: services[0].name, client },
-    registry: { mode: 'push', delay: { type: 'constant', value: 100 }, routingDelay: false, serial: false },
+    registry: { mode: 'push', delay: { type: 'constant', value: 100 }, routingDelay: false, serial: false, batch: true, batchWindow: 0 },
     traffic: { rate: 100, arrival: 'poisson', rampTo: 0, rampDuration: 0, trace: [], users: 1000, headers: [], nonIdempotent: 0 },
     release: { startAt: 0, services: released, to: Object.fromEntries(released.map((s) => [s, 'v2'])), strategy },
     slo: { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' },
