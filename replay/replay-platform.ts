@@ -290,9 +290,15 @@ export class ReplayPlatform implements Platform {
     const readyAt = readyTime(0, upAt, svc.instance.readinessProbe);
     await sleepMs(Math.max(0, readyAt - (this.rec.now() - inst.createdAt) * this.speed) / this.speed);
     if (inst.phase !== 'starting') return;
+    // readyAfterRegistration: the pod is ready (and counts toward progress) only once registered.
+    const tied = svc.instance.readyAfterRegistration;
+    if (tied && svc.instance.registrationDelay > 0) {
+      await sleepMs(svc.instance.registrationDelay / this.speed);
+      if (inst.phase !== 'starting') return;
+    }
     inst.phase = 'ready';
     inst.readyAt = this.rec.now();
-    if (svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
+    if (!tied && svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
     await this.propagationDelay();
     if (inst.phase !== 'ready' || this.stopping) return;
     await this.proxy().addServer({ id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: inst.down });

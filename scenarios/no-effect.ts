@@ -125,7 +125,7 @@ class Context {
 
 /** Instance settings only an instance started (or stopped) during the run uses: initial instances are warm, ready and registered at t = 0. */
 const LIFECYCLE_FIELDS = [
-  'startup', 'readinessProbe', 'registrationDelay', 'deregistration', 'deregistrationLead', 'preStop',
+  'startup', 'readinessProbe', 'registrationDelay', 'readyAfterRegistration', 'deregistration', 'deregistrationLead', 'preStop',
   'terminationGracePeriodSeconds', 'shutdown', 'minReadySeconds', 'coldStart', 'proactiveNotification',
 ] as const;
 

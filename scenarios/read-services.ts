@@ -11,7 +11,7 @@ import { MAX_QUEUE, QUEUE_WHY } from './limits.ts';
 
 const SERVICE_FIELDS = [
   'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
-  'readinessProbe', 'registrationDelay', 'deregistration', 'deregistrationLead', 'preStop',
+  'readinessProbe', 'registrationDelay', 'readyAfterRegistration', 'deregistration', 'deregistrationLead', 'preStop',
   'terminationGracePeriodSeconds', 'shutdown', 'minReadySeconds', 'calls', 'client', 'propagatesLane',
   'proactiveNotification',
 ] as const;
@@ -77,6 +77,9 @@ function readService(r: Reader, name: string, f: RawMap, p: string): ServiceSpec
 function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
   const opt = <T>(key: string, dflt: T, read: (v: Raw, path: string) => T): T =>
     f[key] === undefined ? dflt : read(f[key], join(p, key));
+  if (f.readyAfterRegistration === true && (f.registrationDelay === undefined || f.registrationDelay === 0 || f.registrationDelay === '0s')) {
+    r.warn(join(p, 'readyAfterRegistration'), 'has no effect without a registrationDelay: an instance registers the moment it is ready; set registrationDelay, or remove it');
+  }
   return {
     concurrency: opt('concurrency', 1, (v, q) => r.int32(v, q, 1)),
     queue: opt('queue', 100, (v, q) => r.integerUpTo(v, q, 0, MAX_QUEUE, QUEUE_WHY)),
@@ -85,6 +88,7 @@ function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
     startup: opt('startup', { type: 'constant', value: 0 }, (v, q) => readDistribution(r, v, q)),
     readinessProbe: readProbe(r, f.readinessProbe, join(p, 'readinessProbe')),
     registrationDelay: opt('registrationDelay', 0, (v, q) => r.duration(v, q)),
+    readyAfterRegistration: opt('readyAfterRegistration', false, (v, q) => r.boolean(v, q)),
     deregistration: opt('deregistration', 'on-termination' as const, (v, q) => r.oneOf(v, q, ['on-termination', 'before-termination'] as const)),
     deregistrationLead: opt('deregistrationLead', 0, (v, q) => r.duration(v, q)),
     preStop: opt('preStop', 0, (v, q) => r.duration(v, q)),

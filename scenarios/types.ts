@@ -90,6 +90,11 @@ export interface InstanceSpec {
   readinessProbe: ProbeSpec;
   /** Wait after ready before registering (lossless online "delayTime"), ms. */
   registrationDelay: number;
+  /**
+   * Readiness waits for registration (MSE lossless online): the instance counts as ready,
+   * and so toward available and a rollout's progress, only once it is registered.
+   */
+  readyAfterRegistration: boolean;
   /** When the endpoint leaves the registry. */
   deregistration: 'on-termination' | 'before-termination';
   /** With 'before-termination': how long before termination starts, ms (lossless offline). */

@@ -27,21 +27,27 @@ export function onAppUp(m: Model, i: number): void {
   m.engine.scheduleAt(readyTime(I.created[i], now, m.topo.services[I.svc[i]].instance.readinessProbe), m.K_READY, i);
 }
 
+/** The readiness probe passed; with readyAfterRegistration the instance is ready only at registration. */
 export function onReady(m: Model, i: number): void {
   const I = m.inst;
   if (I.state[i] !== ST_UP) return;
-  const now = m.engine.now;
-  I.state[i] = ST_READY;
-  I.readyAt[i] = now;
   const spec = m.topo.services[I.svc[i]].instance;
+  if (!spec.readyAfterRegistration) becomeReady(m, i);
+  m.engine.schedule(spec.registrationDelay, m.K_REGISTER, i);
+}
+
+function becomeReady(m: Model, i: number): void {
+  const I = m.inst;
+  I.state[i] = ST_READY;
+  I.readyAt[i] = m.engine.now;
   const minReady = m.minReadyMs[I.svc[i]];
   if (minReady > 0) m.engine.schedule(minReady, m.K_NOTIFY);
-  m.engine.schedule(spec.registrationDelay, m.K_REGISTER, i);
   m.engine.notify();
 }
 
 export function onRegister(m: Model, i: number): void {
   const I = m.inst;
+  if (I.state[i] === ST_UP && m.topo.services[I.svc[i]].instance.readyAfterRegistration) becomeReady(m, i);
   if (I.state[i] !== ST_READY || I.registered[i]) return;
   I.registered[i] = 1;
   I.deregAt[i] = Infinity;

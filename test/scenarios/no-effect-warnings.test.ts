@@ -31,6 +31,12 @@ test('preStop longer than the grace period: the kubelet cuts the rest', () => {
   assert.equal(warnings({ service: { preStop: '20s', terminationGracePeriodSeconds: 30 } }), []);
 });
 
+test('readyAfterRegistration without a registrationDelay: it registers the moment it is ready', () => {
+  assert.equal(warnings({ service: { readyAfterRegistration: true } }),
+    ['s.json: services.a.readyAfterRegistration: has no effect without a registrationDelay: an instance registers the moment it is ready; set registrationDelay, or remove it']);
+  assert.equal(warnings({ service: { readyAfterRegistration: true, registrationDelay: '10s' } }), []);
+});
+
 test('takeOutFirst with batches: the batches are ignored', () => {
   const w = warnings({ release: { to: 'v2', strategy: { name: 'rolling', takeOutFirst: true, batches: [{ replicas: 1 }, { replicas: 3 }] } } });
   assert.equal(w.length, 1);

@@ -14,7 +14,7 @@ const instance: InstanceSpec = {
   coldStart: { factor: 1, decay: 1 },
   startup: { type: 'constant', value: 5000 },
   readinessProbe: { initialDelaySeconds: 0, periodSeconds: 1000, successThreshold: 1, failureThreshold: 3 },
-  registrationDelay: 0, deregistration: 'on-termination', deregistrationLead: 0,
+  registrationDelay: 0, readyAfterRegistration: false, deregistration: 'on-termination', deregistrationLead: 0,
   preStop: 0, terminationGracePeriod: 30_000, shutdown: 'graceful', minReadySeconds: 0,
 };
 
