@@ -164,6 +164,7 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
     requests: { offered: rec.offered, ok: rec.ok, dropped: rec.dropped, inFlightAtEnd: rec.inFlight, byCause: { ...rec.byCause } },
     quantile: (q) => quantile(lat, q),
     maxLatencyMs: lat.length ? lat[lat.length - 1] : 0,
+    meanLatencyMs: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : 0,
     steps: platform.stepLog,
     stepDrops: (k) => rec.stepDrops.get(k) ?? {},
     instanceSeconds: platform.instanceSeconds(endReal),

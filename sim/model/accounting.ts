@@ -10,6 +10,7 @@ import { stateGroup } from './instances.ts';
 export function onSample(m: Model): void {
   const now = m.engine.now;
   m.metrics.closeBucketsUntil(now, (counts, b) => {
+    m.serviceStats.closeBucket(b, Math.min(now, (b + 1) * m.scenario.bucketMs), m.scenario.bucketMs);
     const I = m.inst;
     for (let i = 0; i < I.n; i++) {
       const g = stateGroup(I.state[i]);

@@ -109,6 +109,8 @@ function hardStop(m: Model, i: number): void {
     const st = C.state[c];
     if (C.inst[c] === i && st >= CALL_QUEUED && st <= CALL_WAITING) victims.push(c);
   }
+  m.serviceStats.queue(I.svc[i], now, -I.qLen[i]);
+  m.serviceStats.busy(I.svc[i], now, -I.busy[i]);
   I.qLen[i] = 0;
   I.busy[i] = 0;
   I.load[i] = 0;

@@ -35,6 +35,7 @@ import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
 import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill } from './lifecycle.ts';
 import { onViewUpdate, onRouteUpdate } from './propagation.ts';
+import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
 import { pathName } from './lanes.ts';
 import * as control from './control.ts';
@@ -69,6 +70,8 @@ export class Model {
   readonly engine: Engine;
   readonly topo: Topology;
   readonly metrics: Metrics;
+  /** Per service: slot and queue occupancy over time, queue waits (Little's law figures). */
+  readonly serviceStats: ServiceStats;
   readonly scenario: Scenario;
   readonly seed: number;
 
@@ -172,6 +175,7 @@ export class Model {
     this.topo = new Topology(scenario, st);
     const S = this.topo.services.length;
     this.metrics = new Metrics(scenario.bucketMs, scenario.duration, this.topo.gvNames, STATE_GROUPS);
+    this.serviceStats = new ServiceStats(scenario.services.length, this.metrics.buckets);
     this.subscribers = Array.from({ length: S }, () => []);
     this.fifo = this.topo.edgeClient.map(() => new TimeoutQueue());
     this.propagation = new Propagation(scenario.registry, st);

@@ -94,10 +94,12 @@ function attempt(m: Model, c: number): number {
   I.load[i]++;
   if (I.busy[i] < m.topo.concurrency[s]) {
     I.busy[i]++;
+    m.serviceStats.busy(s, m.engine.now, 1);
     startService(m, c, i);
   } else {
     C.state[c] = CALL_QUEUED;
     I.enqueue(i, c);
+    m.serviceStats.queue(s, m.engine.now, 1);
   }
   return SENT;
 }
@@ -166,6 +168,7 @@ function startService(m: Model, c: number, i: number): void {
   const now = m.engine.now;
   m.queueWaitSum += now - m.calls.sent[c];
   m.serviceStarts++;
+  m.serviceStats.started(I.svc[i], now - m.calls.sent[c]);
   let ms = t.serviceTime[gv].sample() * t.latencyFactor[gv];
   const f = t.coldFactor[gv];
   if (f !== 1) ms *= 1 + (f - 1) * Math.exp(-(now - I.upAt[i]) / t.coldDecay[gv]);
@@ -221,9 +224,11 @@ function releaseSlot(m: Model, i: number): void {
   const I = m.inst;
   I.load[i]--;
   if (I.qLen[i] > 0 && I.state[i] !== ST_GONE) {
+    m.serviceStats.queue(I.svc[i], m.engine.now, -1);
     startService(m, I.dequeue(i), i);
   } else {
     I.busy[i]--;
+    m.serviceStats.busy(I.svc[i], m.engine.now, -1);
     if (I.state[i] === ST_DRAINING && I.load[i] === 0) gone(m, i);
   }
 }

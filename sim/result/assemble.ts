@@ -18,6 +18,8 @@ export interface RunFacts {
   /** Latency quantile in ms (q in [0, 1]) and the maximum. */
   quantile: (q: number) => number;
   maxLatencyMs: number;
+  /** Mean latency of answered requests, ms. */
+  meanLatencyMs: number;
   steps: StepLog;
   /** Drops by cause for the step with this index. */
   stepDrops: (index: number) => Partial<Record<DropCause, number>>;
@@ -56,7 +58,7 @@ function assemble(f: RunFacts): RunResult {
     requests: f.requests,
     latencyMs: {
       p50: r3(f.quantile(0.5)), p90: r3(f.quantile(0.9)), p99: r3(f.quantile(0.99)), p999: r3(f.quantile(0.999)),
-      max: r3(f.maxLatencyMs),
+      max: r3(f.maxLatencyMs), mean: r3(f.meanLatencyMs),
     },
     rollout: {
       startMs: r3(Math.max(0, log.rolloutStartMs)),

@@ -30,6 +30,7 @@ export function buildResult(m: Model, strategy: string): RunResult {
     requests: { offered: met.offered, ok: met.ok, dropped: met.dropped, inFlightAtEnd: m.reqs.live, byCause },
     quantile: (q) => h.quantile(q),
     maxLatencyMs: h.max,
+    meanLatencyMs: h.mean(),
     steps: m.stepLog,
     stepDrops: (k) => {
       const row = met.stepDrops[k];
@@ -40,12 +41,34 @@ export function buildResult(m: Model, strategy: string): RunResult {
     instanceSeconds: m.instanceSeconds(),
     peakInstances: m.peakInstances,
     lanes,
-    series: met.series(),
+    series: { ...met.series(), ...serviceSeries(m) },
     meta: {
       maxStaleSendMs: r3(m.maxStaleSendMs), noEndpointStale: m.noEndpointStale,
       // kind k has code k + 1 (sim/model/lanes.ts MISROUTE_*)
       ...(m.pathsOn ? { misrouteBy: Object.fromEntries(MISROUTE_KINDS.map((k, j) => [k, m.misrouteBy[j + 1]])) as Record<MisrouteKind, number> } : {}),
+      meanInSystem: r3(m.meanInSystem()),
+      services: serviceFigures(m),
       events: m.engine.dispatched,
     },
   });
+}
+
+/** Per service, the Little's law figures over the whole run (RunMeta.services). */
+function serviceFigures(m: Model): NonNullable<RunResult['meta']>['services'] {
+  const out = dict<{ starts: number; meanQueueWaitMs: number; meanQueueLength: number; meanBusySlots: number }>();
+  m.scenario.services.forEach((svc, s) => {
+    const f = m.serviceStats.summary(s, m.engine.now);
+    out[svc.name] = { starts: f.starts, meanQueueWaitMs: r3(f.meanQueueWaitMs), meanQueueLength: r3(f.meanQueueLength), meanBusySlots: r3(f.meanBusySlots) };
+  });
+  return out;
+}
+
+/** Per service and bucket: mean occupied slots and mean queue length. */
+function serviceSeries(m: Model): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  m.scenario.services.forEach((svc, s) => {
+    out[`slots.${svc.name}`] = Array.from(m.serviceStats.tBusy[s], r3);
+    out[`queue.${svc.name}`] = Array.from(m.serviceStats.tQueue[s], r3);
+  });
+  return out;
 }

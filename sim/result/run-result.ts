@@ -27,7 +27,7 @@ export interface RunResult {
     inFlightAtEnd: number;
     byCause: Record<DropCause, number>;
   };
-  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; /** of answered requests (absent in older results) */ mean?: number };
   rollout: {
     startMs: number;
     endMs: number;
@@ -67,6 +67,15 @@ export interface RunMeta {
    * set up lanes only (absent from replays and older results).
    */
   misrouteBy?: Record<MisrouteKind, number>;
+  /**
+   * Little's law, checkable (simulator runs): mean requests in the system over the run, and
+   * per service the starts of service, mean queue wait, mean queue length and mean occupied
+   * slots (being served, or holding a slot while waiting on a downstream call). Per service
+   * L_q = (starts ÷ duration) × mean queue wait. The timeline has the per-bucket means as
+   * `slots.<service>` and `queue.<service>`.
+   */
+  meanInSystem?: number;
+  services?: Record<string, { starts: number; meanQueueWaitMs: number; meanQueueLength: number; meanBusySlots: number }>;
   /** Simulator statistics. */
   events?: number;
   [key: string]: unknown;
