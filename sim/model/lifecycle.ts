@@ -33,7 +33,10 @@ export function onReady(m: Model, i: number): void {
   if (I.state[i] !== ST_UP) return;
   const spec = m.topo.services[I.svc[i]].instance;
   if (!spec.readyAfterRegistration) becomeReady(m, i);
+  // Registration is scheduled before the plan hears of the ready pod: the endpoint is added
+  // before a rollout reacts by removing an old one, as in Kubernetes.
   m.engine.schedule(spec.registrationDelay, m.K_REGISTER, i);
+  if (!spec.readyAfterRegistration) m.engine.notify();
 }
 
 function becomeReady(m: Model, i: number): void {
@@ -42,7 +45,6 @@ function becomeReady(m: Model, i: number): void {
   I.readyAt[i] = m.engine.now;
   const minReady = m.minReadyMs[I.svc[i]];
   if (minReady > 0) m.engine.schedule(minReady, m.K_NOTIFY);
-  m.engine.notify();
 }
 
 export function onRegister(m: Model, i: number): void {
