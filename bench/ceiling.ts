@@ -17,7 +17,8 @@ export const CEILING_SECONDS = 3;
 type MeasureCeiling = (opts: { seconds: number }) => Promise<unknown>;
 
 export async function measureCeilingIfPresent(log: (line: string) => void = () => {}): Promise<unknown> {
-  const moduleUrl = new URL('./harness-ceiling.ts', import.meta.url);
+  // From the build (dist/) the module is compiled JavaScript.
+  const moduleUrl = new URL(import.meta.url.endsWith('.js') ? './harness-ceiling.js' : './harness-ceiling.ts', import.meta.url);
   const modulePath = fileURLToPath(moduleUrl);
   if (!existsSync(modulePath)) return skip('bench/harness-ceiling.ts not present yet');
   const nginx = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
