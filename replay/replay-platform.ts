@@ -28,7 +28,7 @@ import { isRunning, signalGroup, spawnTracked, waitExit } from './supervision/cl
 import type { ProxyAdapter, RoutingState } from './proxy.ts';
 import type { LoadRecorder } from './recorder.ts';
 import { waitForLine } from './tools.ts';
-import { Propagation } from '../sim/model/registry.ts';
+import { Propagation, registryFor } from '../sim/model/registry.ts';
 import { dict } from '../scenarios/dict.ts';
 
 /** Timers of the platform never keep the process alive: the driver's own loop does while
@@ -87,7 +87,9 @@ export class ReplayPlatform implements Platform {
     registryDelay = false,
   ) {
     this.streams = new RandomStreams(scenario.seed);
-    this.propagation = registryDelay ? new Propagation(scenario.registry, this.streams) : null;
+    // The proxy is the entry: it reads the entry's registry, drawing what the simulator's gateway draws.
+    const entry = registryFor(scenario, scenario.entry.registry);
+    this.propagation = registryDelay ? new Propagation(entry.spec, this.streams, entry.name) : null;
   }
 
   /**

@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import YAML, { LineCounter } from 'yaml';
-import type { Scenario, StrategyName } from './types.ts';
+import type { RegistrySpec, Scenario, StrategyName } from './types.ts';
 import { UserError } from './user-error.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { Reader, join, quoteKey, type Raw } from './reader.ts';
@@ -96,7 +96,7 @@ export function withStrategy(scenario: Scenario, name: StrategyName): Scenario {
   return { ...scenario, release: { ...scenario.release, strategy } };
 }
 
-const TOP_FIELDS = ['$schema', 'name', 'description', 'seed', 'duration', 'bucket', 'limits', 'services', 'entry', 'registry', 'traffic', 'release', 'slo'];
+const TOP_FIELDS = ['$schema', 'name', 'description', 'seed', 'duration', 'bucket', 'limits', 'services', 'entry', 'registry', 'registries', 'traffic', 'release', 'slo'];
 
 function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Scenario {
   if (raw === null || raw === undefined) r.fail('', 'the file is empty; expected a scenario (services, traffic, duration…)');
@@ -106,11 +106,13 @@ function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Sce
   let entryPath = 'entry';
   let entryService = services[0].name;
   let entryOverride = EMPTY_OVERRIDE;
+  let entryRegistry: string | null = null;
   if (typeof f.entry === 'string' || typeof f.entry === 'number') {
     entryService = r.name(f.entry, 'entry', 'a service name');
   } else if (f.entry !== undefined) {
-    const e = r.fields(f.entry, 'entry', ['service', 'client'], 'a service name or {service, client}');
+    const e = r.fields(f.entry, 'entry', ['service', 'client', 'registry'], 'a service name or {service, client, registry}');
     if (e.service !== undefined) { entryService = r.name(e.service, 'entry.service', 'a service name'); entryPath = 'entry.service'; }
+    if (e.registry !== undefined) entryRegistry = r.name(e.registry, 'entry.registry', 'the name of one of registries');
     entryOverride = readClient(r, e.client, 'entry.client');
   }
 
@@ -123,8 +125,9 @@ function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Sce
     duration: r.duration(required(r, f.duration, 'duration'), 'duration', { positive: true }),
     bucketMs: f.bucket === undefined ? 1000 : r.duration(f.bucket, 'bucket', { positive: true }),
     services,
-    entry: { service: entryService, client: resolveClient(calleeClients.get(entryService) ?? EMPTY_OVERRIDE, entryOverride) },
+    entry: { service: entryService, client: resolveClient(calleeClients.get(entryService) ?? EMPTY_OVERRIDE, entryOverride), registry: entryRegistry },
     registry: readRegistry(r, f.registry, 'registry'),
+    registries: f.registries === undefined ? Object.create(null) as Record<string, RegistrySpec> : r.nameKeyed(f.registries, 'registries', 'a map of registry name → {push: …} or {poll: …}', 'a registry name', (v, at) => readRegistry(r, v, at)),
     traffic: readTraffic(r, f.traffic, 'traffic'),
     release: readRelease(r, f.release, 'release', services),
     slo: readSlo(r, f.slo, 'slo'),
@@ -135,6 +138,7 @@ function readScenario(r: Reader, raw: Raw, file: string, opts: LoadOptions): Sce
     warnings: r.warnings,
   };
   checkScenario(r, scenario, entryPath);
+  checkRegistryNames(r, scenario);
   warnNoEffect(r, scenario, { raw: f, calleeClients, callOverrides, entryOverride });
   return scenario;
 }
@@ -214,5 +218,23 @@ function parseJson(text: string, file: string): Raw {
       throw new ScenarioError(file, `line ${line}, column ${col}`, msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, ''));
     }
     throw new ScenarioError(file, 'malformed JSON', msg);
+  }
+}
+
+/** Every registry a service or the entry names exists; a named one that no caller reads is said to have no effect. */
+function checkRegistryNames(r: Reader, s: Scenario): void {
+  const names = Object.keys(s.registries);
+  const known = (name: string | null, at: string) => {
+    if (name !== null && !Object.hasOwn(s.registries, name)) {
+      r.fail(at, names.length === 0
+        ? `no registries are named; add registries: {${name}: {push: …} or {poll: …}} (the top-level registry is for every caller that names none)`
+        : `unknown registry ${JSON.stringify(name)} (registries: ${names.join(', ')})`);
+    }
+  };
+  known(s.entry.registry, 'entry.registry');
+  for (const svc of s.services) known(svc.registry, join(join('services', svc.name), 'registry'));
+  const read = new Set([s.entry.registry, ...s.services.filter((svc) => svc.calls.length > 0).map((svc) => svc.registry)]);
+  for (const name of names) {
+    if (!read.has(name)) r.warn(join('registries', name), 'has no effect: no caller reads it (set registry: ' + name + ' on the entry or on a service that calls others)');
   }
 }

@@ -13,7 +13,7 @@ const SERVICE_FIELDS = [
   'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
   'readinessProbe', 'registrationDelay', 'readyAfterRegistration', 'deregistration', 'deregistrationLead', 'preStop',
   'terminationGracePeriodSeconds', 'shutdown', 'minReadySeconds', 'calls', 'client', 'propagatesLane',
-  'proactiveNotification',
+  'proactiveNotification', 'registry',
 ] as const;
 
 /** A call before the callee's default client is known. */
@@ -70,6 +70,7 @@ function readService(r: Reader, name: string, f: RawMap, p: string): ServiceSpec
     instance: readInstance(r, f, p),
     calls: [],
     propagatesLane: f.propagatesLane === undefined ? true : r.boolean(f.propagatesLane, join(p, 'propagatesLane')),
+    registry: f.registry === undefined ? null : r.name(f.registry, join(p, 'registry'), 'the name of one of registries'),
     proactiveNotification: f.proactiveNotification === undefined ? false : r.boolean(f.proactiveNotification, join(p, 'proactiveNotification')),
   };
 }

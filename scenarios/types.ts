@@ -32,7 +32,14 @@ export interface Scenario {
   services: ServiceSpec[];
   /** The entry proxy / gateway: the caller of `entry.service`. */
   entry: EntrySpec;
+  /** The registry callers read unless their service (or the entry) names another. */
   registry: RegistrySpec;
+  /**
+   * More registries, by name (`registries:`): a service's `registry` (and the entry's) names
+   * the one its callers read — an ingress on Kubernetes endpoints, services behind it on a
+   * Eureka poll chain. Empty when the file has one registry.
+   */
+  registries: Record<string, RegistrySpec>;
   traffic: TrafficSpec;
   /** Absent: nothing is released; the scenario is a steady-state model. */
   release: ReleaseSpec | null;
@@ -62,6 +69,8 @@ export interface ServiceSpec {
   calls: CallSpec[];
   /** Whether this service copies the lane tag onto its downstream calls (default true). */
   propagatesLane: boolean;
+  /** The registry this service's instances read about the services they call (a `registries` name; null: `registry`). */
+  registry: string | null;
   /** Provider marks responses while shutting down; callers drop it from their view at once. */
   proactiveNotification: boolean;
 }
@@ -131,6 +140,8 @@ export interface CallSpec {
 export interface EntrySpec {
   service: string;
   client: ClientSpec;
+  /** The registry the entry proxy reads (a `registries` name; null: `registry`). */
+  registry: string | null;
 }
 
 /** How one caller reaches one upstream service. */

@@ -25,7 +25,7 @@ import { InstanceStore, ST_READY, ST_GONE, STATE_GROUPS } from './instances.ts';
 import { CallPool, RequestPool } from './calls.ts';
 import { TimeoutQueue } from './timeouts.ts';
 import { View } from './view.ts';
-import { Propagation, GATEWAY_CALLER, type Channel } from './registry.ts';
+import { Propagation, GATEWAY_CALLER, registryFor, type Channel } from './registry.ts';
 import { Metrics } from './metrics.ts';
 import { Arrivals, Users, type CompiledMatch } from './traffic.ts';
 import { hashString } from '../balancers/hash.ts';
@@ -84,8 +84,11 @@ export class Model {
   readonly subscribers: View[][];
   /** @internal Per edge: pending caller deadlines, in order. */
   readonly fifo: TimeoutQueue[];
-  /** @internal */
+  /** @internal The top-level registry's propagation; `viewPropagation` has each view's. */
   readonly propagation: Propagation;
+  /** @internal Per view id: the registry its caller reads. */
+  readonly viewPropagation: Propagation[] = [];
+  private readonly namedPropagation = new Map<string, Propagation>();
   /** @internal With push.serial: per caller (instance id, −1 the gateway), when its last change lands, over all its views. */
   readonly serialBusyUntil = new Map<number, number>();
   /** @internal Per view id: how its caller hears of changes to its target. */
@@ -235,6 +238,18 @@ export class Model {
     this.engine.scheduleAt(this.scenario.bucketMs, this.K_SAMPLE);
   }
 
+  /** The propagation of a registry by name (null: the top-level one), made on first use. */
+  private propagationFor(name: string | null): Propagation {
+    if (name === null) return this.propagation;
+    let p = this.namedPropagation.get(name);
+    if (!p) {
+      const { spec } = registryFor(this.scenario, name);
+      p = new Propagation(spec, this.streams, name);
+      this.namedPropagation.set(name, p);
+    }
+    return p;
+  }
+
   /**
    * `callerName` names the streams the view draws from (random.ts): the gateway, or the
    * calling instance's stable name; `repeat` tells apart a second call to the same service.
@@ -245,7 +260,9 @@ export class Model {
     const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.inst,
       st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`));
     this.views.push(v);
-    this.channels.push(this.propagation.channel(callerName, caller < 0 ? null : tn));
+    const prop = this.propagationFor(caller < 0 ? this.scenario.entry.registry : this.topo.services[this.inst.svc[caller]].registry);
+    this.viewPropagation.push(prop);
+    this.channels.push(prop.channel(callerName, caller < 0 ? null : tn));
     this.subscribers[target].push(v);
     const cfg = this.routeConfigs[this.currentRoute[target]];
     v.weights = cfg.weights;

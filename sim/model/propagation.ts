@@ -21,9 +21,10 @@ export function publish(m: Model, i: number, add: boolean): void {
 function deliverAt(m: Model, v: View, now: number): number {
   // In order per view; serial is per caller, over all its views (never earlier than any
   // of them). Control path (once per change per subscriber), so a Map is fine here.
-  const serial = m.propagation.serial;
+  const prop = m.viewPropagation[v.id];
+  const serial = prop.serial;
   const previous = serial ? m.serialBusyUntil.get(v.caller) ?? 0 : v.lastDelivery;
-  const t = m.propagation.landing(m.channels[v.id], now, previous);
+  const t = prop.landing(m.channels[v.id], now, previous);
   v.lastDelivery = t;
   if (serial) m.serialBusyUntil.set(v.caller, t);
   return t;
@@ -49,10 +50,9 @@ export function publishRoute(m: Model, s: number, cfg: RouteConfig): void {
   const id = m.routeConfigs.length;
   m.routeConfigs.push(cfg);
   m.currentRoute[s] = id;
-  const delayed = m.scenario.registry.routingDelay;
   const now = m.engine.now;
   for (const v of m.subscribers[s]) {
-    if (delayed) m.engine.scheduleAt(deliverAt(m, v, now), m.K_ROUTE, v.id, id);
+    if (m.viewPropagation[v.id].spec.routingDelay) m.engine.scheduleAt(deliverAt(m, v, now), m.K_ROUTE, v.id, id);
     else { v.weights = cfg.weights; v.routes = cfg.routes; }
   }
 }

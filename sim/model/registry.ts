@@ -11,7 +11,7 @@
  * Each channel draws its push delays from its own stream, and each caller its poll phases
  * from its own stream (random.ts), so callers never shift one another's numbers.
  */
-import type { RegistrySpec } from '../../scenarios/types.ts';
+import type { RegistrySpec, Scenario } from '../../scenarios/types.ts';
 import { makeSampler, type Sampler } from '../kernel/distributions.ts';
 import type { RandomStreams } from '../kernel/random.ts';
 
@@ -30,12 +30,16 @@ export class Propagation {
   private readonly callerPhases = new Map<string, number[]>();
   private gateway: Channel | null = null;
 
-  constructor(readonly spec: RegistrySpec, private readonly streams: RandomStreams) {
+  /**
+   * `name`: a `registries` entry (its streams are then `registry:<name>/…`, so two registries
+   * never share draws); undefined for the top-level registry, whose stream names predate it.
+   */
+  constructor(readonly spec: RegistrySpec, private readonly streams: RandomStreams, private readonly name?: string) {
     this.serial = spec.mode === 'push' && spec.serial;
     this.batch = spec.mode === 'push' && spec.batch;
     this.window = spec.mode === 'push' && spec.batch ? spec.batchWindow : 0;
     this.sharedPhase = spec.mode === 'poll'
-      ? spec.chain.map((st) => streams.stream(`registry/shared/${st.name}`)() * st.interval)
+      ? spec.chain.map((st) => streams.stream(`${this.prefix()}/shared/${st.name}`)() * st.interval)
       : [];
   }
 
@@ -47,7 +51,7 @@ export class Propagation {
   channel(caller: string, target: string | null): Channel {
     const spec = this.spec;
     if (spec.mode === 'push') {
-      const name = target === null ? `registry/push/${caller}` : `registry/push/${caller}/${target}`;
+      const name = target === null ? `${this.prefix()}/push/${caller}` : `${this.prefix()}/push/${caller}/${target}`;
       return new Channel(makeSampler(spec.delay, this.streams.stream(name)), [], []);
     }
     const own = this.phasesOf(caller);
@@ -80,10 +84,14 @@ export class Propagation {
     return (this.gateway ??= this.channel(GATEWAY_CALLER, null));
   }
 
+  private prefix(): string {
+    return this.name === undefined ? 'registry' : `registry:${this.name}`;
+  }
+
   private phasesOf(caller: string): number[] {
     let p = this.callerPhases.get(caller);
     if (!p) {
-      const u = this.streams.stream(`registry/phase/${caller}`);
+      const u = this.streams.stream(`${this.prefix()}/phase/${caller}`);
       p = this.spec.mode === 'poll' ? this.spec.chain.map((st) => u() * st.interval) : [];
       this.callerPhases.set(caller, p);
     }
@@ -126,4 +134,9 @@ export class Channel {
     }
     return t;
   }
+}
+
+/** The registry a caller reads: its service's (or the entry's) named one, else the top-level one. */
+export function registryFor(scenario: Scenario, name: string | null): { spec: RegistrySpec; name?: string } {
+  return name === null ? { spec: scenario.registry } : { spec: scenario.registries[name], name };
 }

@@ -25,7 +25,7 @@ export function service(name: string, replicas: number, calls: string[] = []): S
       { name: 'v1', errorRate: 0, latencyFactor: 1, serviceTime: null, coldStart: null },
       { name: 'v2', errorRate: 0, latencyFactor: 1, serviceTime: null, coldStart: null },
     ],
-    instance, calls: calls.map((s) => ({ service: s, client })), propagatesLane: true, proactiveNotification: false,
+    instance, calls: calls.map((s) => ({ service: s, client })), propagatesLane: true, proactiveNotification: false, registry: null,
   };
 }
 
@@ -33,8 +33,9 @@ export function scenario(strategy: StrategySpec, services: ServiceSpec[] = [serv
   return {
     name: 'fixture', file: '', description: '', seed: 1, duration: 3_600_000, bucketMs: 1000,
     services,
-    entry: { service: services[0].name, client },
+    entry: { service: services[0].name, client, registry: null },
     registry: { mode: 'push', delay: { type: 'constant', value: 100 }, routingDelay: false, serial: false, batch: true, batchWindow: 0 },
+    registries: {},
     traffic: { rate: 100, arrival: 'poisson', rampTo: 0, rampDuration: 0, trace: [], users: 1000, headers: [], nonIdempotent: 0 },
     release: { startAt: 0, services: released, to: Object.fromEntries(released.map((s) => [s, 'v2'])), strategy },
     slo: { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' },
