@@ -18,7 +18,7 @@ export async function measureCeiling(opts: { seconds: number; connections?: numb
   const dir = makeTrackedTempDir('relsim-ceiling-');
   const cfg: BackendConfig = {
     service: 'trivial', version: 'v1', instanceId: 'trivial-1', seed: 1, speed: 1,
-    serviceTime: { type: 'constant', value: 0 }, latencyFactor: 1, coldStart: { factor: 1, decay: 1 }, errorRate: 0,
+    serviceTime: { type: 'constant', value: 0 }, latencyFactor: 1, coldStart: { factor: 1, decay: 1, decayRequests: null }, errorRate: 0,
     concurrency: 1_000_000, queue: 0, startupMs: 0, shutdown: 'abrupt', propagatesLane: false, calls: [], runDir: dir,
   };
   const backend = spawnTracked(process.execPath, [...nodeEntry('../replay/backend.ts', import.meta.url), JSON.stringify(cfg)],

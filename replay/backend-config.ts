@@ -3,6 +3,7 @@
  * in scenario ms; the backend divides them by `speed`, so a replay at --speed K keeps the
  * model's ratios (service time vs timeouts vs rollout pauses) K times faster.
  */
+import type { ColdStartSpec } from '../scenarios/types.ts';
 import type { DistSpec } from '../scenarios/types.ts';
 
 export interface BackendConfig {
@@ -13,7 +14,7 @@ export interface BackendConfig {
   speed: number;
   serviceTime: DistSpec;
   latencyFactor: number;
-  coldStart: { factor: number; decay: number };
+  coldStart: ColdStartSpec;
   errorRate: number;
   concurrency: number;
   queue: number;

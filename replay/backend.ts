@@ -14,6 +14,7 @@ import type { DropCause } from '../sim/result/run-result.ts';
 import { makeSampler } from '../sim/kernel/distributions.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
 import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
+import { coldFactor } from '../sim/rules/cold-start.ts';
 import { DROP_HEADER, LANE_ECHO_HEADER, LANE_HEADER, PATH_HEADER, REQUEST_ID_HEADER, USER_HEADER, classifyResponse, classifyTransportError } from './classify.ts';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as BackendConfig;
@@ -25,6 +26,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 let startedAt = 0;
 let active = 0;
+/** Requests that started local work so far (warm-up by requests served). */
+let requestsStarted = 0;
 const waiting: (() => void)[] = [];
 let shuttingDown = false;
 let inFlight = 0;
@@ -59,8 +62,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 }
 
 function localWorkMs(): number {
-  const uptime = performance.now() - startedAt;
-  const cold = 1 + (cfg.coldStart.factor - 1) * Math.exp(-(uptime * cfg.speed) / Math.max(1, cfg.coldStart.decay));
+  const uptime = (performance.now() - startedAt) * cfg.speed;
+  // The same rule the simulator applies per service start (requests counted as they start).
+  const cold = coldFactor(cfg.coldStart, uptime, requestsStarted++);
   return (serviceTime.sample() * cfg.latencyFactor * cold) / cfg.speed;
 }
 

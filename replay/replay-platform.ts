@@ -256,7 +256,7 @@ export class ReplayPlatform implements Platform {
       service: svc.name, version, instanceId: id, seed: this.scenario.seed, speed: this.speed,
       serviceTime: ver?.serviceTime ?? svc.instance.serviceTime,
       latencyFactor: ver?.latencyFactor ?? 1,
-      coldStart: warm ? { factor: 1, decay: 1 } : (ver?.coldStart ?? svc.instance.coldStart),
+      coldStart: warm ? { factor: 1, decay: 1, decayRequests: null } : (ver?.coldStart ?? svc.instance.coldStart),
       errorRate: ver?.errorRate ?? 0,
       concurrency: svc.instance.concurrency,
       queue: svc.instance.queue,

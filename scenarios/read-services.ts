@@ -85,7 +85,7 @@ function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
     concurrency: opt('concurrency', 1, (v, q) => r.int32(v, q, 1)),
     queue: opt('queue', 100, (v, q) => r.integerUpTo(v, q, 0, MAX_QUEUE, QUEUE_WHY)),
     serviceTime: readDistribution(r, required(r, f.serviceTime, join(p, 'serviceTime')), join(p, 'serviceTime')),
-    coldStart: opt('coldStart', { factor: 1, decay: 30_000 }, (v, q) => readColdStart(r, v, q)),
+    coldStart: opt('coldStart', { factor: 1, decay: 30_000, decayRequests: null }, (v, q) => readColdStart(r, v, q)),
     startup: opt('startup', { type: 'constant', value: 0 }, (v, q) => readDistribution(r, v, q)),
     readinessProbe: readProbe(r, f.readinessProbe, join(p, 'readinessProbe')),
     registrationDelay: opt('registrationDelay', 0, (v, q) => r.duration(v, q)),
@@ -134,10 +134,12 @@ function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
 }
 
 function readColdStart(r: Reader, v: Raw, p: string): ColdStartSpec {
-  const f = r.fields(v, p, ['factor', 'decay'], 'a map {factor, decay}');
+  const f = r.fields(v, p, ['factor', 'decay', 'decayRequests'], 'a map {factor, decay} or {factor, decayRequests}');
+  if (f.decay !== undefined && f.decayRequests !== undefined) r.fail(join(p, 'decayRequests'), 'expected one of decay (warm-up by uptime) or decayRequests (by requests served), not both');
   return {
     factor: f.factor === undefined ? 1 : r.number(f.factor, join(p, 'factor'), { min: 1, what: 'a factor ≥ 1 (1 = no cold start)' }),
     decay: f.decay === undefined ? 30_000 : r.duration(f.decay, join(p, 'decay'), { positive: true }),
+    decayRequests: f.decayRequests === undefined ? null : r.number(f.decayRequests, join(p, 'decayRequests'), { min: 0, minExclusive: true, what: 'a number of requests > 0' }),
   };
 }
 

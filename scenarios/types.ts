@@ -118,11 +118,16 @@ export interface InstanceSpec {
   minReadySeconds: number;
 }
 
-/** service time × (1 + (factor − 1) · exp(−uptime / decay)). factor 1 = no cold start. */
+/**
+ * service time × (1 + (factor − 1) · exp(−uptime / decay)), or with `decayRequests`
+ * exp(−requests started / decayRequests) (sim/rules/cold-start.ts). factor 1 = no cold start.
+ */
 export interface ColdStartSpec {
   factor: number;
   /** Time constant of the decay, ms. */
   decay: number;
+  /** Warm-up by work done: the decay's constant in requests served (null: by uptime). */
+  decayRequests: number | null;
 }
 
 export interface ProbeSpec {

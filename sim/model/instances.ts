@@ -28,6 +28,8 @@ export class InstanceStore {
   created: Float64Array;
   /** When the app came up (uptime clock for cold start and warmup). */
   upAt: Float64Array;
+  /** Requests that started service on the instance (warm-up by requests served). */
+  started: Float64Array;
   readyAt: Float64Array;
   /** When it left the registry (or was marked down); Infinity while listed. */
   deregAt: Float64Array;
@@ -56,6 +58,7 @@ export class InstanceStore {
     this.down = new Uint8Array(capacity);
     this.created = new Float64Array(capacity);
     this.upAt = new Float64Array(capacity);
+    this.started = new Float64Array(capacity);
     this.readyAt = new Float64Array(capacity);
     this.deregAt = new Float64Array(capacity);
     this.busy = new Int32Array(capacity);
@@ -72,7 +75,7 @@ export class InstanceStore {
     const i = this.n++;
     this.svc[i] = svc; this.ver[i] = ver; this.gv[i] = gv;
     this.state[i] = ST_STARTING; this.accepting[i] = 0; this.registered[i] = 0; this.down[i] = 0;
-    this.deregAt[i] = Infinity; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
+    this.deregAt[i] = Infinity; this.started[i] = 0; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
     this.queues[i] = new Int32Array(Math.max(1, queueCap));
     return i;
   }
@@ -94,7 +97,7 @@ export class InstanceStore {
     const cap = this.capacity * 2;
     this.svc = grown(this.svc, cap); this.ver = grown(this.ver, cap); this.gv = grown(this.gv, cap);
     this.state = grown(this.state, cap); this.accepting = grown(this.accepting, cap); this.registered = grown(this.registered, cap);
-    this.down = grown(this.down, cap); this.created = grown(this.created, cap); this.upAt = grown(this.upAt, cap);
+    this.down = grown(this.down, cap); this.created = grown(this.created, cap); this.upAt = grown(this.upAt, cap); this.started = grown(this.started, cap);
     this.readyAt = grown(this.readyAt, cap); this.deregAt = grown(this.deregAt, cap); this.busy = grown(this.busy, cap);
     this.load = grown(this.load, cap); this.qHead = grown(this.qHead, cap); this.qLen = grown(this.qLen, cap);
     this.viewBase = grown(this.viewBase, cap); this.stableId = grown(this.stableId, cap);

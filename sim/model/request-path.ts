@@ -13,6 +13,7 @@ import { CLASS_CONNECT, CLASS_5XX, CLASS_NONE } from './topology.ts';
 import { ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
 import { CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
 import { CAUSE_REFUSED, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_ERROR, CAUSE_MISROUTE } from './metrics.ts';
+import { coldFactor } from '../rules/cold-start.ts';
 import { armTimeout } from './caller-timeouts.ts';
 import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LANE_UNSEEN, MISROUTE_LANE_DOWN, MISROUTE_BASE_TO_LANE } from './lanes.ts';
 import { gone } from './lifecycle.ts';
@@ -170,8 +171,8 @@ function startService(m: Model, c: number, i: number): void {
   m.serviceStarts++;
   m.serviceStats.started(I.svc[i], now - m.calls.sent[c]);
   let ms = t.serviceTime[gv].sample() * t.latencyFactor[gv];
-  const f = t.coldFactor[gv];
-  if (f !== 1) ms *= 1 + (f - 1) * Math.exp(-(now - I.upAt[i]) / t.coldDecay[gv]);
+  if (t.coldFactor[gv] !== 1) ms *= coldFactor(t.coldSpec[gv], now - I.upAt[i], I.started[i]);
+  I.started[i]++;
   m.calls.state[c] = CALL_SERVING;
   m.engine.schedule(ms, m.K_DONE, c, m.calls.gen[c]);
 }

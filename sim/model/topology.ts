@@ -3,7 +3,7 @@
  * ids ("gv"), call edges and their client policies, per-version samplers and factors.
  * Everything here is fixed for the run; the model holds the changing state.
  */
-import type { ClientSpec, RetryOn, Scenario, ServiceSpec } from '../../scenarios/types.ts';
+import type { ClientSpec, ColdStartSpec, RetryOn, Scenario, ServiceSpec } from '../../scenarios/types.ts';
 import { makeSampler, type Sampler } from '../kernel/distributions.ts';
 import type { RandomStreams, Uniform } from '../kernel/random.ts';
 
@@ -23,6 +23,8 @@ export class Topology {
   readonly serviceTime: Sampler[] = [];
   readonly coldFactor: Float64Array;
   readonly coldDecay: Float64Array;
+  /** Per gv: the cold-start spec, for sim/rules/cold-start.ts (read only while cold: factor ≠ 1). */
+  readonly coldSpec: ColdStartSpec[] = [];
   readonly errorRate: Float64Array;
   /** Per gv: the uniform stream deciding which of its calls fail (drawn only when errorRate > 0). */
   readonly errorDraw: Uniform[] = [];
@@ -68,6 +70,7 @@ export class Topology {
         const cold = v.coldStart ?? s.instance.coldStart;
         this.coldFactor[g] = cold.factor;
         this.coldDecay[g] = cold.decay;
+        this.coldSpec[g] = cold;
         this.errorRate[g] = v.errorRate;
         this.latencyFactor[g] = v.latencyFactor;
       });

@@ -11,7 +11,7 @@ const client: ClientSpec = {
 const instance: InstanceSpec = {
   concurrency: 8, queue: 100,
   serviceTime: { type: 'constant', value: 10 },
-  coldStart: { factor: 1, decay: 1 },
+  coldStart: { factor: 1, decay: 1, decayRequests: null },
   startup: { type: 'constant', value: 5000 },
   readinessProbe: { initialDelaySeconds: 0, periodSeconds: 1000, successThreshold: 1, failureThreshold: 3 },
   registrationDelay: 0, readyAfterRegistration: false, deregistration: 'on-termination', deregistrationLead: 0,
