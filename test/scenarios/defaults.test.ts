@@ -22,7 +22,7 @@ test('a minimal file gets every default filled', () => {
   assert.is(a.instance.terminationGracePeriod, 30_000);
   assert.is(a.instance.shutdown, 'graceful');
   assert.is(a.instance.deregistration, 'on-termination');
-  assert.equal(a.instance.coldStart, { factor: 1, decay: 30_000 });
+  assert.equal(a.instance.coldStart, { factor: 1, decay: 30_000, decayRequests: null });
   assert.is(a.propagatesLane, true);
   assert.is(s.entry.service, 'api');
   assert.is(s.entry.client.lb.algorithm, 'round-robin');
@@ -42,7 +42,7 @@ services:
 traffic: {rate: 1}
 `, 'x.yaml');
   assert.equal(s.services.map((x) => x.name), ['zeta', 'alpha']);
-  assert.equal(s.services[1].versions[1], { name: 'v2', errorRate: 0, latencyFactor: 2, serviceTime: { type: 'constant', value: 5 }, coldStart: { factor: 4, decay: 30_000 } });
+  assert.equal(s.services[1].versions[1], { name: 'v2', errorRate: 0, latencyFactor: 2, serviceTime: { type: 'constant', value: 5 }, coldStart: { factor: 4, decay: 30_000, decayRequests: null } });
   assert.is(s.entry.service, 'zeta', 'entry defaults to the first service');
 });
 
