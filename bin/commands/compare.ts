@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../scenarios/user-error.ts';
+import { withStrategy } from '../../scenarios/load.ts';
 import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
@@ -62,6 +63,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const extra = (args.with ?? []).map(readRunResult);
     const out = outputs({ json: args.json, md: args.md, html: args.html });
     const total = strategies.length * schedule.looks.at(-1)!;
+    // A strategy that cannot run this scenario (no release block) is refused before any progress line.
+    for (const name of strategies) withStrategy(scenario, name);
     const bar = progress(total, `compare ${scenario.name}`);
     let cmp: CompareResult;
     try {
