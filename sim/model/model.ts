@@ -137,9 +137,6 @@ export class Model {
   routedVersion = -1;
   /** @internal Retry class (CLASS_*) of the failure attempt() last returned. */
   failClass = CLASS_NONE;
-  /** Σ time calls waited in an instance queue, and how many started service (analytic checks). */
-  queueWaitSum = 0;
-  serviceStarts = 0;
   /** @internal ∫ requests in the system dt (Little's law: L = λW). */
   inSystemArea = 0;
   /** @internal */

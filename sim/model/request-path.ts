@@ -167,8 +167,6 @@ function startService(m: Model, c: number, i: number): void {
   const I = m.inst, t = m.topo;
   const gv = I.gv[i];
   const now = m.engine.now;
-  m.queueWaitSum += now - m.calls.sent[c];
-  m.serviceStarts++;
   m.serviceStats.started(I.svc[i], now - m.calls.sent[c]);
   let ms = t.serviceTime[gv].sample() * t.latencyFactor[gv];
   if (t.coldFactor[gv] !== 1) ms *= coldFactor(t.coldSpec[gv], now - I.upAt[i], I.started[i]);

@@ -22,7 +22,6 @@ export class Topology {
   readonly gvNames: { service: string; version: string }[] = [];
   readonly serviceTime: Sampler[] = [];
   readonly coldFactor: Float64Array;
-  readonly coldDecay: Float64Array;
   /** Per gv: the cold-start spec, for sim/rules/cold-start.ts (read only while cold: factor ≠ 1). */
   readonly coldSpec: ColdStartSpec[] = [];
   readonly errorRate: Float64Array;
@@ -55,7 +54,6 @@ export class Topology {
     this.gvService = new Int32Array(gv);
     this.gvLocal = new Int32Array(gv);
     this.coldFactor = new Float64Array(gv);
-    this.coldDecay = new Float64Array(gv);
     this.errorRate = new Float64Array(gv);
     this.latencyFactor = new Float64Array(gv);
     this.services.forEach((s, si) => {
@@ -69,7 +67,6 @@ export class Topology {
         this.errorDraw[g] = streams.stream(`errors/${s.name}/${v.name}`);
         const cold = v.coldStart ?? s.instance.coldStart;
         this.coldFactor[g] = cold.factor;
-        this.coldDecay[g] = cold.decay;
         this.coldSpec[g] = cold;
         this.errorRate[g] = v.errorRate;
         this.latencyFactor[g] = v.latencyFactor;

@@ -23,8 +23,9 @@ test('M/M/8 at rho 0.8: mean wait matches Erlang C within 3%, Little holds withi
   for (const seed of [1, 2, 3, 4, 5]) {
     const m = new Model(mmc(seed), seed); // 625 s × 320/s ≈ 200k customers per seed
     m.run();
-    waitSum += m.queueWaitSum;
-    starts += m.serviceStarts;
+    // one service: its queue waits are all the model's
+    waitSum += m.serviceStats.waitSum[0];
+    starts += m.serviceStats.starts[0];
     customers += m.metrics.ok;
     const W = m.metrics.overall.mean();
     const L = m.meanInSystem();
