@@ -3,7 +3,7 @@
  * one line each, and the cause that dominates across all seeds of a strategy. The longer,
  * number-filled advice of a report's "Why" is reports/explain.ts.
  */
-import { DROP_CAUSES, type DropCause, type RunResult } from '../sim/result/run-result.ts';
+import { DROP_CAUSES, emptyByCause, type DropCause, type RunResult } from '../sim/result/run-result.ts';
 import { fmtPct } from './format.ts';
 
 export const CAUSE_CURES: Record<DropCause, string> = {
@@ -16,14 +16,25 @@ export const CAUSE_CURES: Record<DropCause, string> = {
   misroute: 'lane traffic left its lane: every service on the path must propagate the lane tag, and callers must know the lane\'s instances before lane traffic arrives',
 };
 
+/** Drops per cause summed over runs. */
+export function causesOf(runs: RunResult[]): Record<DropCause, number> {
+  const sum = emptyByCause();
+  for (const r of runs) for (const c of DROP_CAUSES) sum[c] += r.requests.byCause[c] ?? 0;
+  return sum;
+}
+
+/** Causes that occurred, most frequent first (ties in DROP_CAUSES order). */
+export function rankCauseCounts(byCause: Partial<Record<DropCause, number>>): { cause: DropCause; count: number }[] {
+  return DROP_CAUSES.map((cause) => ({ cause, count: byCause[cause] ?? 0 }))
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count);
+}
+
 /** Drops per cause summed over runs, most first; `share` of all drops. Empty when nothing dropped. */
 export function causesAcross(runs: RunResult[]): { cause: DropCause; count: number; share: number }[] {
   const total = runs.reduce((s, r) => s + r.requests.dropped, 0);
   if (total === 0) return [];
-  return DROP_CAUSES.map((cause) => ({ cause, count: runs.reduce((s, r) => s + (r.requests.byCause[cause] ?? 0), 0) }))
-    .filter((c) => c.count > 0)
-    .sort((a, b) => b.count - a.count)
-    .map((c) => ({ ...c, share: c.count / total }));
+  return rankCauseCounts(causesOf(runs)).map((c) => ({ ...c, share: c.count / total }));
 }
 
 /** "73% refused: callers still sent to …" — the dominant cause over all runs and its cure; '' without drops. */

@@ -5,8 +5,9 @@
  * names numbers. Over several seeds every number is summed over the seeds, and the text
  * says when only some seeds dropped anything; with one run it reads as a single run.
  */
-import { DROP_CAUSES, MISROUTE_KINDS, emptyByCause, type DropCause, type MisrouteKind, type RunResult } from '../sim/result/run-result.ts';
+import { MISROUTE_KINDS, type DropCause, type MisrouteKind, type RunResult } from '../sim/result/run-result.ts';
 import { fmtCount, fmtMs, fmtPct } from './format.ts';
+import { causesOf, rankCauseCounts } from './causes.ts';
 
 /** The explanation of one run (`explainRuns([r])`). */
 export function explain(r: RunResult): string {
@@ -19,7 +20,7 @@ export function explainRuns(runs: RunResult[]): string {
   const dropped = sumOf(runs, (r) => r.requests.dropped);
   if (dropped === 0) return noDrops(runs);
   const byCause = causesOf(runs);
-  const [top, second] = rank(byCause);
+  const [top, second] = rankCauseCounts(byCause);
   const parts: string[] = [];
   const spread = seedSpread(runs);
   if (spread) parts.push(spread);
@@ -85,20 +86,9 @@ function seedSpread(runs: RunResult[]): string {
 
 /** Causes that occurred, most frequent first (ties in DROP_CAUSES order). */
 export function rankCauses(r: RunResult): { cause: DropCause; count: number }[] {
-  return rank(r.requests.byCause);
+  return rankCauseCounts(r.requests.byCause);
 }
 
-function rank(byCause: Partial<Record<DropCause, number>>): { cause: DropCause; count: number }[] {
-  return DROP_CAUSES.map((cause) => ({ cause, count: byCause[cause] ?? 0 }))
-    .filter((c) => c.count > 0)
-    .sort((a, b) => b.count - a.count);
-}
-
-function causesOf(runs: RunResult[]): Record<DropCause, number> {
-  const sum = emptyByCause();
-  for (const r of runs) for (const c of DROP_CAUSES) sum[c] += r.requests.byCause[c] ?? 0;
-  return sum;
-}
 
 export function worstStep(r: RunResult) {
   let worst: RunResult['rollout']['steps'][number] | undefined;
