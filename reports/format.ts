@@ -40,3 +40,8 @@ export const METRIC_LABELS: Record<string, string> = {
   instanceSeconds: 'cost',
   peakInstances: 'peak instances',
 };
+
+/** A confidence level as people write it: 0.95 → "95%", 1 − 0.05/4 → "98.8%". */
+export function fmtConfidence(c: number): string {
+  return `${Math.round(c * 1000) / 10}%`;
+}

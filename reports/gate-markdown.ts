@@ -6,6 +6,7 @@
  */
 import type { GateVerdict } from './gate.ts';
 import { combine, type Verdict } from './verdict.ts';
+import { fmtConfidence } from './format.ts';
 
 const ICON: Record<Verdict, string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '❔ inconclusive' };
 
@@ -32,7 +33,7 @@ export function renderGateMarkdown(verdicts: GateVerdict[]): string {
     out.push('');
   }
   const confidence = verdicts[0]?.confidence ?? 0.95;
-  out.push(`<sub>Each limit is judged on the ${Math.round(confidence * 1000) / 10}% interval of the mean over seeds: pass when the whole interval meets it, ` +
+  out.push(`<sub>Each limit is judged on the ${fmtConfidence(confidence)} interval of the mean over seeds: pass when the whole interval meets it, ` +
     'fail when the whole interval misses it, inconclusive in between.</sub>', '');
   return out.join('\n');
 }

@@ -11,7 +11,7 @@ import type { SloSpec } from '../scenarios/types.ts';
 import { fmtInterval, fmtMetric, fmtPct, METRIC_LABELS } from './format.ts';
 import { metricOf } from '../sim/result/slo.ts';
 import { interval, rangeOf, summarizeRuns } from './stats.ts';
-import { combine, judgeSlo, type JudgedCheck, type Verdict } from './verdict.ts';
+import { combine, judgeSlo, limitVerdict, type JudgedCheck, type Verdict } from './verdict.ts';
 import { dominantCause } from './causes.ts';
 import type { SequentialInfo } from './sequential.ts';
 
@@ -82,7 +82,7 @@ export function regressionChecks(runs: RunResult[], baseline: Baseline, toleranc
     const allowed = `≤ ${fmtMetric(m, allowedMax)}`;
     const change = base.mean !== 0 ? ` (${cur.mean >= base.mean ? '+' : ''}${fmtPct((cur.mean - base.mean) / base.mean)})` : '';
     const head = `${METRIC_LABELS[m]} ${observed} vs baseline ${fmtInterval(m, base)}${change}`;
-    const verdict: Verdict = cur.hi <= allowedMax ? 'pass' : cur.lo > allowedMax ? 'fail' : 'inconclusive';
+    const verdict = limitVerdict(cur, allowedMax);
     const common = { name, label, metric: m, max: allowedMax, verdict, pass: verdict === 'pass', observed, allowed };
     if (verdict === 'pass') return { ...common, message: `${head}: within tolerance ${fmtPct(tolerance)}` };
     if (verdict === 'fail') {

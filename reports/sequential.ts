@@ -32,13 +32,22 @@ export function fixedSchedule(seeds: number): SeedSchedule {
   return { looks: [seeds], confidence: 0.95 };
 }
 
-/** What a sequential run reports about itself. */
-export interface SequentialInfo {
-  /** The looks that were taken (seeds run at each). */
-  looks: number[];
-  /** The schedule's last look: the most seeds it would have run. */
-  maxSeeds: number;
-  confidence: number;
-  /** False when the last look was reached with the verdict still inconclusive. */
-  decided: boolean;
+import type { SequentialInfo } from '../sim/result/run-result.ts';
+
+export type { SequentialInfo };
+
+/**
+ * Takes the schedule's looks in order: `look(from, to)` runs seeds from … to − 1 (counted
+ * from the scenario seed) and says whether every verdict is now decided; the first decided
+ * look ends it. Returns what a sequential run reports, or undefined for a fixed --seeds.
+ */
+export async function runLooks(schedule: SeedSchedule, look: (from: number, to: number) => Promise<boolean>): Promise<SequentialInfo | undefined> {
+  const looks: number[] = [];
+  let decided = false;
+  for (const n of schedule.looks) {
+    decided = await look(looks.at(-1) ?? 0, n);
+    looks.push(n);
+    if (decided) break;
+  }
+  return schedule.looks.length > 1 ? { looks, maxSeeds: schedule.looks.at(-1)!, confidence: schedule.confidence, decided } : undefined;
 }

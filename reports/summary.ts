@@ -4,7 +4,7 @@
  */
 import type { CompareResult, CompareRow, RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
-import { fmtCount, fmtFrequency, fmtInterval, fmtMetric, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
+import { fmtConfidence, fmtCount, fmtFrequency, fmtInterval, fmtMetric, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 
 export function summarizeRun(r: RunResult): string {
   const q = r.requests;
@@ -56,7 +56,7 @@ export function compareTable(cmp: CompareResult): string {
 export function sequentialNote(cmp: CompareResult): string {
   const s = cmp.sequential;
   if (!s) return '';
-  return ` (--seeds auto: ${s.looks.at(-1)} of at most ${s.maxSeeds}, ${s.decided ? 'every SLO verdict decided' : 'some SLO verdicts still undecided'}; verdicts at ${Math.round(s.confidence * 1000) / 10}%)`;
+  return ` (--seeds auto: ${s.looks.at(-1)} of at most ${s.maxSeeds}, ${s.decided ? 'every SLO verdict decided' : 'some SLO verdicts still undecided'}; verdicts at ${fmtConfidence(s.confidence)})`;
 }
 
 /**

@@ -8,23 +8,17 @@
  * Checks that are not means (the release finished, lanes stayed on their paths) are
  * decided per seed and are never inconclusive: one seed that broke them is a fact.
  */
-import type { Frequency, RunResult } from '../sim/result/run-result.ts';
+import type { CompareSloCheck, Interval, RunResult, Verdict } from '../sim/result/run-result.ts';
 import type { SloSpec } from '../scenarios/types.ts';
 import { meanSubject, metricOf, sloChecks, subjectOf, type SloCheck } from '../sim/result/slo.ts';
-import { fmtInterval, fmtMetric } from './format.ts';
+import { fmtConfidence, fmtInterval, fmtMetric } from './format.ts';
 import { interval, rangeOf } from './stats.ts';
 import { proportion } from './proportion.ts';
 
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type { Verdict };
 
-export interface JudgedCheck extends SloCheck {
-  verdict: Verdict;
-  /** What was measured ('13 (0–49.1)', 'in 5 of 5 seeds') and what was allowed ('≤ 10'). */
-  observed: string;
-  allowed: string;
-  /** In how many seeds this check held on its own, with the exact 95% interval. */
-  seedsMet?: Frequency;
-}
+/** A check judged over seeds: the CompareResult's own shape. */
+export type JudgedCheck = CompareSloCheck;
 
 /** Fail beats inconclusive beats pass. */
 export function combine(verdicts: Iterable<Verdict>): Verdict {
@@ -56,6 +50,15 @@ function allowedOf(check: SloCheck): string {
   return check.max === undefined ? '' : `≤ ${fmtMetric(check.metric ?? '', check.max)}`;
 }
 
+/**
+ * `mean ≤ max`, judged on the interval of the mean: pass when the whole interval is within,
+ * fail when it lies wholly beyond (or `provenOver`: a value shows the mean must exceed max),
+ * inconclusive when it straddles. The rule for SLO limits and baseline comparisons alike.
+ */
+export function limitVerdict(i: Interval, max: number, provenOver = false): Verdict {
+  return i.hi <= max ? 'pass' : i.lo > max || provenOver ? 'fail' : 'inconclusive';
+}
+
 /** A `metric ≤ max` check re-judged on the interval of the mean instead of the mean alone. */
 export function judgeLimit(check: SloCheck, values: number[], confidence: number): JudgedCheck {
   const metric = check.metric!;
@@ -64,10 +67,9 @@ export function judgeLimit(check: SloCheck, values: number[], confidence: number
   const i = interval(values, range, confidence);
   const observed = fmtInterval(metric, i);
   const allowed = `≤ ${fmtMetric(metric, max)}`;
-  const provenOver = max <= range.min && values.some((v) => v > max);
-  const verdict: Verdict = i.hi <= max ? 'pass' : i.lo > max || provenOver ? 'fail' : 'inconclusive';
+  const verdict = limitVerdict(i, max, max <= range.min && values.some((v) => v > max));
   if (verdict === 'inconclusive') {
-    const level = `${Math.round(confidence * 1000) / 10}%`;
+    const level = fmtConfidence(confidence);
     const side = i.mean <= max ? 'the mean meets it, but the interval reaches above it' : 'the mean misses it, but the interval reaches below it';
     return {
       ...check, pass: false, verdict, observed, allowed,

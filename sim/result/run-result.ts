@@ -96,7 +96,7 @@ export interface CompareResult {
   /** The confidence of the SLO verdicts (0.95; stricter per look under --seeds auto). */
   confidence?: number;
   /** Under --seeds auto: the looks taken, the most seeds allowed, and whether every verdict was decided. */
-  sequential?: { looks: number[]; maxSeeds: number; confidence: number; decided: boolean };
+  sequential?: SequentialInfo;
   rows: CompareRow[];
 }
 
@@ -117,21 +117,45 @@ export interface CompareRow {
    * The scenario's SLO judged over the runs: each check pass, fail or inconclusive on the
    * interval of the mean (reports/verdict.ts), with the seeds in which it held on its own.
    */
-  slo?: { verdict: 'pass' | 'fail' | 'inconclusive'; checks: CompareSloCheck[] };
+  slo?: { verdict: Verdict; checks: CompareSloCheck[] };
 }
 
-/** One SLO check over seeds (reports/verdict.ts JudgedCheck). */
-export interface CompareSloCheck {
+/** A verdict over seeds: inconclusive when the seeds cannot tell (reports/verdict.ts). */
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** One SLO check (sim/result/slo.ts): on one run, or on the mean over seeds. */
+export interface SloCheck {
+  /** e.g. 'maxDropped', 'lanePaths.gray': the field it checks, stable for scripts. */
   name: string;
+  /** What it checks, for people: 'dropped requests', 'lane gray stays on its paths'. */
   label: string;
-  verdict: 'pass' | 'fail' | 'inconclusive';
   pass: boolean;
+  /** One line: what was measured against what (and by how much it failed). */
   message: string;
-  observed: string;
-  allowed: string;
+  /** For a limit on a metric: the metric (reports/stats.ts names) and the maximum allowed. */
   metric?: string;
   max?: number;
+}
+
+/** One SLO check judged over seeds (reports/verdict.ts). */
+export interface CompareSloCheck extends SloCheck {
+  verdict: Verdict;
+  /** What was measured ('13 (0–49.1)', 'in 5 of 5 seeds') and what was allowed ('≤ 10'). */
+  observed: string;
+  allowed: string;
+  /** In how many seeds this check held on its own, with the exact 95% interval. */
   seedsMet?: Frequency;
+}
+
+/** What a `--seeds auto` run reports about itself (reports/sequential.ts). */
+export interface SequentialInfo {
+  /** The looks that were taken (seeds run at each). */
+  looks: number[];
+  /** The schedule's last look: the most seeds it would have run. */
+  maxSeeds: number;
+  confidence: number;
+  /** False when the last look was reached with the verdict still inconclusive. */
+  decided: boolean;
 }
 
 /** k of n runs, k / n, and its exact 95% interval (reports/proportion.ts). */

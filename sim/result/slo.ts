@@ -3,23 +3,12 @@
  * decide `relsim gate` (there on the mean over seeds). Each check is reported even when
  * it passes, so JUnit can list one testcase per check.
  */
-import type { RunResult } from './run-result.ts';
+import type { RunResult, SloCheck } from './run-result.ts';
 import type { SloSpec } from '../../scenarios/types.ts';
 import { fmtCount, fmtMs, fmtPct } from './units.ts';
 import { dict, own } from '../../scenarios/dict.ts';
 
-export interface SloCheck {
-  /** e.g. 'maxDropped', 'lanePaths.gray': the field it checks, stable for scripts. */
-  name: string;
-  /** What it checks, for people: 'dropped requests', 'lane gray stays on its paths'. */
-  label: string;
-  pass: boolean;
-  /** One line: what was measured against what (and by how much it failed). */
-  message: string;
-  /** For a limit on a metric: the metric (reports/stats.ts names) and the maximum allowed. */
-  metric?: string;
-  max?: number;
-}
+export type { SloCheck };
 
 /** The SLO limits on a metric: field, metric, label. */
 export const SLO_LIMITS = [
