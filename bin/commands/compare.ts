@@ -13,7 +13,7 @@ import { outputs } from '../output.ts';
 import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
 import { STRATEGY_NAMES } from '../../scenarios/types.ts';
 import type { CompareResult, RunResult } from '../../sim/result/run-result.ts';
-import { compareStrategies, CompareRunError, defaultStrategies } from '../compare/compare-strategies.ts';
+import { compareStrategies, defaultStrategies } from '../compare/compare-strategies.ts';
 import { compareTable, table } from '../../reports/summary.ts';
 import { fmtInterval } from '../../reports/format.ts';
 import { dropsByCause } from '../../reports/markdown.ts';
@@ -69,9 +69,6 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     let cmp: CompareResult;
     try {
       cmp = await compareStrategies(scenario, { strategies, seeds: schedule, workers: args.workers, extra, onRun: () => bar.tick() });
-    } catch (e) {
-      if (e instanceof CompareRunError && e.causeName === 'EventCapError') throw new UserError(e.message, 2);
-      throw e;
     } finally {
       bar.done();
     }

@@ -17,13 +17,12 @@ import { parseStrategyList } from '../strategy-list.ts';
 import { outputs } from '../output.ts';
 import { loadScenarioOrManifests, MANIFEST_OPTIONS } from '../load-scenario.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
-import { EventCapError } from '../../sim/kernel/engine.ts';
 import { baselineFrom, DEFAULT_TOLERANCE, evaluateGate, EXIT_INCONCLUSIVE, formatVerdicts, gateExitCode, type Baseline, type GateVerdict } from '../../reports/gate.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { renderGateMarkdown } from '../../reports/gate-markdown.ts';
 import { progress } from '../../reports/progress.ts';
-import type { SeedSchedule } from '../../reports/sequential.ts';
-import { CompareRunError, runJobs } from '../compare/compare-strategies.ts';
+import { runLooks, type SeedSchedule } from '../../reports/sequential.ts';
+import { runJobs } from '../compare/compare-strategies.ts';
 import { MAX_SEEDS_DESCRIBE, parseSeeds, SEEDS_DESCRIBE } from '../seeds-option.ts';
 
 interface GateArgs {
@@ -130,22 +129,14 @@ async function gateScenario(scenario: Scenario, schedule: SeedSchedule, judge: (
   const runs: RunResult[] = [];
   let verdict: GateVerdict | undefined;
   const strategy = (scenario.release?.strategy.name ?? 'rolling') as StrategyName;
-  for (const n of schedule.looks) {
+  const sequential = await runLooks(schedule, async (from, to) => {
     const jobs = [];
-    for (let i = runs.length; i < n; i++) jobs.push({ strategy, seed: scenario.seed + i, scenario });
-    try {
-      runs.push(...await runJobs(jobs, workers, onRun));
-    } catch (e) {
-      if (e instanceof CompareRunError && e.causeName === 'EventCapError') throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
-      if (e instanceof EventCapError) throw new UserError(`${scenario.file || scenario.name}: ${e.message}`, 2);
-      throw e;
-    }
+    for (let i = from; i < to; i++) jobs.push({ strategy, seed: scenario.seed + i, scenario });
+    runs.push(...await runJobs(jobs, workers, onRun));
     verdict = judge(runs);
-    if (verdict.verdict !== 'inconclusive') break;
-  }
-  if (schedule.looks.length > 1) {
-    verdict!.sequential = { looks: schedule.looks.filter((n) => n <= runs.length), maxSeeds: schedule.looks.at(-1)!, confidence: schedule.confidence, decided: verdict!.verdict !== 'inconclusive' };
-  }
+    return verdict.verdict !== 'inconclusive';
+  });
+  if (sequential) verdict!.sequential = sequential;
   return verdict!;
 }
 

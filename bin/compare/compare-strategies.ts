@@ -13,8 +13,10 @@ import type { CompareResult, CompareRow, RunResult } from '../../sim/result/run-
 import { withStrategy } from '../../scenarios/load.ts';
 import { frequenciesOf, summarizeRuns } from '../../reports/stats.ts';
 import { simulate } from '../../sim/simulate.ts';
+import { EventCapError } from '../../sim/kernel/engine.ts';
+import { UserError } from '../../scenarios/user-error.ts';
 import { combine, judgeSlo } from '../../reports/verdict.ts';
-import { fixedSchedule, type SeedSchedule } from '../../reports/sequential.ts';
+import { fixedSchedule, runLooks, type SeedSchedule } from '../../reports/sequential.ts';
 
 export interface CompareOptions {
   strategies: readonly StrategyName[];
@@ -59,29 +61,33 @@ export function compareJobs(scenario: Scenario, strategies: readonly StrategyNam
 export async function compareStrategies(scenario: Scenario, opts: CompareOptions): Promise<CompareResult> {
   const schedule = typeof opts.seeds === 'number' ? fixedSchedule(opts.seeds) : opts.seeds;
   const perStrategy: RunResult[][] = opts.strategies.map(() => []);
-  const looks: number[] = [];
   let cmp: CompareResult | undefined;
-  for (const n of schedule.looks) {
-    const from = looks.at(-1) ?? 0;
-    const runs = await runJobs(compareJobs(scenario, opts.strategies, n, from), opts.workers, opts.onRun);
-    opts.strategies.forEach((_, i) => perStrategy[i].push(...runs.slice(i * (n - from), (i + 1) * (n - from))));
-    looks.push(n);
+  const sequential = await runLooks(schedule, async (from, to) => {
+    const runs = await runJobs(compareJobs(scenario, opts.strategies, to, from), opts.workers, opts.onRun);
+    opts.strategies.forEach((_, i) => perStrategy[i].push(...runs.slice(i * (to - from), (i + 1) * (to - from))));
     cmp = assembleCompare(scenario, opts.strategies, perStrategy, opts.extra ?? [], schedule.confidence);
-    if (!cmp.rows.some((row) => row.slo?.verdict === 'inconclusive')) break;
-  }
-  if (schedule.looks.length > 1) {
-    cmp!.sequential = {
-      looks, maxSeeds: schedule.looks.at(-1)!, confidence: schedule.confidence,
-      decided: !cmp!.rows.some((row) => row.slo?.verdict === 'inconclusive'),
-    };
-  }
+    return !cmp.rows.some((row) => row.slo?.verdict === 'inconclusive');
+  });
+  if (sequential) cmp!.sequential = sequential;
   return cmp!;
 }
 
-/** Runs the jobs, on worker threads when more than one is asked for (default: the cores); results in job order. */
+/**
+ * Runs the jobs, on worker threads when more than one is asked for (default: the cores);
+ * results in job order. A run over its event cap is the scenario's fault (exit 2), whichever
+ * thread ran it.
+ */
 export async function runJobs(jobs: CompareJob[], workers?: number, onRun?: () => void): Promise<RunResult[]> {
   const count = Math.max(1, Math.min(workers ?? availableParallelism(), jobs.length));
-  return count <= 1 ? runInline(jobs, onRun) : runOnWorkers(jobs, count, onRun);
+  try {
+    return count <= 1 ? runInline(jobs, onRun) : await runOnWorkers(jobs, count, onRun);
+  } catch (e) {
+    if (e instanceof EventCapError || (e instanceof CompareRunError && e.causeName === 'EventCapError')) {
+      const sc = jobs[0].scenario;
+      throw new UserError(`${sc.file || sc.name}: ${(e as Error).message}`, 2);
+    }
+    throw e;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // Markdown report of one short comparison, and a bad --strategies value.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,26 @@ test('a bad --strategies value exits 2 with one line naming it', async () => {
   assert.is(r.stdout, '');
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /--strategies: unknown strategy 'bluegreen' \(expected one of recreate, rolling, blue-green, canary, ab, lanes\)/);
+});
+
+test('a run over its event cap is exit 2 with one line, in this thread and on workers, for compare and gate', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relsim-cap-'));
+  try {
+    const capped = join(dir, 'capped.yaml');
+    writeFileSync(capped, `${readFileSync(defaultScenario, 'utf8')}\nlimits: {maxEvents: 1000}\n`);
+    const runs = await Promise.all([
+      relsim('compare', capped, '--strategies', 'rolling', '--seeds', '2', '--workers', '1'),
+      relsim('compare', capped, '--strategies', 'rolling', '--seeds', '2', '--workers', '2'),
+      relsim('gate', capped, '--seeds', '2', '--workers', '1'),
+    ]);
+    for (const r of runs) {
+      assert.is(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^relsim: .*capped\.yaml: .*simulation exceeded its event cap of 1000 events/m);
+      assert.not.match(r.stderr, /\n\s+at /);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
