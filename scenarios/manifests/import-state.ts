@@ -52,8 +52,6 @@ export class ImportState {
   readonly workloads: Workload[] = [];
   /** Workloads folded into another's service as its new version (not in `workloads`). */
   readonly folded: FoldedWorkload[] = [];
-  /** Set by the kind that releases: the released workload and the strategy it runs. */
-  release: { workload: Workload; strategy: Record<string, unknown>; source: string } | null = null;
 
   constructor(readonly docs: ManifestDoc[], readonly modelServices: ReadonlySet<string>, private readonly strict: boolean) {}
 

@@ -97,11 +97,11 @@ function releaseFields(state: ImportState, model: Document, claim: ReleaseClaim)
   const by = `${claim.doc.kind}/${claim.doc.name}`;
   const modelVersions = model.getIn(['services', svc, 'versions']);
   if (modelVersions === undefined) {
-    state.set(['services', svc, 'versions'], ['v1', 'v2'], `${by}: manifests describe the new version only; v1 stands for the one running`);
+    state.set(['services', svc, 'versions'], ['v1', 'v2'], claim.versionSources?.versions ?? `${by}: manifests describe the new version only; v1 stands for the one running`);
   }
   if (model.getIn(['release', 'startAt']) === undefined) state.set(['release', 'startAt'], DEFAULT_START, 'relsim import default: time to reach steady state before the release');
   state.set(['release', 'services'], [svc], by);
-  if (model.getIn(['release', 'to']) === undefined && modelVersions === undefined) state.set(['release', 'to'], 'v2', `${w.doc.kind}/${w.doc.name} spec.template`);
+  if (model.getIn(['release', 'to']) === undefined && modelVersions === undefined) state.set(['release', 'to'], 'v2', claim.versionSources?.to ?? `${w.doc.kind}/${w.doc.name} spec.template`);
   const { fields, steps } = claim.strategy();
   const strategy: Record<string, unknown> = Object.fromEntries(fields.map(([k, v]) => [k, v]));
   if (steps) strategy.steps = steps.map(([s]) => s);

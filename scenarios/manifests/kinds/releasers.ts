@@ -26,6 +26,11 @@ export interface ReleaseClaim {
   /** Comment for release.strategy. */
   source: string;
   strategy: () => StrategyImport;
+  /**
+   * Where v1 and v2 come from, when the manifests describe both (a standalone traffic split);
+   * by default v2 is the workload's template and v1 the version running before it.
+   */
+  versionSources?: { versions: string; to: string };
 }
 
 export const RELEASERS: ((state: ImportState) => ReleaseClaim[])[] = [

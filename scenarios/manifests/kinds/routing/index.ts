@@ -88,23 +88,22 @@ export function routedReleases(state: ImportState): ReleaseClaim[] {
   return routedCanaries(state).flatMap((c) => {
     const f = state.folded.find((x) => x.workload.doc === c.canaryDeployment && x.into.doc === c.stableDeployment);
     if (!f) return [];
-    const claim: ReleaseClaim = { workload: f.into, doc: c.r.doc, source: c.r.source(c.route.field), strategy: () => strategyOf(state, c, f) };
+    const canary = f.workload.r;
+    const claim: ReleaseClaim = {
+      workload: f.into, doc: c.r.doc, source: c.r.source(c.route.field), strategy: () => strategyOf(state, c, f),
+      // Both versions are in the manifests here: say where each comes from.
+      versionSources: {
+        versions: `v1: ${f.into.doc.kind}/${f.into.doc.name} spec.template; v2: ${canary.doc.kind}/${canary.doc.name} spec.template (the canary of ${c.r.doc.kind}/${c.r.doc.name})`,
+        to: canary.source('spec.template'),
+      },
+    };
     return [claim];
   });
 }
 
 function strategyOf(state: ImportState, c: RoutedCanary, f: FoldedWorkload): StrategyImport {
   const by = `${c.r.doc.kind}/${c.r.doc.name}`;
-  const svc = f.into.service;
-  const stable = `${f.into.doc.kind}/${f.into.doc.name}`;
   const canary = f.workload.r;
-  // import.ts wrote versions and `to` as for a workload that describes its new version only;
-  // here both are in the manifests: say where each comes from (same value, so no warning).
-  const setByImport = (path: (string | number)[]) => state.fields.some((x) => x.path.join('\0') === path.join('\0'));
-  if (setByImport(['services', svc, 'versions'])) {
-    state.set(['services', svc, 'versions'], ['v1', 'v2'], `v1: ${stable} spec.template; v2: ${canary.doc.kind}/${canary.doc.name} spec.template (the canary of ${by})`);
-  }
-  if (setByImport(['release', 'to'])) state.set(['release', 'to'], 'v2', canary.source('spec.template'));
 
   const declared = canary.int('spec.replicas');
   if (declared === 0) state.warn(canary.doc, 'spec.replicas', 'is 0; relsim runs at least one instance of the canary');
