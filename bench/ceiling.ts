@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Skipped } from './references.ts';
+import { siblingModule } from '../replay/supervision/node-entry.ts';
 
 /** Seconds per measured target: short, because the bench as a whole should stay near a minute. */
 export const CEILING_SECONDS = 3;
@@ -17,8 +18,7 @@ export const CEILING_SECONDS = 3;
 type MeasureCeiling = (opts: { seconds: number }) => Promise<unknown>;
 
 export async function measureCeilingIfPresent(log: (line: string) => void = () => {}): Promise<unknown> {
-  // From the build (dist/) the module is compiled JavaScript.
-  const moduleUrl = new URL(import.meta.url.endsWith('.js') ? './harness-ceiling.js' : './harness-ceiling.ts', import.meta.url);
+  const moduleUrl = siblingModule('./harness-ceiling.ts', import.meta.url);
   const modulePath = fileURLToPath(moduleUrl);
   if (!existsSync(modulePath)) return skip('bench/harness-ceiling.ts not present yet');
   const nginx = spawnSync('nginx', ['-v'], { encoding: 'utf8' });

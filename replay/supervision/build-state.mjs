@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
-export const STAMP = join(DIST, '.built');
+export const STAMP = stampOf(ROOT);
 /** What the build compiles (tsconfig.json's include) and copies. */
 const SOURCES = ['sim', 'strategies', 'scenarios', 'reports', 'replay', 'bench', 'bin', 'test', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 export function buildState(root = ROOT) {
-  const stamp = join(root, 'dist', '.built');
+  const stamp = stampOf(root);
   if (!existsSync(stamp)) return { fresh: false, why: 'no build yet' };
   const built = statSync(stamp).mtimeMs;
   for (const s of SOURCES) {
@@ -35,4 +35,9 @@ function newerThan(path, ms) {
     if (found) return found;
   }
   return null;
+}
+
+/** The file a build writes last, in the checkout at `root`. */
+function stampOf(root) {
+  return join(root, 'dist', '.built');
 }

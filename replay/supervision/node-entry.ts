@@ -13,9 +13,13 @@ import { buildState, DIST, ROOT } from './build-state.mjs';
 
 let fresh: boolean | undefined;
 
+/** A module beside the caller, as the caller runs: the compiled `.js` from dist/, else the `.ts`. */
+export function siblingModule(relativeTs: string, callerUrl: string): URL {
+  return new URL(callerUrl.endsWith('.js') ? relativeTs.replace(/\.ts$/, '.js') : relativeTs, callerUrl);
+}
+
 export function nodeEntry(relativeTs: string, callerUrl: string): string[] {
-  const js = relativeTs.replace(/\.ts$/, '.js');
-  if (callerUrl.endsWith('.js')) return [fileURLToPath(new URL(js, callerUrl))];
+  if (callerUrl.endsWith('.js')) return [fileURLToPath(siblingModule(relativeTs, callerUrl))];
   const source = fileURLToPath(new URL(relativeTs, callerUrl));
   // Asked once per process: a replay starts many backends.
   fresh ??= buildState().fresh;
