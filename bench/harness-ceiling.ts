@@ -30,7 +30,7 @@ export async function measureCeiling(opts: { seconds: number; connections?: numb
     const front = await freePort();
     const state = new RoutingState([{ service: 'trivial', port: front, versions: ['v1'], isEntry: true, lb: 'round-robin',
       retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 10_000, slowStartMs: 0 }]);
-    state.endpoints.set('trivial-1', { id: 'trivial-1', service: 'trivial', version: 'v1', port, down: false });
+    state.endpoints.set('trivial-1', { id: 'trivial-1', service: 'trivial', version: 'v1', port, down: false, weight: 1 });
     proxy = new NginxProxy(state, dir);
     await proxy.start();
     // Warm both paths first: measured cold, the direct run (first) paid the backend's JIT

@@ -51,6 +51,8 @@ export interface Endpoint {
   version: string;
   port: number;
   down: boolean;
+  /** Balancer weight (`versions.<v>.weight`, 1–256): nginx `weight=`, HAProxy `weight`. */
+  weight: number;
 }
 
 /** One proxied service: a listener ("front") in the proxy and its client policy. */

@@ -25,7 +25,7 @@ import { StepLog } from '../sim/result/step-log.ts';
 import type { Action, Platform } from '../strategies/protocol.ts';
 import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
 import { isRunning, signalGroup, spawnTracked, waitExit } from './supervision/cleanup.ts';
-import type { ProxyAdapter, RoutingState } from './proxy.ts';
+import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
 import type { LoadRecorder } from './recorder.ts';
 import { waitForLine } from './tools.ts';
 import { Propagation, registryFor } from '../sim/model/registry.ts';
@@ -153,7 +153,7 @@ export class ReplayPlatform implements Platform {
     for (const inst of all) {
       inst.phase = 'ready';
       inst.upAt = inst.readyAt = this.rec.now();
-      this.state.endpoints.set(inst.id, { id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: false });
+      this.state.endpoints.set(inst.id, this.endpointOf(inst));
     }
   }
 
@@ -303,7 +303,13 @@ export class ReplayPlatform implements Platform {
     if (!tied && svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
     await this.propagationDelay();
     if (inst.phase !== 'ready' || this.stopping) return;
-    await this.proxy().addServer({ id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: inst.down });
+    await this.proxy().addServer(this.endpointOf(inst));
+  }
+
+  /** The instance as the proxy lists it, with its version's balancer weight. */
+  private endpointOf(inst: ReplayInstance): Endpoint {
+    const weight = this.service(inst.service).versions.find((v) => v.name === inst.version)?.weight ?? 1;
+    return { id: inst.id, service: inst.service, version: inst.version, port: inst.port, down: inst.down, weight };
   }
 
   private async terminate(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {

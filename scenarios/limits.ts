@@ -38,3 +38,10 @@ export const MAX_VERSIONS_TOTAL = 63;
  */
 export const MAX_REPLICAS = 1_000_000;
 export const REPLICAS_WHY = 'and the memory budget bounds the topology as a whole';
+
+/**
+ * `versions.<v>.weight`: HAProxy takes server weights 0–256 (and the replay must render the
+ * same weight on both proxies); 0 would take the version out of rotation, which is what a
+ * router weight or a scale to 0 says, so weights start at 1.
+ */
+export const MAX_ENDPOINT_WEIGHT = 256;

@@ -185,7 +185,7 @@ function warmAtBoot(factor: number, decay: number): boolean {
   return (factor - 1) * Math.exp(-1e12 / decay) < 1e-17;
 }
 
-const VERSION_FIELDS = ['errorRate', 'latencyFactor', 'serviceTime', 'coldStart'] as const;
+const VERSION_FIELDS = ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart'] as const;
 
 function warnVersions(r: Reader, ctx: Context, svc: ServiceSpec, p: string, unreachable: string | null, never: string | null): void {
   const versions = ctx.at('services', svc.name, 'versions');
@@ -201,6 +201,9 @@ function warnVersions(r: Reader, ctx: Context, svc: ServiceSpec, p: string, unre
     }
     if (unreachable) {
       for (const f of set) r.warn(join(vp, f), `has no effect: ${unreachable}; call ${svc.name} from a service on the request path, or remove the setting`);
+    } else if (set.includes('weight') && svc.versions.every((x) => x.weight === v.weight) && v.weight !== 1) {
+      // Balancers use weights only relative to each other.
+      r.warn(join(vp, 'weight'), `has no effect: every version of ${svc.name} has weight ${v.weight}, and weights only act relative to each other; give the versions different weights, or remove them`);
     } else if (never && set.includes('coldStart') && v.coldStart && warmAtBoot(v.coldStart.factor, v.coldStart.decay)) {
       r.warn(join(vp, 'coldStart'), `has no effect: ${never} (the initial ones are warm); ${ctx.releaseIt(svc.name)}, or remove the setting`);
     }

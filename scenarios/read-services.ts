@@ -7,7 +7,7 @@ import type { CallSpec, ColdStartSpec, InstanceSpec, ProbeSpec, ServiceSpec, Ver
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import { readDistribution, required } from './read-distribution.ts';
 import { EMPTY_OVERRIDE, readClient, resolveClient, type ClientOverride } from './read-client.ts';
-import { MAX_QUEUE, QUEUE_WHY } from './limits.ts';
+import { MAX_ENDPOINT_WEIGHT, MAX_QUEUE, QUEUE_WHY } from './limits.ts';
 
 const SERVICE_FIELDS = [
   'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
@@ -118,16 +118,17 @@ function readVersions(r: Reader, v: Raw, path: string): VersionSpec[] {
 }
 
 function plainVersion(name: string): VersionSpec {
-  return { name, errorRate: 0, latencyFactor: 1, serviceTime: null, coldStart: null };
+  return { name, errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null };
 }
 
 function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
   r.name(name, p, 'a version name');
-  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'serviceTime', 'coldStart']);
+  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart']);
   return {
     name,
     errorRate: f.errorRate === undefined ? 0 : r.fraction(f.errorRate, join(p, 'errorRate')),
     latencyFactor: f.latencyFactor === undefined ? 1 : r.number(f.latencyFactor, join(p, 'latencyFactor'), { min: 0, minExclusive: true }),
+    weight: f.weight === undefined ? 1 : r.integerUpTo(f.weight, join(p, 'weight'), 1, MAX_ENDPOINT_WEIGHT, 'HAProxy\'s largest server weight'),
     serviceTime: f.serviceTime === undefined ? null : readDistribution(r, f.serviceTime, join(p, 'serviceTime')),
     coldStart: f.coldStart === undefined ? null : readColdStart(r, f.coldStart, join(p, 'coldStart')),
   };

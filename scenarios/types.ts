@@ -81,6 +81,12 @@ export interface VersionSpec {
   errorRate: number;
   /** Multiplies service time (1 = same as the base). */
   latencyFactor: number;
+  /**
+   * Each instance's weight in its callers' balancers (nginx `server … weight=N`, HAProxy
+   * `weight N`), 1–256; 1 everywhere is an unweighted pool. A router's version split
+   * (strategy weights) applies first, then these within the chosen version.
+   */
+  weight: number;
   /** Overrides of the service's instance behaviour for this version. */
   serviceTime: DistSpec | null;
   coldStart: ColdStartSpec | null;

@@ -24,6 +24,10 @@ export interface Members {
   activeOf(instance: number): number;
   /** Member i's slow-start weight as a fraction of full at `now`: the view owns the clocks. */
   warmth(i: number, now: number): number;
+  /** Member i's configured weight (its version's `weight`, a whole number ≥ 1); fixed while it is a member. */
+  weight(i: number): number;
+  /** True when some member's weight is not 1: only then do unweighted fast paths not apply. */
+  weighted(): boolean;
   /** An instance's consistent-hash identity: ids shift when other services add instances, names do not. */
   hashId(instance: number): number;
 }

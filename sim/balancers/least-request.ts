@@ -1,12 +1,12 @@
 /**
  * `least-request`: Envoy's power of `choiceCount` choices. Uniform choices with
  * replacement; the one this caller has fewer requests outstanding on wins, the first
- * drawn on ties. While an endpoint warms up, Envoy switches to EDF on weight / (active + 1),
- * modelled as one weighted draw.
+ * drawn on ties. When weights differ, or while an endpoint warms up, Envoy switches to EDF
+ * on weight / (active + 1), modelled as one weighted draw.
  */
 import type { Balancer, LbOptions, Members } from './balancer.ts';
 import { countEligible, nthEligible } from './balancer.ts';
-import { warmingDraw } from './random.ts';
+import { weightedDraw } from './random.ts';
 import type { Uniform } from '../kernel/random.ts';
 
 class LeastRequest implements Balancer {
@@ -19,7 +19,7 @@ class LeastRequest implements Balancer {
 
   pick(now: number, _key: number, warming: boolean): number {
     const m = this.m, u = this.u, choices = this.choices;
-    if (warming) return warmingDraw(m, u, now, true);
+    if (warming || m.weighted()) return weightedDraw(m, u, now, warming, true);
     const inst = m.inst;
     if (m.unfiltered()) {
       const n = m.n;

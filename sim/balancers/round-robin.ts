@@ -1,7 +1,8 @@
 /**
- * `round-robin`: members in turn, skipping those the pick does not want. While an endpoint
- * warms up, smooth WRR on the warmup weights instead: what Envoy's EDF round robin
- * converges to, and deterministic like the plain rotation.
+ * `round-robin`: members in turn, skipping those the pick does not want. With weights
+ * (members' `weight` not all 1), or while an endpoint warms up, smooth WRR on those
+ * weights instead: what nginx's round robin is, what Envoy's EDF round robin converges to,
+ * and deterministic like the plain rotation.
  */
 import type { Balancer, LbOptions, Members } from './balancer.ts';
 import { slowStartSpan } from './slow-start.ts';
@@ -9,20 +10,21 @@ import { SmoothMembers, smoothPick } from './smooth-wrr.ts';
 
 class RoundRobin implements Balancer {
   private next = 0;
-  /** Only with slow start: without it no pick ever warms. */
-  private readonly warmup: SmoothMembers | null;
+  /** Smooth-WRR peers, for weighted members and warmup (kept for every member: weights can appear with a new version). */
+  private readonly smooth: SmoothMembers;
+  private readonly slowStart: boolean;
   readonly passiveHealth = false;
 
   constructor(private readonly m: Members, private readonly lb: LbOptions) {
-    this.warmup = slowStartSpan(lb.slowStart) > 0 ? new SmoothMembers(lb.slowStart) : null;
+    this.smooth = new SmoothMembers(lb.slowStart);
+    this.slowStart = slowStartSpan(lb.slowStart) > 0;
   }
 
   pick(now: number, _key: number, warming: boolean): number {
     const m = this.m, n = m.n;
-    const w = this.warmup;
-    if (warming && w !== null) {
-      w.warm(m, now);
-      return smoothPick(w.peers, n, m.unfiltered() ? null : m, now, this.lb.maxFails, this.lb.failTimeout);
+    if ((warming && this.slowStart) || m.weighted()) {
+      if (warming && this.slowStart) this.smooth.warm(m, now);
+      return smoothPick(this.smooth.peers, n, m.unfiltered() ? null : m, now, this.lb.maxFails, this.lb.failTimeout);
     }
     if (m.unfiltered()) {
       const i = this.next < n ? this.next : 0;
@@ -39,13 +41,13 @@ class RoundRobin implements Balancer {
     return -1;
   }
 
-  added(i: number, joinedAt: number): void { this.warmup?.added(i, joinedAt); }
+  added(i: number, joinedAt: number): void { this.smooth.added(i, joinedAt, this.m.weight(i)); }
 
   removed(i: number): void {
     // The rotation carries on from the member it would have reached.
     if (this.next > i) this.next--;
     if (this.next >= this.m.n) this.next = 0;
-    this.warmup?.removed(i, this.m.n);
+    this.smooth.removed(i, this.m.n);
   }
 
   failed(): void {}

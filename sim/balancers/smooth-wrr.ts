@@ -80,9 +80,9 @@ export function smoothSuccess(p: SmoothPeers, i: number): void {
 }
 
 /**
- * Peer state kept aligned with a view's members. With slow start, weights are in
- * hundredths so the integer recovery step (ew += 1) stays fine-grained next to warmup
- * weights.
+ * Peer state kept aligned with a view's members. A member's weight is its configured
+ * `weight` (nginx `server … weight=N`); with slow start, weights are in hundredths of it so
+ * the integer recovery step (ew += 1) stays fine-grained next to warmup weights.
  */
 export class SmoothMembers {
   peers: SmoothPeers;
@@ -95,9 +95,9 @@ export class SmoothMembers {
     this.full = slowStartSpan(slowStart) > 0 ? 100 : 1;
   }
 
-  added(i: number, joinedAt: number): void {
+  added(i: number, joinedAt: number, weight: number): void {
     if (i === this.peers.w.length) this.grow(i * 2);
-    const p = this.peers, full = this.full;
+    const p = this.peers, full = this.full * weight;
     p.w[i] = full; p.ew[i] = full; p.cw[i] = 0; p.fails[i] = 0; p.checked[i] = joinedAt; p.accessed[i] = joinedAt;
   }
 
@@ -114,7 +114,7 @@ export class SmoothMembers {
   warm(m: Members, now: number): void {
     const p = this.peers;
     for (let i = 0; i < m.n; i++) {
-      const w = Math.max(1, Math.round(m.warmth(i, now) * 100));
+      const w = Math.max(1, Math.round(m.warmth(i, now) * 100 * m.weight(i)));
       if (p.w[i] !== w) { p.w[i] = w; if (p.ew[i] > w) p.ew[i] = w; }
     }
   }
@@ -142,7 +142,7 @@ class SmoothWrr implements Balancer {
     return smoothPick(this.s.peers, m.n, m.unfiltered() ? null : m, now, this.lb.maxFails, this.lb.failTimeout);
   }
 
-  added(i: number, joinedAt: number): void { this.s.added(i, joinedAt); }
+  added(i: number, joinedAt: number): void { this.s.added(i, joinedAt, this.m.weight(i)); }
   removed(i: number): void { this.s.removed(i, this.m.n); }
   failed(i: number, now: number): void { smoothFail(this.s.peers, i, now, this.lb.maxFails); }
   succeeded(i: number): void { smoothSuccess(this.s.peers, i); }

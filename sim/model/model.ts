@@ -254,7 +254,7 @@ export class Model {
   private newView(target: number, caller: number, callerName: string, client: View['client'], repeat = ''): View {
     const tn = this.topo.services[target].name + repeat;
     const st = this.streams;
-    const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.inst,
+    const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.topo.endpointWeight[target], this.inst,
       st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`));
     this.views.push(v);
     const prop = this.propagationFor(caller < 0 ? this.scenario.entry.registry : this.topo.services[this.inst.svc[caller]].registry);

@@ -28,6 +28,8 @@ export class Topology {
   /** Per gv: the uniform stream deciding which of its calls fail (drawn only when errorRate > 0). */
   readonly errorDraw: Uniform[] = [];
   readonly latencyFactor: Float64Array;
+  /** Per service, per local version: each instance's balancer weight. */
+  readonly endpointWeight: Float64Array[];
   /** Per service: downstream service indices, in call order. */
   readonly calls: Int32Array[];
   /** Per service: edge id of its first call (edges of one service are consecutive). */
@@ -72,6 +74,7 @@ export class Topology {
         this.latencyFactor[g] = v.latencyFactor;
       });
     });
+    this.endpointWeight = this.services.map((s) => Float64Array.from(s.versions.map((v) => v.weight)));
     this.entryService = this.index(scenario.entry.service);
     this.calls = this.services.map((s) => Int32Array.from(s.calls.map((c) => this.index(c.service))));
     this.edgeBase = new Int32Array(S);

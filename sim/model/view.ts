@@ -40,6 +40,8 @@ export class View implements Members {
   private active = new Int32Array(16);
   /** No endpoint is in slow start after this time. */
   private warmUntil = -Infinity;
+  /** Members whose weight is not 1 (weighted balancing applies while any is here). */
+  private heavy = 0;
   /** One class per view: the pick call site sees only the algorithms the run configures. */
   private readonly balancer: Balancer;
   /** Attempt outcomes move the balancer (nginx max_fails): only then report them. */
@@ -55,6 +57,8 @@ export class View implements Members {
     readonly client: ClientSpec,
     /** Per local version of the target: 1 when it is a lane-only version (not base). */
     private readonly laneOnly: Uint8Array,
+    /** Per local version of the target: each instance's balancer weight (`versions.<v>.weight`). */
+    private readonly versionWeight: Float64Array,
     private readonly insts: InstanceClock,
     /** This view's balancer stream (`lb/<caller>/<target>`). */
     u: Uniform,
@@ -89,6 +93,7 @@ export class View implements Members {
     this.inst[i] = instance;
     this.ver[i] = version;
     this.joinedAt[i] = joinedAt;
+    if (this.versionWeight[version] !== 1) this.heavy++;
     this.balancer.added(i, joinedAt);
     if (this.slowWindow > 0) this.warmUntil = Math.max(this.warmUntil, this.clockStart(i) + this.slowWindow);
   }
@@ -97,6 +102,7 @@ export class View implements Members {
   remove(instance: number): void {
     const i = this.indexOf(instance);
     if (i < 0) return;
+    if (this.versionWeight[this.ver[i]] !== 1) this.heavy--;
     const last = --this.n;
     for (let j = i; j < last; j++) {
       this.inst[j] = this.inst[j + 1]; this.ver[j] = this.ver[j + 1]; this.joinedAt[j] = this.joinedAt[j + 1];
@@ -171,6 +177,14 @@ export class View implements Members {
 
   warmth(i: number, now: number): number {
     return slowStartFactor(this.client.lb.slowStart!, now - this.clockStart(i));
+  }
+
+  weight(i: number): number {
+    return this.versionWeight[this.ver[i]];
+  }
+
+  weighted(): boolean {
+    return this.heavy > 0;
   }
 
   private clockStart(i: number): number {

@@ -148,13 +148,22 @@ test('instance settings of a service no release touches: none of its instances s
 });
 
 test('the settings of a version that never runs (not initial, not release.to, not in a lane)', () => {
-  const v3 = { errorRate: 0.5, latencyFactor: 5, serviceTime: '1s', coldStart: { factor: 9, decay: '1m' } };
-  noEffect('services.a.versions.v3', /^s\.json: services\.a\.versions\.v3: errorRate, latencyFactor, serviceTime, coldStart have no effect: version v3 never runs/,
+  const v3 = { errorRate: 0.5, latencyFactor: 5, weight: 7, serviceTime: '1s', coldStart: { factor: 9, decay: '1m' } };
+  noEffect('services.a.versions.v3', /^s\.json: services\.a\.versions\.v3: errorRate, latencyFactor, weight, serviceTime, coldStart have no effect: version v3 never runs/,
     mod((d) => { d.services.a.versions.v3 = v3; }), base(), ['canary', 'lanes']);
   hasEffect('services.a.versions.v3', mod((d) => { d.release.to = 'v3'; d.services.a.versions.v3 = v3; }), mod((d) => { d.release.to = 'v3'; }));
   // a lane version runs
   const lane = (d: Doc): void => { d.release = { startAt: '15s', strategy: { name: 'lanes', lanes: [{ name: 'g', match: { percent: 50 }, services: { a: 'v3' } }] } }; };
   hasEffect('services.a.versions.v3', mod((d) => { lane(d); d.services.a.versions.v3 = v3; }), mod(lane));
+});
+
+test('equal weights on every version: only their ratios act', () => {
+  const all3 = (d: Doc): void => { d.services.a.versions = { v1: { weight: 3 }, v2: { weight: 3 }, v3: {} }; };
+  // v3 never runs, so v1 and v2 carry every instance: 3 against 3 is 1 against 1.
+  const warned = about(mod((d) => { all3(d); d.services.a.versions.v3 = { weight: 3 }; }), 'services.a.versions.v1.weight');
+  assert.equal(warned.length, 1);
+  assert.match(warned[0], /every version of a has weight 3, and weights only act relative to each other/);
+  hasEffect('services.a.versions.v2.weight', mod((d) => { d.services.a.versions = { v1: { weight: 3 }, v2: { weight: 1 }, v3: {} }; }), base());
 });
 
 test('how a service serves requests, when no request reaches it', () => {

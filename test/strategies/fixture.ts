@@ -22,8 +22,8 @@ export function service(name: string, replicas: number, calls: string[] = []): S
   return {
     name, replicas, initialVersion: 'v1',
     versions: [
-      { name: 'v1', errorRate: 0, latencyFactor: 1, serviceTime: null, coldStart: null },
-      { name: 'v2', errorRate: 0, latencyFactor: 1, serviceTime: null, coldStart: null },
+      { name: 'v1', errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null },
+      { name: 'v2', errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null },
     ],
     instance, calls: calls.map((s) => ({ service: s, client })), propagatesLane: true, proactiveNotification: false, registry: null,
   };

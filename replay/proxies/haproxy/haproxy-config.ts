@@ -3,9 +3,9 @@
  *
  * Per service front: backend `bI` holding every version's server slots (weights carry the
  * version split) and `bI_K` per version (for lane and header routes), the same slot names
- * in both so one runtime command set can be mirrored. In `bI_K` every live slot has the
- * same weight: a version pinned to 0 in the split (lanes pin the base version) must still
- * serve the requests routed to it. Free slots are `disabled` at
+ * in both so one runtime command set can be mirrored. In `bI_K` a live slot's weight is
+ * its endpoint's own (`versions.<v>.weight`) only: a version pinned to 0 in the split (lanes
+ * pin the base version) must still serve the requests routed to it. Free slots are `disabled` at
  * 127.0.0.1:9, filled at run time with `set server … addr`, so scaling needs no reload.
  * `x-relsim-srv` reports the server that answered (`<NOSRV>` ⇒ no-endpoint).
  *
@@ -21,8 +21,8 @@ import { haproxyFetch, haproxyHeaderName, haproxyInteger, haproxyLogFormat, hapr
 /** Server slots per version (more ⇒ the adapter re-renders and reloads). */
 export const SLOTS_PER_VERSION = 12;
 
-/** Weight of every slot in a per-version backend `bI_K` (requests routed there share equally). */
-export const VERSION_BACKEND_WEIGHT = 100;
+/** HAProxy's largest server weight: slot weights are scaled so the largest is this. */
+export const HAPROXY_MAX_WEIGHT = 256;
 
 export interface HaproxySlot {
   /** `v<K>_<n>`: version index K in the front's version list, slot n. */
@@ -30,8 +30,12 @@ export interface HaproxySlot {
   version: string;
   endpointId: string | null;
   port: number;
-  /** Weight in the front's backend `bI` (the version split); see VERSION_BACKEND_WEIGHT for `bI_K`. */
+  /** The endpoint's own weight (`versions.<v>.weight`), 1 while free. */
+  endpointWeight: number;
+  /** Weight in the front's backend `bI` (the version split × the endpoint's weight). */
   weight: number;
+  /** Weight in its version's backend `bI_K` (the endpoint's weight alone). */
+  versionWeight: number;
   /** ready: in rotation; drain: marked down (no new requests, in-flight ones finish); maint: removed. */
   state: 'ready' | 'drain' | 'maint';
 }
@@ -86,7 +90,7 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
       }
     };
     backend(`b${i}`, all, (s) => s.weight);
-    versions.forEach((v) => backend(be(v), all.filter((s) => s.version === v), () => VERSION_BACKEND_WEIGHT));
+    versions.forEach((v) => backend(be(v), all.filter((s) => s.version === v), (s) => s.versionWeight));
   });
   out.push('');
   return out.join('\n');

@@ -2,8 +2,8 @@
  * HAProxy as the replay's proxy: master-worker in the foreground (`-W -db`), admin socket
  * in the run's temp dir. Weights, drains and maintenance go through the runtime API (no
  * reload); scaling fills pre-declared server slots (`set server … addr`). Lane and header
- * routes are ACLs, so they need a reload: the config always holds the full desired state
- * (addresses, weights, states), so nothing is lost across it.
+ * routes are ACLs, so they need a reload: each reload renders the config from the full
+ * desired state (addresses, weights, states), so nothing is lost across it.
  *
  * Server states (`set server … state`, HAProxy 2.x management guide):
  * - mark down (take out of rotation, let connections finish) = `drain`: no new requests
@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import type { HeaderRoute } from '../../../strategies/protocol-types.ts';
 import type { LaneSpec } from '../../../scenarios/types.ts';
 import { isRunning, makeTrackedTempDir, removeTrackedDir, spawnTracked, stopChild } from '../../supervision/cleanup.ts';
-import { renderHaproxyConfig, SLOTS_PER_VERSION, VERSION_BACKEND_WEIGHT, type HaproxySlot } from './haproxy-config.ts';
+import { HAPROXY_MAX_WEIGHT, renderHaproxyConfig, SLOTS_PER_VERSION, type HaproxySlot } from './haproxy-config.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from '../../proxy.ts';
 import { PROXY_PID_FILES } from '../../supervision/stale-runs.ts';
 import { assertPortsFree, requireBinary, sleepMs, waitOldWorkersGone } from '../../tools.ts';
@@ -139,7 +139,7 @@ export class HaproxyProxy implements ProxyAdapter {
       for (const [k, v] of versions.entries()) {
         const have = list.filter((s) => s.version === v).length;
         const need = Math.max(SLOTS_PER_VERSION, this.state.endpointsOf(front.service, v).length);
-        for (let n = have; n < need; n++) { list.push({ name: `v${k}_${n}`, version: v, endpointId: null, port: 9, weight: 1, state: 'maint' }); grew = true; }
+        for (let n = have; n < need; n++) { list.push({ name: `v${k}_${n}`, version: v, endpointId: null, port: 9, endpointWeight: 1, weight: 1, versionWeight: 1, state: 'maint' }); grew = true; }
       }
       this.slots.set(i, list);
     });
@@ -166,18 +166,27 @@ export class HaproxyProxy implements ProxyAdapter {
         if (!s) { s = list.find((x) => x.version === e.version && x.endpointId === null); if (!s) continue; s.endpointId = e.id; }
         s.port = e.port;
         s.state = e.down ? 'drain' : 'ready';
+        s.endpointWeight = e.weight;
       }
+      // A router split gives each version its share, spread over its live slots by endpoint
+      // weight; without one every slot weighs its endpoint's weight. Scaled so the largest
+      // slot is 256: integer endpoint weights then keep their exact ratios (3:1 → 255:85).
       const weights = this.state.weights.get(front.service) ?? null;
-      const live = (v: string): number => list.filter((s) => s.version === v && s.state === 'ready').length;
+      const liveWeight = (v: string): number => list.reduce((sum, s) => sum + (s.version === v && s.state === 'ready' ? s.endpointWeight : 0), 0);
       const per = new Map<string, number>();
       for (const v of this.state.versionsOf(front.service)) {
-        const n = live(v);
-        per.set(v, n === 0 ? 0 : weights ? (weights[v] ?? 0) / n : 100);
+        const w = liveWeight(v);
+        per.set(v, w === 0 ? 0 : weights ? (weights[v] ?? 0) / w : 1);
       }
-      const top = Math.max(0, ...per.values());
+      const raw = (s: HaproxySlot): number => (per.get(s.version) ?? 0) * s.endpointWeight;
+      const top = Math.max(0, ...list.map(raw));
+      const heaviest = Math.max(1, ...list.map((s) => s.endpointWeight));
       for (const s of list) {
-        const w = per.get(s.version) ?? 0;
-        s.weight = top > 0 && w > 0 ? Math.max(1, Math.round((w / top) * 256)) : 0;
+        const w = raw(s);
+        s.weight = top <= 0 || w <= 0 ? 0
+          : weights ? Math.max(1, Math.round((w / top) * HAPROXY_MAX_WEIGHT))
+            : s.endpointWeight * Math.floor(HAPROXY_MAX_WEIGHT / heaviest);
+        s.versionWeight = s.endpointWeight * Math.floor(HAPROXY_MAX_WEIGHT / heaviest);
       }
     });
   }
@@ -193,7 +202,7 @@ export class HaproxyProxy implements ProxyAdapter {
       for (const s of list) {
         if (before.get(`${i}/${s.name}`) === slotKey(s)) continue;
         cmds.push(...slotCommands(`b${i}/${s.name}`, s, s.weight));
-        cmds.push(...slotCommands(`b${i}_${versions.indexOf(s.version)}/${s.name}`, s, VERSION_BACKEND_WEIGHT));
+        cmds.push(...slotCommands(`b${i}_${versions.indexOf(s.version)}/${s.name}`, s, s.versionWeight));
       }
     }
     if (cmds.length > 0) {
@@ -201,7 +210,10 @@ export class HaproxyProxy implements ProxyAdapter {
       const bad = reply.split('\n').filter((l) => l.trim() && !/^IP changed|^no need to change|^port changed|addr changed/i.test(l.trim()));
       if (bad.length > 0) throw new Error(`haproxy runtime API refused: ${bad.join(' | ')}`);
     }
-    await this.writeConfig();
+    // In force now. The config file is only read by a reload, which renders and checks it
+    // from the desired state first: rewriting it here ran `haproxy -c` (70–150 ms) inside
+    // every runtime change, counted it as the proxy's propagation and held the next change
+    // back by as much, a lag the runtime API does not have.
   }
 
   private async reload(): Promise<void> {
@@ -262,5 +274,5 @@ function slotCommands(server: string, s: HaproxySlot, weight: number): string[] 
 }
 
 function slotKey(s: HaproxySlot): string {
-  return `${s.endpointId}|${s.port}|${s.weight}|${s.state}`;
+  return `${s.endpointId}|${s.port}|${s.weight}|${s.versionWeight}|${s.state}`;
 }

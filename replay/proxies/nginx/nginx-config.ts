@@ -1,8 +1,8 @@
 /**
  * Renders the routing state as one nginx.conf (pure function; nginx.ts beside it runs it).
  *
- * Per service front: upstream `uI_all` (every instance, equal weights: what a Service or a
- * plain upstream does with no weights set), `uI_K` per version, `uI_none` (no live server ⇒
+ * Per service front: upstream `uI_all` (every instance at its version's `weight`, 1 unless
+ * set: what a Service or a plain upstream does), `uI_K` per version, `uI_none` (no live server ⇒
  * 502 with $upstream_addr = the group name ⇒ no-endpoint). The target is the first
  * non-empty of: lane version for the request's tag, header routes, weighted split
  * (`split_clients` on $request_id), else `uI_all`. The entry front assigns the lane tag from
@@ -82,15 +82,15 @@ function renderFront(state: RoutingState, i: number): string[] {
 
   // Upstreams.
   // fail_timeout takes whole seconds only: a time-scaled window rounds up to 1 s.
-  const server = (port: number, down: boolean): string =>
-    `    server 127.0.0.1:${nginxInteger(port, 'endpoint port')}${front.maxFails > 0 ? ` max_fails=${front.maxFails} fail_timeout=${Math.max(1, Math.ceil(front.failTimeoutMs / 1000))}s` : ' max_fails=0'}${down ? ' down' : ''};`;
-  const upstream = (name: string, eps: { port: number; down: boolean }[]): void => {
+  const server = (port: number, down: boolean, weight: number): string =>
+    `    server 127.0.0.1:${nginxInteger(port, 'endpoint port')}${weight !== 1 ? ` weight=${nginxInteger(weight, 'endpoint weight')}` : ''}${front.maxFails > 0 ? ` max_fails=${front.maxFails} fail_timeout=${Math.max(1, Math.ceil(front.failTimeoutMs / 1000))}s` : ' max_fails=0'}${down ? ' down' : ''};`;
+  const upstream = (name: string, eps: { port: number; down: boolean; weight: number }[]): void => {
     out.push(`  upstream ${name} {`);
     if (front.lb === 'least-request') out.push('    least_conn;');
     else if (front.lb === 'random') out.push('    random two;');
     else if (front.lb === 'consistent-hash') out.push('    hash $http_x_user_id consistent;');
     if (eps.length === 0) out.push('    server 127.0.0.1:9 down;');
-    for (const e of eps) out.push(server(e.port, e.down));
+    for (const e of eps) out.push(server(e.port, e.down, e.weight));
     out.push('    keepalive 16;', '  }');
   };
   upstream(`u${i}_all`, state.endpointsOf(front.service));

@@ -280,9 +280,9 @@ function toState(b: Build, ports: Record<string, number>): RoutingState {
   const state = new RoutingState([frontSpec(b.service, ['v1', 'v2', 'v3'], true), frontSpec('db', ['v1'], false)]);
   for (const v of b.versions) {
     const id = b.ids[v] ?? `${v}-1`;
-    state.endpoints.set(id, { id, service: b.service, version: v, port: ports[VERSION_LABEL[v] ?? 'named'] ?? 9, down: false });
+    state.endpoints.set(id, { id, service: b.service, version: v, port: ports[VERSION_LABEL[v] ?? 'named'] ?? 9, down: false, weight: 1 });
   }
-  state.endpoints.set('db-1', { id: 'db-1', service: 'db', version: 'v1', port: ports.db ?? 9, down: false });
+  state.endpoints.set('db-1', { id: 'db-1', service: 'db', version: 'v1', port: ports.db ?? 9, down: false, weight: 1 });
   state.weights.set(b.service, { v1: 100 });
   state.routes.set(b.service, b.routes);
   state.lanes = b.lanes;

@@ -74,8 +74,8 @@ test('mark-down drains (in-flight requests finish, no new ones); marked up it se
     retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0,
   };
   const state = new RoutingState([front]);
-  state.endpoints.set('a', { id: 'a', service: 'app', version: 'v1', port: a.port, down: false });
-  state.endpoints.set('b', { id: 'b', service: 'app', version: 'v1', port: b.port, down: false });
+  state.endpoints.set('a', { id: 'a', service: 'app', version: 'v1', port: a.port, down: false, weight: 1 });
+  state.endpoints.set('b', { id: 'b', service: 'app', version: 'v1', port: b.port, down: false, weight: 1 });
   const proxy = new HaproxyProxy(state);
   await proxy.start();
   try {

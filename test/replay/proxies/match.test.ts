@@ -73,8 +73,8 @@ const lane = (match: MatchRule): LaneSpec => ({ name: 'gray', tag: 'gray', match
 
 function stateWith(lanes: LaneSpec[]): RoutingState {
   const s = new RoutingState([front]);
-  s.endpoints.set('v1-1', { id: 'v1-1', service: 'app', version: 'v1', port: 18081, down: false });
-  s.endpoints.set('v2-1', { id: 'v2-1', service: 'app', version: 'v2', port: 18082, down: false });
+  s.endpoints.set('v1-1', { id: 'v1-1', service: 'app', version: 'v1', port: 18081, down: false, weight: 1 });
+  s.endpoints.set('v2-1', { id: 'v2-1', service: 'app', version: 'v2', port: 18082, down: false, weight: 1 });
   s.weights.set('app', { v1: 100 });
   s.lanes = lanes;
   return s;

@@ -80,7 +80,7 @@ test('a round-robin view with HAProxy slow start still ramps past the configured
   };
   const insts = { upAt: new Float64Array(2), stableId: Int32Array.from([1, 2]) };
   const never = () => { throw new Error('round robin draws no random number'); };
-  const v = new View(0, 0, -1, client, new Uint8Array(1), insts, never, never);
+  const v = new View(0, 0, -1, client, new Uint8Array(1), new Float64Array([1]), insts, never, never);
   v.add(0, 0, -1e12);
   v.add(1, 0, 0);
   let fresh = 0;

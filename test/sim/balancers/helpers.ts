@@ -13,12 +13,16 @@ export class StubMembers implements Members {
   readonly warm = new Map<number, number>();
   /** Consistent-hash identity per instance id (the id itself when absent). */
   readonly ids = new Map<number, number>();
+  /** Configured weight per instance id (1 when absent); set before the member is added. */
+  readonly weights = new Map<number, number>();
 
   unfiltered(): boolean { return this.skip.size === 0; }
   eligible(i: number): boolean { return !this.skip.has(this.inst[i]); }
   activeOf(instance: number): number { return this.active.get(instance) ?? 0; }
   warmth(i: number): number { return this.warm.get(this.inst[i]) ?? 1; }
   hashId(instance: number): number { return this.ids.get(instance) ?? instance; }
+  weight(i: number): number { return this.weights.get(this.inst[i]) ?? 1; }
+  weighted(): boolean { for (let i = 0; i < this.n; i++) if (this.weight(i) !== 1) return true; return false; }
 }
 
 export const lbOptions = (o: Partial<LbOptions> = {}): LbOptions =>
