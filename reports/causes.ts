@@ -8,7 +8,7 @@ import { fmtPct } from './format.ts';
 
 export const CAUSE_CURES: Record<DropCause, string> = {
   refused: 'callers still sent to deregistered instances: a preStop sleep longer than the slowest caller\'s registry delay (within the grace period)',
-  reset: 'requests in flight when instances were killed: drain gracefully within a long enough terminationGracePeriodSeconds',
+  reset: 'requests in flight when instances were killed, or sent on a keep-alive connection the server had just closed: drain gracefully within a long enough terminationGracePeriodSeconds; server idle timeouts longer than the callers\'',
   'no-endpoint': 'callers saw no instance for the chosen version: keep capacity up during each step (surge first, maxUnavailable 0) and wait for the registry before shifting traffic',
   'queue-full': 'capacity fell short during a step: more surge, or slow start so cold instances are not flooded',
   timeout: 'requests outlived the caller\'s timeout, usually on cold instances: slow start (warm-up) or more capacity during the step',

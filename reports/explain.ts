@@ -145,9 +145,16 @@ function causeAdvice(cause: DropCause, runs: RunResult[], byCause: Record<DropCa
       return 'callers kept sending to instances that were already gone (their endpoint view was stale); ' +
         'a preStop sleep longer than the registry propagation delay, or deregistering before termination, would cover it';
     }
-    case 'reset':
+    case 'reset': {
+      const stale = sumOf(runs, (r) => r.meta?.connections?.staleResets ?? 0);
+      if (stale > 0 && stale >= byCause.reset / 2) {
+        return `requests were written to keep-alive connections the server had just closed (${fmtCount(stale)} of ${fmtCount(byCause.reset)}); ` +
+          'give servers an idle timeout longer than their callers\' (keepAlive.timeout > pool.idleTimeout), keep pooled connections open until callers ' +
+          'have dropped the instance (preStop), or retry on reset';
+      }
       return 'requests were still in flight when instances were killed; a graceful drain ' +
         '(stop accepting, finish in-flight) within a long enough terminationGracePeriod would let them complete';
+    }
     case 'no-endpoint': {
       const stale = sumOf(runs, (r) => r.meta?.noEndpointStale ?? 0);
       const total = byCause['no-endpoint'];

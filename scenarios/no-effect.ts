@@ -45,6 +45,7 @@ export function warnNoEffect(r: Reader, s: Scenario, src: NoEffectSources): void
   const ctx = new Context(s, src.raw);
   warnServices(r, ctx);
   warnClients(r, ctx, src);
+  warnKeepAlive(r, ctx);
   warnTraffic(r, ctx);
   warnStrategy(r, ctx);
   warnMatches(r, ctx);
@@ -213,7 +214,7 @@ function warnVersions(r: Reader, ctx: Context, svc: ServiceSpec, p: string, unre
 // ---- clients: one hop per caller → callee, each with the client layers that set it ----------
 
 /** The fields of a client block, as dotted paths under `client`. */
-const CLIENT_FIELDS = ['lb.algorithm', 'lb.slowStart', 'lb.maxFails', 'lb.failTimeout', 'lb.choiceCount', 'timeout', 'retry.attempts', 'retry.on'] as const;
+const CLIENT_FIELDS = ['lb.algorithm', 'lb.slowStart', 'lb.maxFails', 'lb.failTimeout', 'lb.choiceCount', 'timeout', 'retry.attempts', 'retry.on', 'pool.maxRequests', 'pool.connections'] as const;
 type ClientField = (typeof CLIENT_FIELDS)[number];
 
 function sets(o: ClientOverride, f: ClientField): boolean {
@@ -221,6 +222,7 @@ function sets(o: ClientOverride, f: ClientField): boolean {
     case 'timeout': return o.timeout !== undefined;
     case 'retry.attempts': return o.retry.attempts !== undefined;
     case 'retry.on': return o.retry.on !== undefined;
+    case 'pool.maxRequests': case 'pool.connections': return o.pool != null && o.pool[f.slice(5) as 'maxRequests' | 'connections'] !== undefined;
     default: return (o.lb as Record<string, unknown>)[f.slice(3)] !== undefined;
   }
 }
@@ -274,6 +276,10 @@ function unusedOnHop(ctx: Context, hop: Hop, f: ClientField): string | null {
       return c.retry.attempts > 0 && c.retry.on.length === 0 ? 'retry.on is empty, so no failure is retried' : null;
     case 'retry.on':
       return c.retry.attempts === 0 ? 'retry.attempts is 0, so nothing is retried' : null;
+    case 'pool.maxRequests':
+      return c.pool === null ? 'this hop has no pool (pool: none)' : c.pool.http2 ? 'maxRequests closes HTTP/1.1 connections, and this pool is HTTP/2 (one connection carries every request)' : null;
+    case 'pool.connections':
+      return c.pool === null ? 'this hop has no pool (pool: none)' : !c.pool.http2 ? 'connection-level balancing keeps long-lived HTTP/2 connections, and this pool is HTTP/1.1' : null;
     default:
       return null; // lb.algorithm, lb.maxFails (check.ts names maxFails outside smooth-wrr)
   }
@@ -288,6 +294,8 @@ const FIX: Record<ClientField, string> = {
   timeout: 'shorten it, or remove it',
   'retry.attempts': 'list failures in retry.on, or remove it',
   'retry.on': 'set retry.attempts above 0, or remove it',
+  'pool.maxRequests': 'remove it',
+  'pool.connections': 'set pool.http2: true, or remove it',
 };
 
 function warnClients(r: Reader, ctx: Context, src: NoEffectSources): void {
@@ -349,6 +357,17 @@ function warnClients(r: Reader, ctx: Context, src: NoEffectSources): void {
       const more = reasons.size > shown.length ? `; and ${reasons.size - shown.length} more call${reasons.size - shown.length === 1 ? '' : 's'} like these` : '';
       r.warn(fieldPath(ctx, keys, path, f), `has no effect on any call to ${svc.name}: ${shown.join('; ')}${more}; ${FIX[f]}`);
     }
+  }
+}
+
+/** A server's keep-alive settings act only on callers that keep connections to it. */
+function warnKeepAlive(r: Reader, ctx: Context): void {
+  const s = ctx.s;
+  for (const svc of s.services) {
+    if (!ctx.given('services', svc.name, 'keepAlive')) continue;
+    const callers = [...(s.entry.service === svc.name ? [s.entry.client] : []), ...s.services.flatMap((x) => x.calls.filter((c) => c.service === svc.name).map((c) => c.client))];
+    if (callers.some((c) => c.pool !== null)) continue;
+    r.warn(join(join('services', svc.name), 'keepAlive'), `has no effect: no caller of ${svc.name} keeps connections (client.pool), so connections are not modelled; set a pool on its callers' client, or remove it`);
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * Client policy (balancer, timeout, retry) of one caller towards one service.
+ * Client policy (balancer, timeout, retry, keep-alive pool) of one caller towards one service.
  *
  * Precedence, field by field, later wins: built-in defaults → `client:` of the service
- * being called → the caller's own `client:` on that call (or `entry.client`). `lb` and
- * `retry` merge field by field too, so a call can override only `timeout`.
+ * being called → the caller's own `client:` on that call (or `entry.client`). `lb`,
+ * `retry` and `pool` merge field by field too, so a call can override only `timeout`;
+ * `pool: none` turns a pool the callee's block set off again.
  */
-import type { ClientSpec, LbAlgorithm, LbSpec, RetryOn, RetrySpec, SlowStartSpec } from './types.ts';
+import type { ClientSpec, LbAlgorithm, LbSpec, PoolSpec, RetryOn, RetrySpec, SlowStartSpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { BALANCER_NAMES } from '../sim/balancers/index.ts';
@@ -18,6 +19,13 @@ export interface ClientOverride {
   lb: Partial<LbSpec>;
   timeout?: number;
   retry: Partial<RetrySpec>;
+  /** undefined: inherited; null: `pool: none`; a map: these fields over the inherited (or default) pool. */
+  pool?: Partial<PoolSpec> | null;
+}
+
+/** What `pool: {}` means: nginx's upstream keep-alive defaults where it has them. */
+export function defaultPool(): PoolSpec {
+  return { idleTimeout: 60_000, maxRequests: 0, maxAge: 0, closeNotice: 1, http2: false, connections: 0 };
 }
 
 export function defaultClient(): ClientSpec {
@@ -26,6 +34,7 @@ export function defaultClient(): ClientSpec {
     timeout: 0,
     // nginx's `proxy_next_upstream error timeout`: connection errors, resets and timeouts.
     retry: { attempts: 0, on: ['connect-failure', 'reset', 'timeout'] },
+    pool: null,
   };
 }
 
@@ -38,6 +47,8 @@ export function resolveClient(...overrides: ClientOverride[]): ClientSpec {
     c.lb = { ...c.lb, ...o.lb };
     if (o.timeout !== undefined) c.timeout = o.timeout;
     c.retry = { ...c.retry, ...o.retry };
+    if (o.pool === null) c.pool = null;
+    else if (o.pool !== undefined) c.pool = { ...(c.pool ?? defaultPool()), ...o.pool };
   }
   // Callers inheriting from one callee must not share (and so co-mutate) nested objects.
   return structuredClone(c);
@@ -45,8 +56,9 @@ export function resolveClient(...overrides: ClientOverride[]): ClientSpec {
 
 export function readClient(r: Reader, v: Raw, path: string): ClientOverride {
   if (v === undefined || v === null) return EMPTY_OVERRIDE;
-  const f = r.fields(v, path, ['lb', 'timeout', 'retry']);
+  const f = r.fields(v, path, ['lb', 'timeout', 'retry', 'pool']);
   const out: ClientOverride = { lb: {}, retry: {} };
+  if (f.pool !== undefined) out.pool = readPool(r, f.pool, join(path, 'pool'));
   if (f.lb !== undefined) out.lb = readLb(r, f.lb, join(path, 'lb'));
   if (f.timeout !== undefined) out.timeout = r.duration(f.timeout, join(path, 'timeout'));
   if (f.retry !== undefined) out.retry = readRetry(r, f.retry, join(path, 'retry'));
@@ -92,6 +104,19 @@ function readSlowStart(r: Reader, v: Raw, path: string): SlowStartSpec | null {
     case 'haproxy': return { mode, window };
     case 'curve': return { mode, window, exponent: f.exponent === undefined ? 1 : r.number(f.exponent, join(path, 'exponent'), { min: 0, minExclusive: true }) };
   }
+}
+
+function readPool(r: Reader, v: Raw, path: string): Partial<PoolSpec> | null {
+  if (v === null || v === 'none') return null;
+  const f = r.fields(v, path, ['idleTimeout', 'maxRequests', 'maxAge', 'closeNotice', 'http2', 'connections'], 'a map like {idleTimeout: 60s} or none');
+  const out: Partial<PoolSpec> = {};
+  if (f.idleTimeout !== undefined) out.idleTimeout = r.duration(f.idleTimeout, join(path, 'idleTimeout'));
+  if (f.maxRequests !== undefined) out.maxRequests = r.int32(f.maxRequests, join(path, 'maxRequests'), 0);
+  if (f.maxAge !== undefined) out.maxAge = r.duration(f.maxAge, join(path, 'maxAge'));
+  if (f.closeNotice !== undefined) out.closeNotice = r.duration(f.closeNotice, join(path, 'closeNotice'));
+  if (f.http2 !== undefined) out.http2 = r.boolean(f.http2, join(path, 'http2'));
+  if (f.connections !== undefined) out.connections = r.integerUpTo(f.connections, join(path, 'connections'), 0, 1024, 'connections a caller balances over');
+  return out;
 }
 
 function readRetry(r: Reader, v: Raw, path: string): Partial<RetrySpec> {

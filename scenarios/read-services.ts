@@ -3,7 +3,7 @@
  * the service (as on a pod spec); `client:` is the default policy of calls made TO it, so
  * calls are resolved after every service has been read.
  */
-import type { CallSpec, ColdStartSpec, InstanceSpec, ProbeSpec, ServiceSpec, VersionSpec } from './types.ts';
+import type { CallSpec, ColdStartSpec, InstanceSpec, KeepAliveSpec, ProbeSpec, ServiceSpec, VersionSpec } from './types.ts';
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import { readDistribution, required } from './read-distribution.ts';
 import { EMPTY_OVERRIDE, readClient, resolveClient, type ClientOverride } from './read-client.ts';
@@ -13,7 +13,7 @@ const SERVICE_FIELDS = [
   'replicas', 'versions', 'initialVersion', 'concurrency', 'queue', 'serviceTime', 'coldStart', 'startup',
   'readinessProbe', 'registrationDelay', 'readyAfterRegistration', 'deregistration', 'deregistrationLead', 'preStop',
   'terminationGracePeriodSeconds', 'shutdown', 'minReadySeconds', 'calls', 'client', 'propagatesLane',
-  'proactiveNotification', 'registry',
+  'proactiveNotification', 'registry', 'keepAlive',
 ] as const;
 
 /** A call before the callee's default client is known. */
@@ -96,6 +96,7 @@ function readInstance(r: Reader, f: RawMap, p: string): InstanceSpec {
     terminationGracePeriod: opt('terminationGracePeriodSeconds', 30, (v, q) => r.seconds(v, q)) * 1000,
     shutdown: opt('shutdown', 'graceful' as const, (v, q) => r.oneOf(v, q, ['graceful', 'abrupt'] as const)),
     minReadySeconds: opt('minReadySeconds', 0, (v, q) => r.seconds(v, q)) * 1000,
+    keepAlive: opt('keepAlive', { timeout: 0, onShutdown: 'close-idle' as const }, (v, q) => readKeepAlive(r, v, q)),
   };
 }
 
@@ -131,6 +132,16 @@ function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
     weight: f.weight === undefined ? 1 : r.integerUpTo(f.weight, join(p, 'weight'), 1, MAX_ENDPOINT_WEIGHT, 'HAProxy\'s largest server weight'),
     serviceTime: f.serviceTime === undefined ? null : readDistribution(r, f.serviceTime, join(p, 'serviceTime')),
     coldStart: f.coldStart === undefined ? null : readColdStart(r, f.coldStart, join(p, 'coldStart')),
+  };
+}
+
+const ON_SHUTDOWN = ['close-idle', 'connection-close', 'none'] as const;
+
+function readKeepAlive(r: Reader, v: Raw, p: string): KeepAliveSpec {
+  const f = r.fields(v, p, ['timeout', 'onShutdown'], 'a map {timeout, onShutdown}');
+  return {
+    timeout: f.timeout === undefined ? 0 : r.duration(f.timeout, join(p, 'timeout')),
+    onShutdown: f.onShutdown === undefined ? 'close-idle' : r.oneOf(f.onShutdown, join(p, 'onShutdown'), ON_SHUTDOWN),
   };
 }
 

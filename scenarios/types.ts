@@ -122,6 +122,7 @@ export interface InstanceSpec {
   shutdown: 'graceful' | 'abrupt';
   /** Kubernetes minReadySeconds equivalent for availability counting, ms. */
   minReadySeconds: number;
+  keepAlive: KeepAliveSpec;
 }
 
 /**
@@ -161,6 +162,44 @@ export interface ClientSpec {
   /** Per-try timeout, ms (0 = none). */
   timeout: number;
   retry: RetrySpec;
+  /** Keep-alive connections to each upstream instance (null: connections are not modelled). */
+  pool: PoolSpec | null;
+}
+
+/**
+ * A caller's keep-alive pool towards one upstream service (sim/model/connections.ts).
+ * Durations in ms; 0 turns a limit off.
+ */
+export interface PoolSpec {
+  /** The caller closes a connection idle this long (nginx upstream keepalive_timeout, a load balancer's idle timeout). */
+  idleTimeout: number;
+  /** The caller closes a connection after this many requests (nginx keepalive_requests). */
+  maxRequests: number;
+  /** The caller closes a connection this old instead of reusing it (Envoy max_connection_duration, gRPC MAX_CONNECTION_AGE). */
+  maxAge: number;
+  /** How long after the backend closes an idle connection the caller still sends on it: such a request is `reset`. */
+  closeNotice: number;
+  /** HTTP/2: one multiplexed connection per caller and instance carries every request to it. */
+  http2: boolean;
+  /**
+   * 0: the caller balances each request over the instances it knows. N > 0: it balances
+   * connections (a Service VIP, gRPC pick_first): it keeps N long-lived connections, each to
+   * the instance picked when it opened, and sends every request over them.
+   */
+  connections: number;
+}
+
+/** How an instance treats the keep-alive connections callers hold to it. */
+export interface KeepAliveSpec {
+  /** The server closes a connection idle this long (Node's keepAliveTimeout, 5 s by default), ms; 0 = never. */
+  timeout: number;
+  /**
+   * At SIGTERM (graceful shutdown): `close-idle` closes idle connections and each busy one
+   * after its response (Go's Shutdown, Node's server.close()); `connection-close` only marks
+   * responses `Connection: close`, so idle connections are still used until the process
+   * exits; `none` does neither. Whatever is still open dies when the process exits.
+   */
+  onShutdown: 'close-idle' | 'connection-close' | 'none';
 }
 
 /** Every registered balancer (sim/balancers/index.ts): adding one there adds its name here. */

@@ -27,6 +27,8 @@ export class CallPool {
   sent: Float64Array;
   /** The instance the last attempt went to (a retry avoids it), −1 none. */
   tried: Int32Array;
+  /** The keep-alive connection the attempt went out on (connections.ts), −1 none. */
+  conn: Int32Array;
   private free: Int32Array;
   private freeN = 0;
 
@@ -46,6 +48,7 @@ export class CallPool {
     this.gen = new Int32Array(capacity);
     this.sent = new Float64Array(capacity);
     this.tried = new Int32Array(capacity);
+    this.conn = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
@@ -68,6 +71,7 @@ export class CallPool {
     this.next[c] = 0;
     this.tag[c] = tag;
     this.tried[c] = -1;
+    this.conn[c] = -1;
     return c;
   }
 
@@ -83,7 +87,7 @@ export class CallPool {
     this.edge = grown(this.edge, cap); this.inst = grown(this.inst, cap); this.attempt = grown(this.attempt, cap);
     this.state = grown(this.state, cap); this.orphan = grown(this.orphan, cap); this.child = grown(this.child, cap);
     this.next = grown(this.next, cap); this.tag = grown(this.tag, cap); this.gen = grown(this.gen, cap);
-    this.sent = grown(this.sent, cap); this.tried = grown(this.tried, cap); this.free = grown(this.free, cap);
+    this.sent = grown(this.sent, cap); this.tried = grown(this.tried, cap); this.conn = grown(this.conn, cap); this.free = grown(this.free, cap);
     this.capacity = cap;
   }
 }

@@ -33,6 +33,12 @@ export class InstanceStore {
   readyAt: Float64Array;
   /** When it left the registry (or was marked down); Infinity while listed. */
   deregAt: Float64Array;
+  /** When it closed its idle keep-alive connections (SIGTERM with keepAlive.onShutdown close-idle); Infinity before. */
+  idleClosedAt: Float64Array;
+  /** When its responses began closing their connections (SIGTERM unless onShutdown none; HTTP/2: GOAWAY); Infinity before. */
+  goawayAt: Float64Array;
+  /** When the process exited (every connection to it died); Infinity while it runs. */
+  exitAt: Float64Array;
   busy: Int32Array;
   /** busy + queued: what least-request balancers compare. */
   load: Int32Array;
@@ -61,6 +67,9 @@ export class InstanceStore {
     this.started = new Float64Array(capacity);
     this.readyAt = new Float64Array(capacity);
     this.deregAt = new Float64Array(capacity);
+    this.idleClosedAt = new Float64Array(capacity);
+    this.goawayAt = new Float64Array(capacity);
+    this.exitAt = new Float64Array(capacity);
     this.busy = new Int32Array(capacity);
     this.load = new Int32Array(capacity);
     this.qHead = new Int32Array(capacity);
@@ -75,7 +84,7 @@ export class InstanceStore {
     const i = this.n++;
     this.svc[i] = svc; this.ver[i] = ver; this.gv[i] = gv;
     this.state[i] = ST_STARTING; this.accepting[i] = 0; this.registered[i] = 0; this.down[i] = 0;
-    this.deregAt[i] = Infinity; this.started[i] = 0; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
+    this.deregAt[i] = Infinity; this.idleClosedAt[i] = Infinity; this.goawayAt[i] = Infinity; this.exitAt[i] = Infinity; this.started[i] = 0; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
     this.queues[i] = new Int32Array(Math.max(1, queueCap));
     return i;
   }
@@ -99,6 +108,7 @@ export class InstanceStore {
     this.state = grown(this.state, cap); this.accepting = grown(this.accepting, cap); this.registered = grown(this.registered, cap);
     this.down = grown(this.down, cap); this.created = grown(this.created, cap); this.upAt = grown(this.upAt, cap); this.started = grown(this.started, cap);
     this.readyAt = grown(this.readyAt, cap); this.deregAt = grown(this.deregAt, cap); this.busy = grown(this.busy, cap);
+    this.idleClosedAt = grown(this.idleClosedAt, cap); this.goawayAt = grown(this.goawayAt, cap); this.exitAt = grown(this.exitAt, cap);
     this.load = grown(this.load, cap); this.qHead = grown(this.qHead, cap); this.qLen = grown(this.qLen, cap);
     this.viewBase = grown(this.viewBase, cap); this.stableId = grown(this.stableId, cap);
     this.capacity = cap;

@@ -16,6 +16,7 @@ import { costTick } from './accounting.ts';
 import { readyTime } from '../rules/readiness.ts';
 import { goesAtOnce, terminationSchedule } from '../rules/termination.ts';
 import { stageOf } from './control.ts';
+import { closeAll, releaseConnection, SHUTDOWN_CLOSE_IDLE, SHUTDOWN_NONE } from './connections.ts';
 
 export function onAppUp(m: Model, i: number): void {
   const I = m.inst;
@@ -93,7 +94,19 @@ export function onSigterm(m: Model, i: number): void {
   }
   I.state[i] = ST_DRAINING;
   I.accepting[i] = 0;
-  if (I.load[i] === 0) gone(m, i);
+  const mode = m.topo.shutdownMode[I.svc[i]];
+  if (mode === SHUTDOWN_CLOSE_IDLE) I.idleClosedAt[i] = m.engine.now;
+  if (mode !== SHUTDOWN_NONE) I.goawayAt[i] = m.engine.now;
+  if (drained(m, i)) gone(m, i);
+}
+
+/**
+ * A draining server exits once nothing is in flight and, unless it closed its idle
+ * connections at SIGTERM, once callers have closed theirs (Node's server.close() waits for
+ * every connection): until then pooled callers keep reaching it.
+ */
+export function drained(m: Model, i: number): boolean {
+  return m.inst.load[i] === 0 && (m.topo.shutdownMode[m.inst.svc[i]] === SHUTDOWN_CLOSE_IDLE || m.conns.openCount(i) === 0);
 }
 
 export function onKill(m: Model, i: number): void {
@@ -106,6 +119,7 @@ function hardStop(m: Model, i: number): void {
   I.state[i] = ST_GONE;
   I.accepting[i] = 0;
   const now = m.engine.now;
+  I.exitAt[i] = now;
   const victims: number[] = [];
   for (let c = 0; c < C.highWater; c++) {
     const st = C.state[c];
@@ -120,6 +134,10 @@ function hardStop(m: Model, i: number): void {
     if (C.state[c] === CALL_WAITING && C.child[c] >= 0) C.orphan[C.child[c]] = 1;
     m.metrics.served(now, I.gv[i], false, now - C.sent[c]);
     if (C.orphan[c] === 0) m.views[C.view[c]].ended(i);
+    if (C.conn[c] >= 0) {
+      releaseConnection(m, m.views[C.view[c]], C.conn[c], i, now, false);
+      C.conn[c] = -1;
+    }
     C.gen[c]++;
     C.state[c] = CALL_PENDING;
     deliver(m, c, CAUSE_RESET, CLASS_RESET);
@@ -131,12 +149,14 @@ export function gone(m: Model, i: number): void {
   const I = m.inst;
   I.state[i] = ST_GONE;
   I.accepting[i] = 0;
+  if (I.exitAt[i] === Infinity) I.exitAt[i] = m.engine.now;
   if (I.registered[i]) deregister(m, i);
   const s = I.svc[i];
   const n = m.topo.services[s].calls.length;
   for (let k = 0; k < n; k++) {
     const v = m.views[I.viewBase[i] + k];
     v.alive = false;
+    if (v.pool !== null) closeAll(v.pool);
     const subs = m.subscribers[v.target];
     subs.splice(subs.indexOf(v), 1);
   }

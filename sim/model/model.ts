@@ -21,8 +21,9 @@ import type { LaneSpec, Scenario } from '../../scenarios/types.ts';
 import { Engine } from '../kernel/engine.ts';
 import { RandomStreams, type Uniform } from '../kernel/random.ts';
 import { Topology, CLASS_NONE } from './topology.ts';
-import { InstanceStore, ST_READY, ST_GONE, STATE_GROUPS } from './instances.ts';
+import { InstanceStore, ST_READY, ST_DRAINING, ST_GONE, STATE_GROUPS } from './instances.ts';
 import { CallPool, RequestPool } from './calls.ts';
+import { CallerPool, ConnectionStore } from './connections.ts';
 import { TimeoutQueue } from './timeouts.ts';
 import { View } from './view.ts';
 import { Propagation, GATEWAY_CALLER, registryFor, type Channel } from './registry.ts';
@@ -33,7 +34,7 @@ import type { HeaderRoute, VersionState, WindowStats } from '../../strategies/pr
 import type { RunResult } from '../result/run-result.ts';
 import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
-import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill } from './lifecycle.ts';
+import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, gone } from './lifecycle.ts';
 import { onViewUpdate, onRouteUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
@@ -79,6 +80,10 @@ export class Model {
   readonly inst = new InstanceStore();
   readonly calls = new CallPool();
   readonly reqs = new RequestPool();
+  /** Keep-alive connections of every caller that pools (connections.ts). */
+  readonly conns = new ConnectionStore();
+  /** @internal pickPinned's answer: the connection the picked instance is reached on (−1: open one). */
+  pinnedConn = -1;
   readonly views: View[] = [];
   /** @internal Per service: the live views that call it (who hears of its changes). */
   readonly subscribers: View[][];
@@ -173,6 +178,8 @@ export class Model {
     const st = this.streams;
     this.engine = new Engine({ maxEvents: scenario.limits.maxEvents, capacity: 1 << 14 });
     this.topo = new Topology(scenario, st);
+    // A draining server that waits for its callers' connections exits with the last one.
+    this.conns.onLastClosed = (i) => { if (this.inst.state[i] === ST_DRAINING && drained(this, i)) gone(this, i); };
     const S = this.topo.services.length;
     this.metrics = new Metrics(scenario.bucketMs, scenario.duration, this.topo.gvNames, STATE_GROUPS);
     this.serviceStats = new ServiceStats(scenario.services.length, this.metrics.buckets);
@@ -255,7 +262,8 @@ export class Model {
     const tn = this.topo.services[target].name + repeat;
     const st = this.streams;
     const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.topo.endpointWeight[target], this.inst,
-      st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`));
+      st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`),
+      client.pool === null ? null : new CallerPool(client.pool, this.conns));
     this.views.push(v);
     const prop = this.propagationFor(caller < 0 ? this.scenario.entry.registry : this.topo.services[this.inst.svc[caller]].registry);
     this.viewPropagation.push(prop);

@@ -9,14 +9,15 @@
 import type { Model } from './model.ts';
 import type { View } from './view.ts';
 import type { Uniform } from '../kernel/random.ts';
-import { CLASS_CONNECT, CLASS_5XX, CLASS_NONE } from './topology.ts';
+import { CLASS_CONNECT, CLASS_RESET, CLASS_5XX, CLASS_NONE } from './topology.ts';
 import { ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
 import { CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
-import { CAUSE_REFUSED, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_ERROR, CAUSE_MISROUTE } from './metrics.ts';
+import { CAUSE_REFUSED, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_ERROR, CAUSE_MISROUTE, CAUSE_RESET } from './metrics.ts';
+import { CONN_REFUSED, CONN_RESET, pickPinned, releaseConnection, takeConnection } from './connections.ts';
 import { coldFactor } from '../rules/cold-start.ts';
 import { armTimeout } from './caller-timeouts.ts';
 import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LANE_UNSEEN, MISROUTE_LANE_DOWN, MISROUTE_BASE_TO_LANE } from './lanes.ts';
-import { gone } from './lifecycle.ts';
+import { drained, gone } from './lifecycle.ts';
 import { inSystemTick } from './accounting.ts';
 
 /** The outcome of a call that succeeded (failures carry a CAUSE_*). */
@@ -74,7 +75,18 @@ function attempt(m: Model, c: number): number {
   C.tried[c] = i;
   const dereg = I.deregAt[i];
   if (dereg <= now && now - dereg > m.maxStaleSendMs) m.maxStaleSendMs = now - dereg;
-  if (I.accepting[i] === 0) {
+  // With a keep-alive pool the attempt needs a connection: a pooled one works even where
+  // the listener is closed (a draining server), a new one only where it is open.
+  let conn = -1;
+  if (view.pool !== null) {
+    conn = takeConnection(m, view, i, now, view.pinned ? m.pinnedConn : -1);
+    if (conn === CONN_RESET) {
+      view.failed(i, now);
+      m.failClass = CLASS_RESET;
+      return CAUSE_RESET;
+    }
+  }
+  if (conn === CONN_REFUSED && I.accepting[i] === 0) {
     view.failed(i, now);
     m.failClass = CLASS_CONNECT;
     return CAUSE_REFUSED;
@@ -82,9 +94,11 @@ function attempt(m: Model, c: number): number {
   const s = I.svc[i];
   if (I.busy[i] >= m.topo.concurrency[s] && I.qLen[i] >= m.topo.queueCap[s]) {
     view.failed(i, now);
+    if (conn >= 0) releaseConnection(m, view, conn, i, now, true); // a 503 keeps the connection
     m.failClass = CLASS_5XX;
     return CAUSE_QUEUE_FULL;
   }
+  C.conn[c] = conn;
   C.inst[c] = i;
   C.sent[c] = now;
   view.began(i);
@@ -113,7 +127,7 @@ function route(m: Model, view: View, c: number, r: number): number {
   const avoid = m.calls.tried[c];
   m.routedVersion = -1;
   // The common case: no lane was ever set up and this caller has a plain pool.
-  if (!m.pathsOn && view.routes < 0 && view.weights === null) return view.pick(-1, now, user, avoid);
+  if (!m.pathsOn && view.routes < 0 && view.weights === null) return choose(m, view, -1, now, user, avoid);
   const laneRows = m.lanes.version;
   // A call or request whose lane was torn down while it was in flight counts as untagged.
   const tag = m.calls.tag[c] <= laneRows.length ? m.calls.tag[c] : 0;
@@ -122,7 +136,7 @@ function route(m: Model, view: View, c: number, r: number): number {
   if (tag > 0) {
     const lv = laneRows[tag - 1][t];
     if (lv >= 0) {
-      const i = view.pick(lv, now, user, avoid);
+      const i = choose(m, view, lv, now, user, avoid);
       if (i >= 0) return i;
       m.routedVersion = lv;
       if (m.lanes.strict) return -1;
@@ -134,13 +148,18 @@ function route(m: Model, view: View, c: number, r: number): number {
   if (view.routes >= 0) want = matchRoute(m, view.routes, user);
   if (want < 0 && view.weights !== null) want = pickVersion(view.weights, view.uRoute);
   m.routedVersion = want;
-  const i = view.pick(want, now, user, avoid);
+  const i = choose(m, view, want, now, user, avoid);
   // Untagged at this hop: base traffic must not reach a lane version, and a request that
   // lost its tag must not be served by base where its lane has a version.
   if (i >= 0 && tag === 0 && (lane === 0 ? m.laneOnly[t][m.inst.ver[i]] === 1 : laneRows[lane - 1][t] >= 0)) {
     if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = lane === 0 ? MISROUTE_BASE_TO_LANE : MISROUTE_TAG_LOST;
   }
   return i;
+}
+
+/** The balancer's pick, or with connection-level balancing the instance of a connection (connections.ts). */
+function choose(m: Model, view: View, version: number, now: number, user: number, avoid: number): number {
+  return view.pinned ? pickPinned(m, view, version, now, user, avoid) : view.pick(version, now, user, avoid);
 }
 
 /**
@@ -211,6 +230,12 @@ function finish(m: Model, c: number, cause: number): void {
   const i = C.inst[c];
   m.metrics.served(now, I.gv[i], cause === OK, now - C.sent[c]);
   if (C.orphan[c] === 0) m.views[C.view[c]].ended(i);
+  const k = C.conn[c];
+  if (k >= 0) {
+    // An orphan's caller gave up on it (timeout) or died: its connection is not reused.
+    releaseConnection(m, m.views[C.view[c]], k, i, now, C.orphan[c] === 0);
+    C.conn[c] = -1;
+  }
   if (I.state[i] >= ST_TERMINATING && m.topo.services[I.svc[i]].proactiveNotification) {
     m.views[C.view[c]].remove(i); // the caller saw the shutdown mark on the response
   }
@@ -228,7 +253,7 @@ function releaseSlot(m: Model, i: number): void {
   } else {
     I.busy[i]--;
     m.serviceStats.busy(I.svc[i], m.engine.now, -1);
-    if (I.state[i] === ST_DRAINING && I.load[i] === 0) gone(m, i);
+    if (I.state[i] === ST_DRAINING && drained(m, i)) gone(m, i);
   }
 }
 

@@ -6,9 +6,11 @@
 import type { ClientSpec, ColdStartSpec, RetryOn, Scenario, ServiceSpec } from '../../scenarios/types.ts';
 import { makeSampler, type Sampler } from '../kernel/distributions.ts';
 import type { RandomStreams, Uniform } from '../kernel/random.ts';
+import { SHUTDOWN_CLOSE_IDLE, SHUTDOWN_CONNECTION_CLOSE, SHUTDOWN_NONE } from './connections.ts';
 
 /** Retry classes: what kind of failure the caller saw. */
 export const CLASS_CONNECT = 1, CLASS_RESET = 2, CLASS_TIMEOUT = 4, CLASS_5XX = 8, CLASS_NONE = 0;
+const SHUTDOWN_MODES = { none: SHUTDOWN_NONE, 'close-idle': SHUTDOWN_CLOSE_IDLE, 'connection-close': SHUTDOWN_CONNECTION_CLOSE } as const;
 const RETRY_BITS: Record<RetryOn, number> = { 'connect-failure': CLASS_CONNECT, reset: CLASS_RESET, timeout: CLASS_TIMEOUT, '5xx': CLASS_5XX };
 
 export class Topology {
@@ -42,6 +44,10 @@ export class Topology {
   readonly entryService: number;
   readonly concurrency: Int32Array;
   readonly queueCap: Int32Array;
+  /** Per service: the server's keep-alive idle timeout, ms (0 = none). */
+  readonly keepAliveTimeout: Float64Array;
+  /** Per service: SHUTDOWN_* (connections.ts), what SIGTERM does to its connections. */
+  readonly shutdownMode: Uint8Array;
   /** Per gv: pod creation → app listening. */
   readonly startup: Sampler[] = [];
 
@@ -90,6 +96,8 @@ export class Topology {
     this.edgeClient.forEach((c, e) => { for (const on of c.retry.on) this.edgeRetryMask[e] |= RETRY_BITS[on]; });
     this.concurrency = Int32Array.from(this.services.map((s) => s.instance.concurrency));
     this.queueCap = Int32Array.from(this.services.map((s) => s.instance.queue));
+    this.keepAliveTimeout = Float64Array.from(this.services.map((s) => s.instance.keepAlive.timeout));
+    this.shutdownMode = Uint8Array.from(this.services.map((s) => SHUTDOWN_MODES[s.instance.keepAlive.onShutdown]));
   }
 
   index(service: string): number {

@@ -11,6 +11,7 @@ import { BALANCERS, type Balancer, type Members } from '../balancers/index.ts';
 import { slowStartFactor, slowStartSpan } from '../balancers/slow-start.ts';
 import type { Uniform } from '../kernel/random.ts';
 import { grown } from '../kernel/typed-arrays.ts';
+import { forgetInstance, type CallerPool } from './connections.ts';
 
 /** What views need to read about instances (owned by the model). */
 export interface InstanceClock {
@@ -42,6 +43,12 @@ export class View implements Members {
   private warmUntil = -Infinity;
   /** Members whose weight is not 1 (weighted balancing applies while any is here). */
   private heavy = 0;
+  /** Per instance id: 1 while it is a member (connections.ts asks on every release). */
+  private member = new Uint8Array(16);
+  /** Keep-alive connections to the target's instances (`client.pool`), null when not modelled. */
+  readonly pool: CallerPool | null;
+  /** The caller balances long-lived connections, not requests (`pool.http2` with `connections` > 0). */
+  readonly pinned: boolean;
   /** One class per view: the pick call site sees only the algorithms the run configures. */
   private readonly balancer: Balancer;
   /** Attempt outcomes move the balancer (nginx max_fails): only then report them. */
@@ -64,7 +71,10 @@ export class View implements Members {
     u: Uniform,
     /** This view's router stream (`router/<caller>/<target>`): the weighted version pick. */
     readonly uRoute: Uniform,
+    pool: CallerPool | null = null,
   ) {
+    this.pool = pool;
+    this.pinned = pool !== null && pool.spec.http2 && pool.spec.connections > 0;
     const cap = 8;
     this.inst = new Int32Array(cap);
     this.ver = new Int32Array(cap);
@@ -94,6 +104,8 @@ export class View implements Members {
     this.ver[i] = version;
     this.joinedAt[i] = joinedAt;
     if (this.versionWeight[version] !== 1) this.heavy++;
+    if (instance >= this.member.length) this.member = grown(this.member, Math.max(instance + 1, this.member.length * 2));
+    this.member[instance] = 1;
     this.balancer.added(i, joinedAt);
     if (this.slowWindow > 0) this.warmUntil = Math.max(this.warmUntil, this.clockStart(i) + this.slowWindow);
   }
@@ -103,11 +115,25 @@ export class View implements Members {
     const i = this.indexOf(instance);
     if (i < 0) return;
     if (this.versionWeight[this.ver[i]] !== 1) this.heavy--;
+    this.member[instance] = 0;
+    if (this.pool !== null) forgetInstance(this.pool, instance);
     const last = --this.n;
     for (let j = i; j < last; j++) {
       this.inst[j] = this.inst[j + 1]; this.ver[j] = this.ver[j + 1]; this.joinedAt[j] = this.joinedAt[j + 1];
     }
     this.balancer.removed(i);
+  }
+
+  has(instance: number): boolean {
+    return instance < this.member.length && this.member[instance] === 1;
+  }
+
+  /** Whether a pick for `version` (−1: the base pool) may go to this member instance. */
+  accepts(instance: number, version: number): boolean {
+    const j = this.indexOf(instance);
+    if (j < 0) return false;
+    const v = this.ver[j];
+    return version >= 0 ? v === version : this.laneOnly[v] === 0;
   }
 
   /** True when every member qualifies for the current pick (no filter, no lanes, nothing to avoid). */

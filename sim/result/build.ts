@@ -48,6 +48,7 @@ export function buildResult(m: Model, strategy: string): RunResult {
       ...(m.pathsOn ? { misrouteBy: Object.fromEntries(MISROUTE_KINDS.map((k, j) => [k, m.misrouteBy[j + 1]])) as Record<MisrouteKind, number> } : {}),
       meanInSystem: r3(m.meanInSystem()),
       services: serviceFigures(m),
+      ...(m.views.some((v) => v.pool !== null) ? { connections: { ...m.conns.counts } } : {}),
       events: m.engine.dispatched,
     },
   });

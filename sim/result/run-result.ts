@@ -76,6 +76,12 @@ export interface RunMeta {
    */
   meanInSystem?: number;
   services?: Record<string, { starts: number; meanQueueWaitMs: number; meanQueueLength: number; meanBusySlots: number }>;
+  /**
+   * Keep-alive connections (simulator runs where a client sets `pool`): opened, reused, and
+   * `staleResets`, the requests written to a connection its server had just closed (part of
+   * `requests.byCause.reset`; the rest of reset is work in flight on an instance killed).
+   */
+  connections?: { opened: number; reused: number; staleResets: number };
   /** Simulator statistics. */
   events?: number;
   [key: string]: unknown;

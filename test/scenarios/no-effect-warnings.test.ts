@@ -166,6 +166,17 @@ test('equal weights on every version: only their ratios act', () => {
   hasEffect('services.a.versions.v2.weight', mod((d) => { d.services.a.versions = { v1: { weight: 3 }, v2: { weight: 1 }, v3: {} }; }), base());
 });
 
+test('keep-alive settings: a server\'s keepAlive without pooling callers, pool fields of the other protocol', () => {
+  noEffect('services.a.keepAlive', /no caller of a keeps connections \(client\.pool\)/,
+    mod((d) => { d.services.a.keepAlive = { timeout: '1s', onShutdown: 'none' }; }), base(), ['recreate', 'blue-green']);
+  hasEffect('services.a.keepAlive', mod((d) => { d.services.a.keepAlive = { onShutdown: 'none' }; d.services.a.client = { pool: {} }; }),
+    mod((d) => { d.services.a.client = { pool: {} }; }));
+  const pooled = (pool: object) => mod((d) => { d.services.gw.calls = [{ service: 'a', client: { pool } }]; });
+  noEffect('services.gw.calls[0].client.pool.connections', /this pool is HTTP\/1\.1; set pool\.http2: true/, pooled({ connections: 2 }), pooled({}));
+  noEffect('services.gw.calls[0].client.pool.maxRequests', /this pool is HTTP\/2/, pooled({ http2: true, maxRequests: 3 }), pooled({ http2: true }));
+  hasEffect('services.gw.calls[0].client.pool.connections', pooled({ http2: true, connections: 1 }), pooled({ http2: true }));
+});
+
 test('how a service serves requests, when no request reaches it', () => {
   const c = (extra: object): Doc => ({ replicas: 2, versions: { v1: {} }, serviceTime: '5ms', ...extra });
   const set = { concurrency: 1, queue: 0, coldStart: { factor: 50, decay: '1m' }, calls: ['b'], propagatesLane: false, proactiveNotification: true, client: { timeout: '1ms', retry: 3 } };

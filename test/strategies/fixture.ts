@@ -6,6 +6,7 @@ const client: ClientSpec = {
   lb: { algorithm: 'round-robin', slowStart: null, maxFails: 0, failTimeout: 10_000, choiceCount: 2 },
   timeout: 0,
   retry: { attempts: 0, on: [] },
+  pool: null,
 };
 
 const instance: InstanceSpec = {
@@ -16,6 +17,7 @@ const instance: InstanceSpec = {
   readinessProbe: { initialDelaySeconds: 0, periodSeconds: 1000, successThreshold: 1, failureThreshold: 3 },
   registrationDelay: 0, readyAfterRegistration: false, deregistration: 'on-termination', deregistrationLead: 0,
   preStop: 0, terminationGracePeriod: 30_000, shutdown: 'graceful', minReadySeconds: 0,
+  keepAlive: { timeout: 0, onShutdown: 'close-idle' },
 };
 
 export function service(name: string, replicas: number, calls: string[] = []): ServiceSpec {

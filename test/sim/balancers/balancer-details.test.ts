@@ -76,7 +76,7 @@ test('a round-robin view with HAProxy slow start still ramps past the configured
   // i.e. 56 hundredths against 100, so 156 smooth picks give it exactly 56.
   const client: ClientSpec = {
     lb: { algorithm: 'round-robin', slowStart: { mode: 'haproxy', window: 1_500 }, maxFails: 0, failTimeout: 10_000, choiceCount: 2 },
-    timeout: 0, retry: { attempts: 0, on: [] },
+    timeout: 0, retry: { attempts: 0, on: [] }, pool: null,
   };
   const insts = { upAt: new Float64Array(2), stableId: Int32Array.from([1, 2]) };
   const never = () => { throw new Error('round robin draws no random number'); };
