@@ -29,8 +29,12 @@ const INSTANCE_BYTES = 2048;
 const QUEUE_SLOT_BYTES = 4;
 /** A view member (instance, version, weights, health) in one caller's endpoint list. */
 const VIEW_MEMBER_BYTES = 96;
-/** A view also maps every instance id to its slot: 4 bytes per instance of the whole run. */
-const VIEW_ID_BYTES = 4;
+/**
+ * A view also keeps arrays indexed by instance id over the whole run: requests outstanding
+ * (4 bytes) and membership (1); with a keep-alive pool, each instance's idle connections (4).
+ */
+const VIEW_ID_BYTES = 5;
+const POOL_ID_BYTES = 4;
 /** One request in flight: its call records, its event and its latency sample. */
 const IN_FLIGHT_BYTES = 256;
 const TRACE_ENTRY_BYTES = 32;
@@ -89,7 +93,7 @@ export function estimateMemory(s: Scenario): MemoryPart[] {
     for (const call of svc.calls) {
       const callee = peak.get(call.service) ?? 0;
       parts.push({
-        field: `services.${svc.name}.calls`, bytes: n * (callee * VIEW_MEMBER_BYTES + totalPeak * VIEW_ID_BYTES + 512),
+        field: `services.${svc.name}.calls`, bytes: n * (callee * VIEW_MEMBER_BYTES + totalPeak * (VIEW_ID_BYTES + (call.client.pool ? POOL_ID_BYTES : 0)) + 512),
         what: `${n.toLocaleString('en-US')} callers in ${svc.name} each keeping a list of ${callee.toLocaleString('en-US')} ${call.service} instances`,
         cure: 'use fewer replicas of the caller or the callee',
       });
