@@ -41,6 +41,12 @@ export function classifyResponse(status: number, headers: HeaderBag): DropCause 
   return 'error';
 }
 
+/** The backend port the proxy's last try went to (nginx's `$upstream_addr`), or null. */
+export function upstreamPort(headers: HeaderBag): number | null {
+  const m = /:(\d+)$/.exec(lastOfList(first(headers['x-relsim-upstream'])) ?? '');
+  return m ? Number(m[1]) : null;
+}
+
 /** The cause of a transport error seen by a client (no HTTP response at all). */
 export function classifyTransportError(err: unknown): DropCause {
   const code = (err as { code?: string } | null)?.code ?? '';

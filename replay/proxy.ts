@@ -40,6 +40,11 @@ export interface ProxyAdapter {
    * no old workers). Changes overlapped by a later one are left out.
    */
   readonly staleMs: number[];
+  /**
+   * Per reload, real ms from its start until every old worker had begun shutting down and
+   * took no new request (nginx; HAProxy's runtime API has none, so it is empty).
+   */
+  readonly quitMs: number[];
   /** settled() calls that gave up while an old worker still served (its 3 s bound ran out). */
   readonly unsettled: number;
 }

@@ -31,6 +31,9 @@ import { waitForLine } from './tools.ts';
 import { Propagation, registryFor } from '../sim/model/registry.ts';
 import { dict } from '../scenarios/dict.ts';
 
+/** readyAt of the initial instances: as long ago as the simulator's (−10¹² ms). */
+const INITIAL_READY_AT = -1e12;
+
 /** Timers of the platform never keep the process alive: the driver's own loop does while
  * the run lasts, and a plan still sleeping (a long pause) must not hold the CLI open. */
 function sleepMs(ms: number): Promise<void> {
@@ -67,6 +70,16 @@ export class ReplayPlatform implements Platform {
   readonly log: string[] = [];
   /** Errors from background work (spawns, proxy changes); the run fails on the first. */
   readonly errors: Error[] = [];
+  /**
+   * Per endpoint change (registration, deregistration), in the order they were published:
+   * real ms from publishing it (ready + registrationDelay; termination start, or deletion
+   * with lossless offline) until the proxy serves by it. The replay's whole propagation:
+   * the scenario's registry delay (with `registryDelay`), the wait behind earlier proxy
+   * changes, and the change itself (an nginx reload, an HAProxy API call).
+   */
+  readonly propagationMs: number[] = [];
+  /** Per service, real ms from spawning a new instance until it listened (the scenario's start-up, or the process spawn when longer). */
+  readonly startupMs = new Map<string, number[]>();
 
   private readonly desired = new Map<string, number>();
   private readonly streams: RandomStreams;
@@ -152,7 +165,13 @@ export class ReplayPlatform implements Platform {
     const all = await Promise.all(starts);
     for (const inst of all) {
       inst.phase = 'ready';
-      inst.upAt = inst.readyAt = this.rec.now();
+      inst.upAt = this.rec.now();
+      // Ready long before the run, as the simulator's initial instances (sim/model/model.ts):
+      // available at once whatever minReadySeconds. Stamped with the recorder's clock, which
+      // restarts when the load starts, they counted as unavailable for as long as the
+      // backends and the proxy took to start (plus minReadySeconds), and a rollout that
+      // waits on availability (maxSurge 0: ~2 s of scenario time at speed 10) started late.
+      inst.readyAt = INITIAL_READY_AT;
       this.state.endpoints.set(inst.id, this.endpointOf(inst));
     }
   }
@@ -281,6 +300,8 @@ export class ReplayPlatform implements Platform {
       throw e;
     }
     inst.upAt = this.rec.now();
+    this.rec.backendStarted(inst.port);
+    if (!warm) this.startupMs.set(svc.name, [...(this.startupMs.get(svc.name) ?? []), inst.upAt - inst.createdAt]);
     child.stdout?.resume();
     child.stderr?.resume();
     return inst;
@@ -301,9 +322,11 @@ export class ReplayPlatform implements Platform {
     inst.phase = 'ready';
     inst.readyAt = this.rec.now();
     if (!tied && svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
+    const published = this.rec.now();
     await this.propagationDelay();
     if (inst.phase !== 'ready' || this.stopping) return;
     await this.proxy().addServer(this.endpointOf(inst));
+    this.propagationMs.push(this.rec.now() - published);
   }
 
   /** The instance as the proxy lists it, with its version's balancer weight. */
@@ -323,8 +346,11 @@ export class ReplayPlatform implements Platform {
     const plan = terminationSchedule(svc.instance);
     inst.phase = 'terminating';
     const deregister = async (): Promise<void> => {
+      const published = this.rec.now();
       await this.propagationDelay();
-      if (this.state.endpoints.has(inst.id) && !this.stopping) await this.proxy().removeServer(inst.id);
+      if (!this.state.endpoints.has(inst.id) || this.stopping) return;
+      await this.proxy().removeServer(inst.id);
+      this.propagationMs.push(this.rec.now() - published);
     };
     if (plan.deregisterAtDeletion) {
       await deregister();
@@ -334,8 +360,13 @@ export class ReplayPlatform implements Platform {
       void deregister().catch((e) => this.fail(e));
     }
     const termStart = this.rec.now();
-    await sleepMs(plan.sigtermAfterMs / this.speed);
+    // Without a preStop hook SIGTERM goes now, in this tick, as in the model (at termination
+    // start). A 0 ms timer fired only after the work this tick had queued (the replacement's
+    // spawn, the proxy change's `nginx -t`): 30–50 ms late, 0.3–0.5 s of scenario time at
+    // speed 10, during which the stopped instance still served.
+    if (plan.sigtermAfterMs > 0) await sleepMs(plan.sigtermAfterMs / this.speed);
     if (!isRunning(inst.child)) return;
+    this.rec.backendStopped(inst.port);
     signalGroup(inst.child, 'SIGTERM');
     const killAt = termStart + plan.killAfterMs / this.speed;
     if (!(await waitExit(inst.child, Math.max(0, killAt - this.rec.now())))) signalGroup(inst.child, 'SIGKILL');

@@ -37,6 +37,9 @@ export interface Eligibility {
  */
 export function smoothPick(p: SmoothPeers, n: number, filter: Eligibility | null,
   now: number, maxFails: number, failTimeout: number): number {
+  // nginx never benches the only server of an upstream (peers->single skips the max_fails
+  // check): a lone dead peer is tried, and refuses, rather than reported "no live upstreams".
+  if (maxFails > 0 && single(n, filter)) maxFails = 0;
   let best = -1;
   let total = 0;
   const { w, ew, cw, fails, checked } = p;
@@ -52,6 +55,13 @@ export function smoothPick(p: SmoothPeers, n: number, filter: Eligibility | null
   cw[best] -= total;
   if (now - checked[best] > failTimeout) checked[best] = now;
   return best;
+}
+
+function single(n: number, filter: Eligibility | null): boolean {
+  if (filter === null) return n === 1;
+  let c = 0;
+  for (let i = 0; i < n && c < 2; i++) if (filter.eligible(i)) c++;
+  return c === 1;
 }
 
 /**

@@ -4,6 +4,7 @@ import { replay } from '../../replay/replay.ts';
 import { simulate } from '../../sim/simulate.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
 import { fixture, requireProxy } from './helpers.ts';
+import { assertCausesAgree } from './sim-like-replay.ts';
 
 /** The gray lane's most taken path. */
 const mainPath = (r: RunResult): string => Object.entries(r.lanes.gray?.paths ?? {}).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
@@ -27,6 +28,7 @@ test('A→B→C lane: x-user-id 100 takes A(gray) → B(base) → C(gray), other
   // keep-alive connections for 0.1-0.3 s after a reload) has exited, so none may miss it.
   assert.is(onPath, gray.requests, `paths: ${JSON.stringify(gray.paths)}`);
   assert.is(r.requests.byCause.misroute, 0, `misroutes: ${r.requests.byCause.misroute}`);
+  assertCausesAgree(`${s.name} nginx x5`, s, r);
   // Untagged traffic never reached a lane version (shares of a:v2 ≈ the gray user's 1%).
   const aV2 = r.timeline.series['share.a.v2'];
   assert.ok(Math.max(...aV2) < 0.1, `a:v2 share peaked at ${Math.max(...aV2)}`);

@@ -7,6 +7,7 @@ import { simulate } from '../../sim/simulate.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { fixture, requireProxy } from './helpers.ts';
+import { assertCausesAgree } from './sim-like-replay.ts';
 
 const withPosts = (s: Scenario, share: number): Scenario => ({ ...s, traffic: { ...s.traffic, nonIdempotent: share } });
 const errorShare = (r: RunResult): number => r.requests.byCause.error / r.requests.offered;
@@ -17,7 +18,10 @@ test('POSTs are not retried after a 5xx (nginx and HAProxy), GETs are: as simula
   const s = fixture('post-retry.yaml');
   const simGet = errorShare(simulate(withPosts(s, 0)));
   const simPost = errorShare(simulate(withPosts(s, 1)));
-  const nginxGet = errorShare(await replay(withPosts(s, 0), { proxy: 'nginx', speed: 5 }));
+  const getRun = await replay(withPosts(s, 0), { proxy: 'nginx', speed: 5 });
+  // No endpoint changes: the simulator as the scenario says; errors as many as it predicts.
+  assertCausesAgree(`${s.name} GET nginx x5`, withPosts(s, 0), getRun);
+  const nginxGet = errorShare(getRun);
   const nginxPost = errorShare(await replay(withPosts(s, 1), { proxy: 'nginx', speed: 5 }));
   const haproxyPost = errorShare(await replay(withPosts(s, 1), { proxy: 'haproxy', speed: 5 }));
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -33,6 +37,7 @@ test('a ramp is replayed as a ramp: offered per second climbs from rate to rampT
   requireProxy('nginx');
   const s = fixture('ramp.yaml'); // 40 → 200 req/s over 10 s, then 200 for 2 s
   const r = await replay(s, { proxy: 'nginx', speed: 5 });
+  assertCausesAgree(`${s.name} nginx x5`, s, r);
   const offered = r.timeline.series.offered;
   console.log(`offered per scenario second: ${offered.join(' ')}`);
   const mean = (from: number, to: number): number => offered.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);

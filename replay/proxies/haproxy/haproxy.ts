@@ -35,6 +35,8 @@ export class HaproxyProxy implements ProxyAdapter {
   readonly changeMs: number[] = [];
   /** The runtime API changes the running process: in force once applied. */
   get staleMs(): number[] { return this.changeMs; }
+  /** No old workers to quit: runtime API changes act on the running process. */
+  readonly quitMs: number[] = [];
   unsettled = 0;
   private readonly bin = requireBinary('haproxy');
   private dir = '';

@@ -15,7 +15,8 @@ import type { LaneSpec } from '../../../scenarios/types.ts';
 import { spawnTracked, stopChild, isRunning, makeTrackedTempDir, removeTrackedDir } from '../../supervision/cleanup.ts';
 import { renderNginxConfig } from './nginx-config.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from '../../proxy.ts';
-import { assertPortsFree, freePort, requireBinary, sleepMs, waitOldWorkersGone } from '../../tools.ts';
+import { assertPortsFree, childPids, freePort, requireBinary, sleepMs, waitOldWorkersGone } from '../../tools.ts';
+import { procCmdline } from '../../supervision/procfs.ts';
 
 const run = promisify(execFile);
 
@@ -24,6 +25,8 @@ export class NginxProxy implements ProxyAdapter {
   reloads = 0;
   readonly changeMs: number[] = [];
   readonly staleMs: number[] = [];
+  /** Per reload, real ms until every old worker had begun shutting down (see waitWorkersQuitting). */
+  readonly quitMs: number[] = [];
   unsettled = 0;
   private readonly bin = requireBinary('nginx');
   private dir = '';
@@ -100,22 +103,30 @@ export class NginxProxy implements ProxyAdapter {
     return ['-p', this.dir, '-c', conf, '-e', join(this.dir, 'logs', 'error.log'), '-g', 'daemon off;'];
   }
 
+  /**
+   * Resolves once the change is in force: the new config answers and every old worker has
+   * begun shutting down (see waitWorkersQuitting). The next reload may start as soon as the
+   * new config answers, as before: nginx's master takes it after its own pause.
+   */
   private reload(): Promise<void> {
     // After stop, late changes (a backend that just became ready) are moot.
-    const next = this.chain.then(() => (this.stopped ? undefined : this.doReload()));
-    this.chain = next.catch(() => undefined);
-    return next;
+    const answered = this.chain.then(() => (this.stopped ? null : this.doReload()));
+    this.chain = answered.then(() => undefined, () => undefined);
+    return answered.then((r) => r?.quitting);
   }
 
-  private async doReload(): Promise<void> {
+  /** Reloads; resolves when the new config answers, with a promise of the old workers quitting (wrapped: a bare promise would be awaited). */
+  private async doReload(): Promise<{ quitting: Promise<void> }> {
     if (!this.child || !isRunning(this.child)) throw new Error('nginx is not running');
     const t = performance.now();
     await this.writeConfig();
+    const old = this.child.pid === undefined ? [] : childPids(this.child.pid);
     this.child.kill('SIGHUP');
     this.reloads++;
     await this.waitGeneration(5000);
     this.changeMs.push(performance.now() - t);
     void this.measureStale(t, this.reloads);
+    return { quitting: waitWorkersQuitting(old, 3000).then((at) => { this.quitMs.push(at - t); }) };
   }
 
   /**
@@ -154,6 +165,26 @@ export class NginxProxy implements ProxyAdapter {
       await sleepMs(5);
     }
     throw new Error(`nginx did not serve config generation ${want} within ${timeoutMs} ms: ${this.errorLogTail()}`);
+  }
+}
+
+/**
+ * Waits until each of `pids` (the workers before a reload) is shutting down or gone; returns
+ * when (performance.now()). A worker that took the master's SIGQUIT retitles itself "worker
+ * process is shutting down" as it closes its listening sockets and idle keep-alive
+ * connections: from then on it takes no new request. The new worker answers first: the
+ * master starts it, sleeps 100 ms ("allow new processes to start", ngx_master_process_cycle)
+ * and only then signals the old one, which meanwhile accepts on the same sockets and serves
+ * keep-alive requests by the old upstream: 80-100 ms of real time that does not scale with
+ * --speed (measured: the new config answered 60-240 ms after the change, the old worker
+ * quit 70-100 ms later).
+ */
+async function waitWorkersQuitting(pids: number[], timeoutMs: number): Promise<number> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const now = performance.now();
+    if (pids.every((p) => { const c = procCmdline(p); return c === '' || c.includes('shutting down'); }) || now >= until) return now;
+    await sleepMs(2);
   }
 }
 

@@ -4,6 +4,7 @@ import { replay } from '../../../replay/replay.ts';
 import type { RunResult } from '../../../sim/result/run-result.ts';
 import { simulate } from '../../../sim/simulate.ts';
 import { fixture, requireProxy } from '../helpers.ts';
+import { assertCausesAgree } from '../sim-like-replay.ts';
 
 // Two-instance nginx releases at --speed 10 (50 s and 25 s scenarios ⇒ 5 s and 2.5 s wall, 300 req/s).
 
@@ -35,14 +36,18 @@ test('smooth release: mark down + reload before stopping drops nothing', async (
   assert.ok((r.meta?.replay as { proxyReloads: number }).proxyReloads >= 4, 'every down/up/add/remove was a reload');
 });
 
-test('killed in place with retries off: the proxy sends to a dead port (refused)', async () => {
+test('killed in place with retries off: the proxy sends to a dead port (refused), as many as simulated', async () => {
   requireProxy('nginx');
-  const r = await replay(fixture('nginx-kill.yaml'), { proxy: 'nginx', speed: 10 });
+  const s = fixture('nginx-kill.yaml');
+  const r = await replay(s, { proxy: 'nginx', speed: 10 });
   assertConserved(r);
   assert.ok(r.requests.dropped > 0, 'drops expected');
   assert.ok(r.requests.byCause.refused > 0, `refused expected: ${JSON.stringify(r.requests.byCause)}`);
   const step = r.rollout.steps.find((s) => s.name === 'rolling update');
   assert.ok(step && step.dropped > 0, 'drops attributed to the rollout step');
+  // Fed this run's reload times and spawn times (neither scales with --speed: at speed 10
+  // a reload is a second or two of scenario time), the simulator drops as many, each cause.
+  assertCausesAgree(`${s.name} nginx x10`, s, r);
 });
 
 test.run();

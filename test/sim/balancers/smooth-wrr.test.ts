@@ -26,6 +26,18 @@ test('smooth-wrr: max_fails benches a peer for fail_timeout, then it is tried ag
   assert.ok(picks(m, b, 4, 11_001).includes(11), 'back after fail_timeout');
 });
 
+test('smooth-wrr: the only server of the pick is never benched (nginx peers->single)', () => {
+  const { m, b } = setUp(smoothWrr, [10], lbOptions({ maxFails: 1, failTimeout: 10_000 }));
+  b.failed(0, 1_000);
+  assert.equal(picks(m, b, 2, 5_000), [10, 10]);
+  // Two members, but the pick wants one of them: that one is the upstream's only server.
+  const two = setUp(smoothWrr, [10, 11], lbOptions({ maxFails: 1, failTimeout: 10_000 }));
+  two.b.failed(0, 1_000);
+  assert.equal(picks(two.m, two.b, 2, 5_000), [11, 11], 'benched while another serves');
+  two.m.skip.add(11);
+  assert.equal(picks(two.m, two.b, 2, 5_000), [10, 10], 'alone in the pick: tried again');
+});
+
 test('smooth-wrr: peer state follows its member when an earlier one is removed', () => {
   const { m, b } = setUp(smoothWrr, [10, 11, 12], lbOptions({ maxFails: 1, failTimeout: 10_000 }));
   b.failed(2, 0); // 12 benched
