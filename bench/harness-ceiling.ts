@@ -19,7 +19,7 @@ export async function measureCeiling(opts: { seconds: number; connections?: numb
   const cfg: BackendConfig = {
     service: 'trivial', version: 'v1', instanceId: 'trivial-1', seed: 1, speed: 1,
     serviceTime: { type: 'constant', value: 0 }, latencyFactor: 1, coldStart: { factor: 1, decay: 1, decayRequests: null }, errorRate: 0,
-    concurrency: 1_000_000, queue: 0, startupMs: 0, shutdown: 'abrupt', propagatesLane: false, calls: [], runDir: dir,
+    concurrency: 1_000_000, queue: 0, startupMs: 0, shutdown: 'abrupt', keepAlive: null, propagatesLane: false, calls: [], runDir: dir,
   };
   const backend = spawnTracked(process.execPath, [...nodeEntry('../replay/backend.ts', import.meta.url), JSON.stringify(cfg)],
     { cwd: fileURLToPath(new URL('../', import.meta.url)) });
@@ -29,7 +29,7 @@ export async function measureCeiling(opts: { seconds: number; connections?: numb
     backend.stdout?.resume();
     const front = await freePort();
     const state = new RoutingState([{ service: 'trivial', port: front, versions: ['v1'], isEntry: true, lb: 'round-robin',
-      retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 10_000, slowStartMs: 0 }]);
+      retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 10_000, slowStartMs: 0, pool: null }]);
     state.endpoints.set('trivial-1', { id: 'trivial-1', service: 'trivial', version: 'v1', port, down: false, weight: 1 });
     proxy = new NginxProxy(state, dir);
     await proxy.start();

@@ -3,7 +3,7 @@
  * in scenario ms; the backend divides them by `speed`, so a replay at --speed K keeps the
  * model's ratios (service time vs timeouts vs rollout pauses) K times faster.
  */
-import type { ColdStartSpec } from '../scenarios/types.ts';
+import type { ColdStartSpec, KeepAliveSpec } from '../scenarios/types.ts';
 import type { DistSpec } from '../scenarios/types.ts';
 
 export interface BackendConfig {
@@ -21,6 +21,12 @@ export interface BackendConfig {
   /** Delay before listening (image pull + app init), scenario ms, already sampled. */
   startupMs: number;
   shutdown: 'graceful' | 'abrupt';
+  /**
+   * The service's keep-alive behaviour when some caller pools connections to it
+   * (`keepAlive`: idle timeout in scenario ms, 0 = never; what SIGTERM closes); null when no
+   * caller does, and the backend keeps its own default (30 s real, close idle at SIGTERM).
+   */
+  keepAlive: KeepAliveSpec | null;
   propagatesLane: boolean;
   /** Downstream calls in order, each through the proxy front of that service. */
   calls: { service: string; port: number; timeoutMs: number }[];

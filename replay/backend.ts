@@ -7,9 +7,11 @@
  * injected 500 at the version's error rate, then the downstream calls in order through the
  * proxy, copying the lane tag when the service propagates it. The response reports the hop
  * (`x-relsim-path: a:v2>b:v1>c:v2`), the instance, and the lane tag it received.
- * SIGTERM: graceful = stop accepting, finish in-flight, exit; abrupt = exit at once.
+ * SIGTERM: graceful = stop accepting, finish in-flight, exit, with keep-alive connections
+ * treated as `keepAlive.onShutdown` says; abrupt = exit at once.
  */
 import http from 'node:http';
+import net, { type Socket } from 'node:net';
 import type { DropCause } from '../sim/result/run-result.ts';
 import { makeSampler } from '../sim/kernel/distributions.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
@@ -35,10 +37,31 @@ let inFlight = 0;
 const server = http.createServer((req, res) => {
   if (req.url === '/__health') { res.end('ok'); return; }
   inFlight++;
-  res.on('close', () => { inFlight--; maybeExit(); });
+  busy.set(req.socket, (busy.get(req.socket) ?? 0) + 1);
+  res.on('close', () => {
+    inFlight--;
+    const n = (busy.get(req.socket) ?? 1) - 1;
+    if (n > 0) busy.set(req.socket, n); else busy.delete(req.socket);
+    maybeExit();
+  });
   void handle(req, res);
 });
-server.keepAliveTimeout = 30_000;
+// The scenario's keepAlive.timeout when callers pool connections (0 = never: Node's 0
+// disables the timeout), else a default longer than any run's idle gaps.
+server.keepAliveTimeout = cfg.keepAlive ? cfg.keepAlive.timeout / cfg.speed : 30_000;
+const onShutdown = cfg.keepAlive?.onShutdown ?? 'close-idle';
+
+// The listener is separate from the HTTP server so SIGTERM can stop new connections
+// without touching open ones (Node 19+'s server.close() also closes idle connections,
+// which is only one of the keepAlive.onShutdown behaviours).
+const sockets = new Set<Socket>();
+/** Requests being answered per connection (a connection without an entry is idle). */
+const busy = new Map<Socket, number>();
+const listener = net.createServer((socket) => {
+  sockets.add(socket);
+  socket.on('close', () => { sockets.delete(socket); busy.delete(socket); maybeExit(); });
+  server.emit('connection', socket);
+});
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   req.resume();
@@ -80,7 +103,7 @@ function reply(res: http.ServerResponse, status: number, path: string, cause: Dr
   const id = req.headers[REQUEST_ID_HEADER];
   if (typeof id === 'string') headers[REQUEST_ID_HEADER] = id;
   if (cause) headers[DROP_HEADER] = cause;
-  if (shuttingDown) headers.connection = 'close';
+  if (shuttingDown && onShutdown !== 'none') headers.connection = 'close';
   res.writeHead(status, headers);
   res.end(JSON.stringify({ service: cfg.service, version: cfg.version, instance: cfg.instanceId, path, cause }));
 }
@@ -128,15 +151,20 @@ function wait(ms: number): Promise<void> {
   return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
 
+/**
+ * A draining server exits once nothing is in flight; unless it closed its idle connections
+ * at SIGTERM, also only once callers have closed theirs (Node's server.close() waits for
+ * every connection), as the simulator's rule (sim/model/lifecycle.ts drained).
+ */
 function maybeExit(): void {
-  if (shuttingDown && inFlight === 0) process.exit(0);
+  if (shuttingDown && inFlight === 0 && (onShutdown === 'close-idle' || sockets.size === 0)) process.exit(0);
 }
 
 process.on('SIGTERM', () => {
   if (cfg.shutdown === 'abrupt') process.exit(0);
   shuttingDown = true;
-  server.close();
-  server.closeIdleConnections();
+  listener.close();
+  if (onShutdown === 'close-idle') for (const socket of sockets) if (!busy.has(socket)) socket.end();
   maybeExit();
 });
 
@@ -145,9 +173,9 @@ const parent = process.ppid;
 setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
 
 setTimeout(() => {
-  server.listen(0, '127.0.0.1', () => {
+  listener.listen(0, '127.0.0.1', () => {
     startedAt = performance.now();
-    const addr = server.address();
+    const addr = listener.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     process.stdout.write(`${READY_PREFIX}${port}\n`);
   });

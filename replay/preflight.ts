@@ -22,6 +22,26 @@ export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
   }
 }
 
+/**
+ * Settings the replay runs differently from the simulator, one warning each: the proxies
+ * talk HTTP/1.1 keep-alive to backends and notice a backend's close of an idle connection
+ * at once, so `pool.http2`, `pool.connections` and `pool.closeNotice` are simulated only;
+ * and nginx, reloading for every change, empties its pools each time (`survivesUpdates`).
+ */
+export function replayCaveats(scenario: Scenario, proxy: ProxyKind): string[] {
+  const out: string[] = [];
+  const where = scenario.file || scenario.name;
+  const hops = [{ path: 'entry.client.pool', pool: scenario.entry.client.pool },
+    ...scenario.services.flatMap((s) => s.calls.map((c, i) => ({ path: `services.${s.name}.calls[${i}].client.pool`, pool: c.client.pool })))];
+  for (const { path, pool } of hops) {
+    if (!pool) continue;
+    if (pool.http2) out.push(`${where}: ${path}.http2: the replay's proxies speak HTTP/1.1 keep-alive to backends; HTTP/2 connections${pool.connections > 0 ? ' and connection-level balancing' : ''} are simulated only`);
+    if (proxy === 'nginx' && pool.survivesUpdates) out.push(`${where}: ${path}: nginx reloads on every endpoint change, and its new workers start with empty keep-alive caches; set ${path}.survivesUpdates: false to simulate what nginx does`);
+    if (pool.closeNotice !== 1) out.push(`${where}: ${path}.closeNotice: a real proxy notices a backend's close of an idle connection when it happens; the replay cannot lengthen that window`);
+  }
+  return out;
+}
+
 /** The match rules (and lane tags) a scenario's strategy routes by, with their field paths. */
 function routedStrings(s: Scenario): { path: string; match: MatchRule; tag: string | null }[] {
   const strategy = s.release?.strategy;

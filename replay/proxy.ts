@@ -76,6 +76,8 @@ export interface FrontSpec {
   failTimeoutMs: number;
   /** Slow-start window, real ms (0 = none). */
   slowStartMs: number;
+  /** The callers' keep-alive pool (`client.pool`), durations in real ms; null: the proxy's own defaults. */
+  pool: { idleTimeoutMs: number; maxRequests: number } | null;
 }
 
 /** Desired routing state, shared by the adapters. */

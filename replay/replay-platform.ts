@@ -281,6 +281,7 @@ export class ReplayPlatform implements Platform {
       queue: svc.instance.queue,
       startupMs: startup,
       shutdown: svc.instance.shutdown,
+      keepAlive: this.state.front(svc.name).pool ? svc.instance.keepAlive : null,
       propagatesLane: svc.propagatesLane,
       calls: svc.calls.map((c) => ({ service: c.service, port: this.state.front(c.service).port, timeoutMs: c.client.timeout })),
       runDir: this.runDir,

@@ -130,6 +130,7 @@ async function fronts(scenario: Scenario, speed: number): Promise<FrontSpec[]> {
       maxFails: client.lb.maxFails,
       failTimeoutMs: client.lb.failTimeout / speed,
       slowStartMs: (client.lb.slowStart?.window ?? 0) / speed,
+      pool: client.pool ? { idleTimeoutMs: client.pool.idleTimeout / speed, maxRequests: client.pool.maxRequests } : null,
     });
   }
   return out;

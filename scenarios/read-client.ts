@@ -25,7 +25,7 @@ export interface ClientOverride {
 
 /** What `pool: {}` means: nginx's upstream keep-alive defaults where it has them. */
 export function defaultPool(): PoolSpec {
-  return { idleTimeout: 60_000, maxRequests: 0, maxAge: 0, closeNotice: 1, http2: false, connections: 0 };
+  return { idleTimeout: 60_000, maxRequests: 0, maxAge: 0, closeNotice: 1, http2: false, connections: 0, survivesUpdates: true };
 }
 
 export function defaultClient(): ClientSpec {
@@ -108,13 +108,14 @@ function readSlowStart(r: Reader, v: Raw, path: string): SlowStartSpec | null {
 
 function readPool(r: Reader, v: Raw, path: string): Partial<PoolSpec> | null {
   if (v === null || v === 'none') return null;
-  const f = r.fields(v, path, ['idleTimeout', 'maxRequests', 'maxAge', 'closeNotice', 'http2', 'connections'], 'a map like {idleTimeout: 60s} or none');
+  const f = r.fields(v, path, ['idleTimeout', 'maxRequests', 'maxAge', 'closeNotice', 'http2', 'connections', 'survivesUpdates'], 'a map like {idleTimeout: 60s} or none');
   const out: Partial<PoolSpec> = {};
   if (f.idleTimeout !== undefined) out.idleTimeout = r.duration(f.idleTimeout, join(path, 'idleTimeout'));
   if (f.maxRequests !== undefined) out.maxRequests = r.int32(f.maxRequests, join(path, 'maxRequests'), 0);
   if (f.maxAge !== undefined) out.maxAge = r.duration(f.maxAge, join(path, 'maxAge'));
   if (f.closeNotice !== undefined) out.closeNotice = r.duration(f.closeNotice, join(path, 'closeNotice'));
   if (f.http2 !== undefined) out.http2 = r.boolean(f.http2, join(path, 'http2'));
+  if (f.survivesUpdates !== undefined) out.survivesUpdates = r.boolean(f.survivesUpdates, join(path, 'survivesUpdates'));
   if (f.connections !== undefined) out.connections = r.integerUpTo(f.connections, join(path, 'connections'), 0, 1024, 'connections a caller balances over');
   return out;
 }

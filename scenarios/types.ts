@@ -182,6 +182,11 @@ export interface PoolSpec {
   /** HTTP/2: one multiplexed connection per caller and instance carries every request to it. */
   http2: boolean;
   /**
+   * false: every endpoint or routing change the caller applies leaves it with no pooled
+   * connection, as an nginx reload starts new workers with empty keep-alive caches.
+   */
+  survivesUpdates: boolean;
+  /**
    * 0: the caller balances each request over the instances it knows. N > 0: it balances
    * connections (a Service VIP, gRPC pick_first): it keeps N long-lived connections, each to
    * the instance picked when it opened, and sends every request over them.

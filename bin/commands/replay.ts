@@ -14,6 +14,7 @@ import type { Scenario } from '../../scenarios/types.ts';
 import type { ProxyKind } from '../../replay/proxy.ts';
 import { PROXIES, PROXY_KINDS } from '../../replay/proxies/index.ts';
 import { ToolMissingError, requireBinary } from '../../replay/tools.ts';
+import { replayCaveats } from '../../replay/preflight.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
 
 export interface ReplayArgs { scenario: string; proxy: string; speed: number; json?: string; md?: string; html?: string; quiet?: boolean; 'registry-delay'?: boolean }
@@ -39,6 +40,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     // scenario, and must not cost a replay of minutes, nor wait on the proxy check (exit 3).
     const out = outputs({ json: args.json, md: args.md, html: args.html });
     const { scenario, proxy } = checkReplayInput(args);
+    for (const w of replayCaveats(scenario, proxy)) process.stderr.write(`relsim: warning: ${w}\n`);
     const t0 = performance.now();
     const progress = args.quiet ? undefined : (m: string): void => { process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`); };
     let result;

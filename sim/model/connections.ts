@@ -122,6 +122,8 @@ export class CallerPool {
   readonly slots: Int32Array;
   slotN = 0;
   private turn = 0;
+  /** Connections opened before this time are not reused (the caller applied an update with `survivesUpdates: false`). */
+  resetAt = -Infinity;
 
   constructor(readonly spec: PoolSpec, readonly store: ConnectionStore) {
     this.slots = new Int32Array(Math.max(1, spec.connections));
@@ -168,9 +170,9 @@ function serverClosedAt(m: Model, k: number, i: number, h2: boolean): number {
 }
 
 /** When the caller itself stops using connection k (idle timeout, max age), Infinity if never. */
-function callerClosesAt(spec: PoolSpec, m: Model, k: number): number {
+function callerClosesAt(spec: PoolSpec, m: Model, k: number, P: CallerPool): number {
   const K = m.conns;
-  let at = Infinity;
+  let at = K.createdAt[k] < P.resetAt ? P.resetAt : Infinity;
   if (spec.idleTimeout > 0 && K.streams[k] === 0) at = K.idleSince[k] + spec.idleTimeout;
   if (spec.maxAge > 0 && K.createdAt[k] + spec.maxAge < at) at = K.createdAt[k] + spec.maxAge;
   return at;
@@ -185,7 +187,7 @@ export function takeConnection(m: Model, view: View, i: number, now: number, pin
   if (P.spec.http2) return takeStream(m, P, i, now, pinned);
   for (let k = P.topOf(i); k >= 0; k = P.topOf(i)) {
     P.setTop(i, K.next[k]);
-    const server = serverClosedAt(m, k, i, false), caller = callerClosesAt(P.spec, m, k);
+    const server = serverClosedAt(m, k, i, false), caller = callerClosesAt(P.spec, m, k, P);
     if (server > now && caller > now) {
       K.requests[k]++;
       K.counts.reused++;
@@ -208,7 +210,7 @@ function takeStream(m: Model, P: CallerPool, i: number, now: number, pinned: num
   const K = m.conns;
   let k = pinned >= 0 ? pinned : P.topOf(i);
   if (k >= 0) {
-    const server = serverClosedAt(m, k, i, true), caller = callerClosesAt(P.spec, m, k);
+    const server = serverClosedAt(m, k, i, true), caller = callerClosesAt(P.spec, m, k, P);
     const goaway = m.inst.goawayAt[i] <= now;
     if (server > now && caller > now && !goaway) {
       K.streams[k]++;
@@ -280,6 +282,17 @@ export function releaseConnection(m: Model, view: View, k: number, i: number, no
   P.setTop(i, k);
 }
 
+/**
+ * The caller applied an endpoint or routing change: with `survivesUpdates: false` (an nginx
+ * reload) it starts over with no pooled connection; those still carrying a request are
+ * not reused after it.
+ */
+export function applyUpdate(P: CallerPool, now: number): void {
+  if (P.spec.survivesUpdates) return;
+  P.resetAt = now;
+  closeAll(P);
+}
+
 /** The caller stopped listing instance i: its idle connections to i are closed. */
 export function forgetInstance(P: CallerPool, i: number): void {
   const K = P.store;
@@ -312,7 +325,7 @@ export function pickPinned(m: Model, view: View, version: number, now: number, k
   const P = view.pool!, K = m.conns, I = m.inst;
   for (let s = P.slotN - 1; s >= 0; s--) {
     const k = P.slots[s], i = K.inst[k];
-    if (!view.has(i) || I.goawayAt[i] <= now || serverClosedAt(m, k, i, true) <= now || callerClosesAt(P.spec, m, k) <= now) detach(P, k, i);
+    if (!view.has(i) || I.goawayAt[i] <= now || serverClosedAt(m, k, i, true) <= now || callerClosesAt(P.spec, m, k, P) <= now) detach(P, k, i);
   }
   m.pinnedConn = -1;
   if (P.slotN < P.spec.connections) return view.pick(version, now, key, avoid);

@@ -7,6 +7,7 @@
 import type { Model, RouteConfig } from './model.ts';
 import type { View } from './view.ts';
 import { ST_GONE } from './instances.ts';
+import { applyUpdate } from './connections.ts';
 
 /** Tells every caller of the instance's service, each after its own propagation delay. */
 export function publish(m: Model, i: number, add: boolean): void {
@@ -37,6 +38,7 @@ export function onViewUpdate(m: Model, vid: number, payload: number): void {
   if (payload & 1) {
     if (m.inst.state[i] !== ST_GONE) v.add(i, m.inst.ver[i], m.engine.now);
   } else v.remove(i);
+  if (v.pool !== null) applyUpdate(v.pool, m.engine.now);
 }
 
 export function onRouteUpdate(m: Model, vid: number, cfg: number): void {
@@ -44,6 +46,7 @@ export function onRouteUpdate(m: Model, vid: number, cfg: number): void {
   if (!v.alive) return;
   v.weights = m.routeConfigs[cfg].weights;
   v.routes = m.routeConfigs[cfg].routes;
+  if (v.pool !== null) applyUpdate(v.pool, m.engine.now);
 }
 
 export function publishRoute(m: Model, s: number, cfg: RouteConfig): void {
@@ -53,6 +56,9 @@ export function publishRoute(m: Model, s: number, cfg: RouteConfig): void {
   const now = m.engine.now;
   for (const v of m.subscribers[s]) {
     if (m.viewPropagation[v.id].spec.routingDelay) m.engine.scheduleAt(deliverAt(m, v, now), m.K_ROUTE, v.id, id);
-    else { v.weights = cfg.weights; v.routes = cfg.routes; }
+    else {
+      v.weights = cfg.weights; v.routes = cfg.routes;
+      if (v.pool !== null) applyUpdate(v.pool, now);
+    }
   }
 }

@@ -11,9 +11,10 @@
 import * as assert from 'uvu/assert';
 import { simulate } from '../../sim/simulate.ts';
 import { DROP_CAUSES, type DropCause, type RunResult } from '../../sim/result/run-result.ts';
-import type { RegistrySpec, Scenario } from '../../scenarios/types.ts';
+import type { ClientSpec, RegistrySpec, Scenario } from '../../scenarios/types.ts';
 
 export interface ReplayMeasures {
+  proxy: 'nginx' | 'haproxy';
   speed: number;
   propagationMs: number[];
   startupMs: Record<string, number[]>;
@@ -32,9 +33,12 @@ export function measuresOf(rep: RunResult): ReplayMeasures {
  * that includes waiting behind an earlier change is measured as such). Routing changes
  * (weights, header routes) take the same way, in order with the endpoint changes, as they
  * do in the replay, where they queue behind them in the same proxy. Each service starts a new instance in one of its
- * measured start-up times. All in scenario ms (real ms × speed).
+ * measured start-up times. All in scenario ms (real ms × speed). On nginx, whose every
+ * change is a reload that starts workers with empty keep-alive caches, pools do not
+ * survive updates.
  */
 export function scenarioLikeReplay(s: Scenario, m: ReplayMeasures): Scenario {
+  const reloaded = (c: ClientSpec): ClientSpec => (m.proxy === 'nginx' && c.pool ? { ...c, pool: { ...c.pool, survivesUpdates: false } } : c);
   const scaled = (xs: number[]): number[] => xs.map((x) => x * m.speed);
   const delay = m.propagationMs.length > 0 ? { type: 'empirical' as const, samples: scaled(m.propagationMs) } : { type: 'constant' as const, value: 0 };
   const registry: RegistrySpec = { mode: 'push', delay, routingDelay: true, serial: false, batch: false, batchWindow: 0 };
@@ -42,11 +46,12 @@ export function scenarioLikeReplay(s: Scenario, m: ReplayMeasures): Scenario {
     ...s,
     registry,
     registries: {},
-    entry: { ...s.entry, registry: null },
+    entry: { ...s.entry, registry: null, client: reloaded(s.entry.client) },
     services: s.services.map((svc) => {
       const ups = m.startupMs[svc.name];
       const startup = ups && ups.length > 0 ? { type: 'empirical' as const, samples: scaled(ups) } : svc.instance.startup;
-      return { ...svc, registry: null, instance: { ...svc.instance, startup } };
+      const calls = svc.calls.map((c) => ({ ...c, client: reloaded(c.client) }));
+      return { ...svc, registry: null, instance: { ...svc.instance, startup }, calls };
     }),
   };
 }

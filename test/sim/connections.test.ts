@@ -103,6 +103,19 @@ test('close-idle: a request inside closeNotice after SIGTERM is reset, once per 
   assert.ok(long.staleResets >= 4 && long.staleResets <= long.opened, `500 ms: ${JSON.stringify(long)}`);
 });
 
+test('survivesUpdates: false (an nginx reload per change) empties the pool at every update the caller applies', () => {
+  const race2 = (survives: boolean) => replaceAll(deregistrationRace({
+    extra: 'keepAlive: {onShutdown: none}',
+    client: `{lb: round-robin, pool: {survivesUpdates: ${survives}}}`,
+  }), 'api');
+  const kept = race2(true), emptied = race2(false);
+  // Emptied pools reopen a connection after each update: to a stopped instance that is
+  // still listed, refused. Kept ones reach it over the old connections.
+  assert.ok(emptied.requests.byCause.refused > 5 * Math.max(1, kept.requests.byCause.refused), `refused ${kept.requests.byCause.refused} kept vs ${emptied.requests.byCause.refused} emptied`);
+  // Eight updates reach the gateway (four instances added, four removed): at least one new connection after each.
+  assert.ok(emptied.meta!.connections!.opened >= kept.meta!.connections!.opened + 8, `${JSON.stringify(kept.meta!.connections)} vs ${JSON.stringify(emptied.meta!.connections)}`);
+});
+
 // ---- 3. HTTP/2 connection-level balancing: a new instance waits for connections to age out --
 //
 // Four front instances each hold one HTTP/2 connection to api (a Service VIP: the

@@ -14,7 +14,7 @@
  * bare lane tag could rewrite the rule it stood in or, with a newline, begin a new line.
  */
 import type { MatchRule, RetryOn } from '../../../scenarios/types.ts';
-import type { RoutingState } from '../../proxy.ts';
+import type { FrontSpec, RoutingState } from '../../proxy.ts';
 import { ms } from '../../tools.ts';
 import { haproxyFetch, haproxyHeaderName, haproxyInteger, haproxyLogFormat, haproxyPatterns, haproxyUrlEncoded, haproxyWord } from './haproxy-quote.ts';
 
@@ -81,7 +81,7 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
         `  timeout server ${front.timeoutMs > 0 ? ms(front.timeoutMs) : '60s'}`,
         ...renderRetry(front.retry.attempts, front.retry.on),
         '  option httpchk GET /__health',
-        `  default-server check inter 500ms fall 2 rise 1${front.slowStartMs > 0 ? ` slowstart ${ms(front.slowStartMs)}` : ''}`,
+        `  default-server check inter 500ms fall 2 rise 1${front.slowStartMs > 0 ? ` slowstart ${ms(front.slowStartMs)}` : ''}${poolOptions(front.pool)}`,
       );
       for (const s of list) {
         // A config has no drain state: weight 0 keeps a drained server out of rotation across a reload.
@@ -94,6 +94,18 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
   });
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * The callers' pool (client.pool) on HAProxy's idle server connections: `pool-purge-delay`
+ * closes idle ones after about the idle timeout, `max-reuse` caps requests per connection.
+ * Reuse itself is `http-reuse safe`, HAProxy's default.
+ */
+function poolOptions(pool: FrontSpec['pool']): string {
+  if (!pool) return '';
+  const purge = pool.idleTimeoutMs > 0 ? ` pool-purge-delay ${ms(pool.idleTimeoutMs)}` : '';
+  const reuse = pool.maxRequests > 0 ? ` max-reuse ${haproxyInteger(pool.maxRequests, 'pool maxRequests')}` : '';
+  return purge + reuse;
 }
 
 function balance(lb: string): string {

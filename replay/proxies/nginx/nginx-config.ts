@@ -91,7 +91,14 @@ function renderFront(state: RoutingState, i: number): string[] {
     else if (front.lb === 'consistent-hash') out.push('    hash $http_x_user_id consistent;');
     if (eps.length === 0) out.push('    server 127.0.0.1:9 down;');
     for (const e of eps) out.push(server(e.port, e.down, e.weight));
-    out.push('    keepalive 16;', '  }');
+    out.push('    keepalive 16;');
+    // The callers' pool (client.pool): how long an idle connection is kept, how many
+    // requests one carries (nginx's own defaults, 60 s and 1000, otherwise).
+    if (front.pool) {
+      out.push(`    keepalive_timeout ${front.pool.idleTimeoutMs > 0 ? ms(front.pool.idleTimeoutMs) : '86400s'};`,
+        `    keepalive_requests ${front.pool.maxRequests > 0 ? nginxInteger(front.pool.maxRequests, 'pool maxRequests') : 2_000_000_000};`);
+    }
+    out.push('  }');
   };
   upstream(`u${i}_all`, state.endpointsOf(front.service));
   upstream(`u${i}_none`, []);

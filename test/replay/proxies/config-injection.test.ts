@@ -262,7 +262,7 @@ async function startBackends(labels: string[]): Promise<Backends> {
 function frontSpec(service: string, versions: string[], isEntry: boolean): FrontSpec {
   return {
     service, port: 0, versions, isEntry, lb: 'round-robin',
-    retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0,
+    retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0, pool: null,
   };
 }
 

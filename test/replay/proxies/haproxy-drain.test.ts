@@ -71,7 +71,7 @@ test('mark-down drains (in-flight requests finish, no new ones); marked up it se
   const b = await stub('b');
   const front: FrontSpec = {
     service: 'app', port: await freePort(), versions: ['v1'], isEntry: true, lb: 'round-robin',
-    retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0,
+    retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0, pool: null,
   };
   const state = new RoutingState([front]);
   state.endpoints.set('a', { id: 'a', service: 'app', version: 'v1', port: a.port, down: false, weight: 1 });

@@ -67,7 +67,7 @@ test('the load sends each user the attributes the simulator gives it: header, co
 
 const front: FrontSpec = {
   service: 'app', port: 18080, versions: ['v1', 'v2'], isEntry: true, lb: 'round-robin',
-  retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0,
+  retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 0, slowStartMs: 0, pool: null,
 };
 const lane = (match: MatchRule): LaneSpec => ({ name: 'gray', tag: 'gray', match, services: { app: 'v2' }, replicas: 1 });
 

@@ -63,7 +63,7 @@ test('sweep: stops the nginx and HAProxy a dead run left running, never an unrel
       const dir = runDir(root, `relsim-replay-${kind}`, `${deadPid()}`);
       const port = await freePort();
       const state = new RoutingState([{ service: 'app', port, versions: ['v1'], isEntry: true, lb: 'round-robin',
-        retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 10_000, slowStartMs: 0 }]);
+        retry: { attempts: 0, on: [] }, timeoutMs: 0, maxFails: 0, failTimeoutMs: 10_000, slowStartMs: 0, pool: null }]);
       state.endpoints.set('app-1', { id: 'app-1', service: 'app', version: 'v1', port: 9, down: false, weight: 1 });
       const proxy = kind === 'nginx' ? new NginxProxy(state, dir) : new HaproxyProxy(state, dir);
       proxies.push(proxy);
