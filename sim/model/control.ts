@@ -13,7 +13,7 @@ import { hashString } from '../balancers/hash.ts';
 import { dict } from '../../scenarios/dict.ts';
 import { buildResult } from '../result/build.ts';
 import { terminate } from './lifecycle.ts';
-import { publish, publishRoute } from './propagation.ts';
+import { publish, publishLanes, publishRoute } from './propagation.ts';
 import { emptyVersionState, Stage, tally } from '../rules/availability.ts';
 import { pickVictims } from '../rules/scale-down.ts';
 
@@ -65,6 +65,7 @@ export function setRoutes(m: Model, service: string, routes: HeaderRoute[]): voi
 export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'strict'): void {
   const t = m.topo;
   for (const lo of m.laneOnly) lo.fill(0);
+  const laneOnly = t.services.map((svc) => new Uint8Array(svc.versions.length));
   const version = lanes.map((l) => {
     const row = new Int32Array(t.services.length).fill(-1);
     for (const [svc, ver] of Object.entries(l.services)) {
@@ -72,11 +73,14 @@ export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'stri
       const v = t.versionIndex(s, ver);
       row[s] = v;
       m.laneOnly[s][v] = 1;
+      laneOnly[s][v] = 1;
     }
     return row;
   });
   const matches = lanes.map((l) => m.users.compile(l.match, hashString(`lane/${l.name}`)));
-  m.lanes = { specs: lanes, matches, version, strict: mode === 'strict' };
+  m.lanes = { specs: lanes, matches, version, strict: mode === 'strict', laneOnly };
+  m.laneTables.push(m.lanes);
+  publishLanes(m, m.laneTables.length - 1);
   if (lanes.length === 0) return; // teardown: keep counting what is still in flight
   m.pathsOn = true;
   while (m.laneUsage.length <= lanes.length) { m.laneUsage.push(new Map()); m.laneRequests.push(0); }

@@ -4,7 +4,7 @@
  * into one number per request so the hot path records them without allocating; they are
  * only decoded to names for the result.
  */
-import type { Model } from './model.ts';
+import type { LaneTable, Model } from './model.ts';
 
 /** Hop count marking a request whose path is not recorded. */
 export const UNTRACKED = 255;
@@ -18,8 +18,8 @@ export const UNTRACKED = 255;
  */
 export const MISROUTE_TAG_LOST = 1, MISROUTE_LANE_UNSEEN = 2, MISROUTE_LANE_DOWN = 3, MISROUTE_BASE_TO_LANE = 4;
 
-export function laneOf(m: Model, user: number): number {
-  const L = m.lanes;
+/** The lane the entry proxy colours a user's request with, under the lanes it has heard of. */
+export function laneOf(m: Model, L: LaneTable, user: number): number {
   for (let k = 0; k < L.matches.length; k++) if (m.users.test(user, L.matches[k])) return k + 1;
   return 0;
 }

@@ -35,7 +35,7 @@ import type { RunResult } from '../result/run-result.ts';
 import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
 import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, gone } from './lifecycle.ts';
-import { onViewUpdate, onRouteUpdate } from './propagation.ts';
+import { onViewUpdate, onRouteUpdate, onLanesUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
 import { pathName } from './lanes.ts';
@@ -60,6 +60,8 @@ export interface LaneTable {
   /** [lane][service] → local version, −1 where the lane has none. */
   version: Int32Array[];
   strict: boolean;
+  /** [service][local version] → 1 for a lane-only version (out of the base pool) under this table. */
+  laneOnly: Uint8Array[];
 }
 
 /*
@@ -111,7 +113,10 @@ export class Model {
   readonly streams: RandomStreams;
   /** Per service, per local version: 1 when the version is lane-only (not in the base pool). */
   readonly laneOnly: Uint8Array[];
-  lanes: LaneTable = { specs: [], matches: [], version: [], strict: false };
+  /** The lanes as last set (the truth misroutes are judged by); each caller routes by the table it has heard of. */
+  lanes: LaneTable;
+  /** @internal Every lane table set so far; a view's `lanes` indexes it (0: none). */
+  readonly laneTables: LaneTable[] = [];
   /** @internal */
   readonly routeTable: CompiledRoute[][] = [];
   /** @internal */
@@ -168,6 +173,7 @@ export class Model {
   readonly K_KILL: number;
   readonly K_VIEW: number;
   readonly K_ROUTE: number;
+  readonly K_LANES: number;
   readonly K_SAMPLE: number;
   readonly K_NOTIFY: number;
 
@@ -192,6 +198,8 @@ export class Model {
     this.uIdem = st.stream('idempotency');
     this.createdOf = new Int32Array(S);
     this.laneOnly = this.topo.services.map((s) => new Uint8Array(s.versions.length));
+    this.lanes = { specs: [], matches: [], version: [], strict: false, laneOnly: this.topo.services.map((s) => new Uint8Array(s.versions.length)) };
+    this.laneTables.push(this.lanes);
     this.desired = this.topo.services.map((s) => new Int32Array(s.versions.length));
     this.routeConfigs.push({ weights: null, routes: -1 });
     this.currentRoute = new Array(S).fill(0);
@@ -209,6 +217,7 @@ export class Model {
     this.K_KILL = e.register((i) => onKill(this, i));
     this.K_VIEW = e.register((v, p) => onViewUpdate(this, v, p));
     this.K_ROUTE = e.register((v, cfg) => onRouteUpdate(this, v, cfg));
+    this.K_LANES = e.register((v, table) => onLanesUpdate(this, v, table));
     this.K_SAMPLE = e.register(() => onSample(this));
     this.K_NOTIFY = e.register(() => this.engine.notify());
 
@@ -261,7 +270,7 @@ export class Model {
   private newView(target: number, caller: number, callerName: string, client: View['client'], repeat = ''): View {
     const tn = this.topo.services[target].name + repeat;
     const st = this.streams;
-    const v = new View(this.views.length, target, caller, client, this.laneOnly[target], this.topo.endpointWeight[target], this.inst,
+    const v = new View(this.views.length, target, caller, client, this.lanes.laneOnly[target], this.topo.endpointWeight[target], this.inst,
       st.stream(`lb/${callerName}/${tn}`), st.stream(`router/${callerName}/${tn}`),
       client.pool === null ? null : new CallerPool(client.pool, this.conns));
     this.views.push(v);
@@ -272,6 +281,7 @@ export class Model {
     const cfg = this.routeConfigs[this.currentRoute[target]];
     v.weights = cfg.weights;
     v.routes = cfg.routes;
+    v.lanes = this.laneTables.length - 1;
     return v;
   }
 

@@ -49,6 +49,28 @@ export function onRouteUpdate(m: Model, vid: number, cfg: number): void {
   if (v.pool !== null) applyUpdate(v.pool, m.engine.now);
 }
 
+export function onLanesUpdate(m: Model, vid: number, table: number): void {
+  const v = m.views[vid];
+  if (!v.alive) return;
+  v.lanes = table;
+  v.laneOnly = m.laneTables[table].laneOnly[v.target];
+  if (v.pool !== null) applyUpdate(v.pool, m.engine.now);
+}
+
+/**
+ * New lanes reach every caller as routing changes do: at once, or with `routingDelay` after
+ * the caller's propagation delay, in order with its endpoint changes (a proxy applies a
+ * lane rule after the endpoint changes queued before it).
+ */
+export function publishLanes(m: Model, table: number): void {
+  const now = m.engine.now;
+  for (const v of m.views) {
+    if (!v.alive) continue;
+    if (m.viewPropagation[v.id].spec.routingDelay) m.engine.scheduleAt(deliverAt(m, v, now), m.K_LANES, v.id, table);
+    else onLanesUpdate(m, v.id, table);
+  }
+}
+
 export function publishRoute(m: Model, s: number, cfg: RouteConfig): void {
   const id = m.routeConfigs.length;
   m.routeConfigs.push(cfg);

@@ -38,7 +38,8 @@ export function onArrival(m: Model): void {
   const user = 1 + ((m.uUser() * tr.users) | 0);
   R.start[r] = now;
   R.user[r] = user;
-  R.lane[r] = m.lanes.specs.length > 0 ? laneOf(m, user) : 0;
+  const entryLanes = m.laneTables[m.views[GATEWAY_VIEW].lanes];
+  R.lane[r] = entryLanes.specs.length > 0 ? laneOf(m, entryLanes, user) : 0;
   R.path[r] = 0;
   R.hops[r] = m.pathsOn ? 0 : UNTRACKED; // paths are counted from the moment lanes exist
   R.misrouted[r] = 0;
@@ -128,10 +129,12 @@ function route(m: Model, view: View, c: number, r: number): number {
   m.routedVersion = -1;
   // The common case: no lane was ever set up and this caller has a plain pool.
   if (!m.pathsOn && view.routes < 0 && view.weights === null) return choose(m, view, -1, now, user, avoid);
-  const laneRows = m.lanes.version;
+  // This caller routes by the lanes it has heard of; misroutes are judged by the lanes as set.
+  const heard = m.laneTables[view.lanes];
+  const laneRows = heard.version, truth = m.lanes.version;
   // A call or request whose lane was torn down while it was in flight counts as untagged.
   const tag = m.calls.tag[c] <= laneRows.length ? m.calls.tag[c] : 0;
-  const lane = m.reqs.lane[r] <= laneRows.length ? m.reqs.lane[r] : 0;
+  const lane = m.reqs.lane[r] <= truth.length ? m.reqs.lane[r] : 0;
   let want = -1;
   if (tag > 0) {
     const lv = laneRows[tag - 1][t];
@@ -139,11 +142,11 @@ function route(m: Model, view: View, c: number, r: number): number {
       const i = choose(m, view, lv, now, user, avoid);
       if (i >= 0) return i;
       m.routedVersion = lv;
-      if (m.lanes.strict) return -1;
+      if (heard.strict) return -1;
       // Permissive fallback where the lane has a version: the caller had not heard of a
       // ready lane instance yet, or there was none. The first misroute of a request names it.
       if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = registryKnows(m, t, lv) ? MISROUTE_LANE_UNSEEN : MISROUTE_LANE_DOWN;
-    } else if (m.lanes.strict) return -1;
+    } else if (heard.strict) return -1;
   }
   if (view.routes >= 0) want = matchRoute(m, view.routes, user);
   if (want < 0 && view.weights !== null) want = pickVersion(view.weights, view.uRoute);
@@ -151,8 +154,10 @@ function route(m: Model, view: View, c: number, r: number): number {
   const i = choose(m, view, want, now, user, avoid);
   // Untagged at this hop: base traffic must not reach a lane version, and a request that
   // lost its tag must not be served by base where its lane has a version.
-  if (i >= 0 && tag === 0 && (lane === 0 ? m.laneOnly[t][m.inst.ver[i]] === 1 : laneRows[lane - 1][t] >= 0)) {
-    if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = lane === 0 ? MISROUTE_BASE_TO_LANE : MISROUTE_TAG_LOST;
+  if (i >= 0 && tag === 0 && (lane === 0 ? m.laneOnly[t][m.inst.ver[i]] === 1 : truth[lane - 1][t] >= 0)) {
+    // Tagged but untagged here because this caller had not heard of the lanes yet: unseen, not lost.
+    const unheard = m.calls.tag[c] > 0 && m.calls.tag[c] > laneRows.length;
+    if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = lane === 0 ? MISROUTE_BASE_TO_LANE : unheard ? MISROUTE_LANE_UNSEEN : MISROUTE_TAG_LOST;
   }
   return i;
 }

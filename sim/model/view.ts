@@ -30,6 +30,8 @@ export class View implements Members {
   weights: Float64Array | null = null;
   /** Index into the model's header-route table, −1 for none. */
   routes = -1;
+  /** Index into the model's lane tables: the lanes this caller has heard of (0: none). */
+  lanes = 0;
   /** Last time an update was delivered (updates to one caller arrive in order). */
   lastDelivery = 0;
   alive = true;
@@ -62,8 +64,8 @@ export class View implements Members {
     /** Caller instance id, or −1 for the entry gateway. */
     readonly caller: number,
     readonly client: ClientSpec,
-    /** Per local version of the target: 1 when it is a lane-only version (not base). */
-    private readonly laneOnly: Uint8Array,
+    /** Per local version of the target: 1 when it is a lane-only version (not base), under the lanes this caller has heard of. */
+    public laneOnly: Uint8Array,
     /** Per local version of the target: each instance's balancer weight (`versions.<v>.weight`). */
     private readonly versionWeight: Float64Array,
     private readonly insts: InstanceClock,

@@ -36,7 +36,8 @@ test('A→B→C lane: x-user-id 100 takes A(gray) → B(base) → C(gray), other
 
 test('a lane torn down under load: paths right under the old or the new rules are not misroutes', async () => {
   requireProxy('nginx');
-  const r = await replay(fixture('lanes-abc-teardown.yaml'), { proxy: 'nginx', speed: 5 });
+  const s = fixture('lanes-abc-teardown.yaml');
+  const r = await replay(s, { proxy: 'nginx', speed: 5 });
   // Backend start-up is not time-scaled, so the deploy step's length varies by machine;
   // the scenario leaves room for it, and the teardown must have run for the checks below.
   const steps = r.rollout.steps.map((s) => s.name);
@@ -51,6 +52,7 @@ test('a lane torn down under load: paths right under the old or the new rules ar
   // After teardown everything is base again: a:v2's share ends at 0.
   const aV2 = r.timeline.series['share.a.v2'];
   assert.is(aV2[aV2.length - 1], 0, `a:v2 share at the end: ${aV2[aV2.length - 1]}`);
+  // Not compared cause by cause with the simulator (sim-vs-replay.test.ts says why).
 });
 
 test.run();
