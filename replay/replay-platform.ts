@@ -226,11 +226,20 @@ export class ReplayPlatform implements Platform {
     }
   }
 
+  /**
+   * A down mark is an endpoint change like a deregistration: it reaches the proxy after the
+   * registry's delay, in order with the others (the simulator publishes it the same way);
+   * applied at once it overtook a registration still on its way, leaving no live server.
+   */
   private async markDown(service: string, version: string, count: number, down: boolean): Promise<void> {
     const candidates = this.alive(service, version).filter((i) => i.down !== down && i.phase === 'ready');
     for (const inst of candidates.slice(0, count)) {
       inst.down = down;
-      if (this.state.endpoints.has(inst.id)) await this.proxy().markDown(inst.id, down);
+      const published = this.rec.now();
+      await this.propagationDelay();
+      if (!this.state.endpoints.has(inst.id) || this.stopping) continue;
+      await this.proxy().markDown(inst.id, down);
+      this.propagationMs.push(this.rec.now() - published);
     }
   }
 

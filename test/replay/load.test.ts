@@ -26,7 +26,8 @@ const oneArrival = (nonIdempotent: number): TrafficSpec =>
 async function runUntilSettled(traffic: TrafficSpec, port: number): Promise<LoadRecorder> {
   const rec = new LoadRecorder(1, 1000);
   const load = startLoad({ port, traffic, speed: 1, seed: 1, connections: 1 }, rec);
-  for (let i = 0; i < 100 && (rec.offered === 0 || rec.offered - rec.ok - rec.dropped !== 0); i++) {
+  // Up to 10 s: a loaded machine (the suite runs two files at once) can take seconds to settle.
+  for (let i = 0; i < 500 && (rec.offered === 0 || rec.offered - rec.ok - rec.dropped !== 0); i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
   await new Promise((r) => setTimeout(r, 200)); // room for anything that should not happen

@@ -67,7 +67,8 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
     for (const lane of state.lanes) {
       const v = lane.services[front.service];
       const tagIs = `{ req.fhdr(x-lane) -m str ${haproxyPatterns([lane.tag], 'lane tag')} }`;
-      if (v) out.push(`  use_backend ${be(v)} if ${tagIs}`);
+      // Permissive lanes fall back to base while the lane's backend has no usable server.
+      if (v) out.push(`  use_backend ${be(v)} if ${tagIs}${state.laneMode === 'strict' ? '' : ` { nbsrv(${be(v)}) gt 0 }`}`);
       else if (state.laneMode === 'strict') out.push(`  http-request return status 503 hdr x-relsim-srv <NOSRV> if ${tagIs}`);
     }
     for (const r of state.routes.get(front.service) ?? []) out.push(`  use_backend ${be(r.version)} if ${acl(r.match, 'header route match')}`);

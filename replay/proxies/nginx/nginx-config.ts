@@ -110,7 +110,10 @@ function renderFront(state: RoutingState, i: number): string[] {
     out.push(`  map ${laneSrc} $relsim_f${i}_lane {`, '    default "";');
     for (const lane of state.lanes) {
       const v = lane.services[front.service];
-      if (v) out.push(`    ${nginxExactKey(lane.tag, 'lane tag')} ${up(v)};`);
+      // Permissive lanes fall back to base while the proxy lists no live instance of the
+      // lane's version (as the simulator does); strict ones answer "no endpoint".
+      const live = v !== undefined && state.endpointsOf(front.service, v).some((e) => !e.down);
+      if (v && (live || state.laneMode === 'strict')) out.push(`    ${nginxExactKey(lane.tag, 'lane tag')} ${up(v)};`);
       else if (state.laneMode === 'strict') out.push(`    ${nginxExactKey(lane.tag, 'lane tag')} u${i}_none;`);
     }
     out.push('  }');
