@@ -129,13 +129,10 @@ export class ReplayPlatform implements Platform {
     switch (action.do) {
       case 'sleep': setTimeout(() => resume(undefined), action.ms / this.speed).unref(); return;
       case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
-      // Routing changes and down marks go to the proxy in the background, in order, and the
-      // plan goes on at once: a controller writes the change and does not wait for every
-      // proxy to apply it, and neither does the simulator's plan.
-      case 'setWeights': this.inOrder(this.proxy().applyWeights(action.service, action.weights), resume); return;
-      case 'setRoutes': this.inOrder(this.proxy().applyRoutes(action.service, action.routes), resume); return;
+      case 'setWeights': this.background(this.proxy().applyWeights(action.service, action.weights), resume); return;
+      case 'setRoutes': this.background(this.proxy().applyRoutes(action.service, action.routes), resume); return;
       case 'setLanes':
-        this.inOrder(
+        this.background(
           (async () => {
             this.rec.beginLaneChange(action.lanes);
             try {
@@ -148,7 +145,7 @@ export class ReplayPlatform implements Platform {
           resume,
         );
         return;
-      case 'markDown': this.inOrder(this.markDown(action.service, action.version, action.count, action.down), resume); return;
+      case 'markDown': this.background(this.markDown(action.service, action.version, action.count, action.down), resume); return;
       case 'waitReady': void this.waitReady(action.service, action.version, action.replicas, action.timeoutMs).then(resume); return;
       case 'state': resume(this.versionStates(action.service)); return;
       case 'metrics': resume(this.rec.window(action.service, action.version, action.windowMs)); return;
@@ -397,10 +394,8 @@ export class ReplayPlatform implements Platform {
     return s;
   }
 
-  /** Resumes the plan now; the change, already queued in order, fails the run if it fails. */
-  private inOrder(p: Promise<void>, resume: (a: unknown) => void): void {
-    p.catch((e) => { this.fail(e); });
-    resume(undefined);
+  private background(p: Promise<void>, resume: (a: unknown) => void): void {
+    p.then(() => resume(undefined), (e) => { this.fail(e); });
   }
 
   private fail(e: unknown): void {

@@ -36,7 +36,7 @@ const SKIPPED: Record<string, string> = {
 const KNOWN: { fixture: string; proxy?: ProxyKind; why: string }[] = [
   {
     fixture: 'lanes-abc-teardown',
-    why: 'not explained yet: since the replay stopped holding the plan until the proxy applied a routing change, refused agrees in some cells (nginx x8 142 vs 142, haproxy x4 44 vs 38) and not in others (nginx x4 101 vs 46), and at speed 8 the simulator misroutes 20-30 lane requests where the proxy misroutes none',
+    why: 'the replay\'s setLanes resumes the plan only once the proxy applied it, so the lane instances stop after the proxy stopped routing to them; the simulator\'s plan goes on at once',
   },
   {
     fixture: 'nginx-smooth', proxy: 'nginx',
