@@ -16,13 +16,13 @@ import { assertCausesAgree, compareCauses, formatCauses, measuresOf, simulatedCa
 const withShutdown = (s: Scenario, onShutdown: 'close-idle' | 'none'): Scenario =>
   ({ ...s, services: s.services.map((x) => ({ ...x, instance: { ...x.instance, keepAlive: { ...x.instance.keepAlive, onShutdown } } })) });
 
-test('pool drain (nginx, speed 2): close-idle refuses cause by cause as simulated; none keeps most requests served, on both', async () => {
+test('pool drain (nginx, speed 4): close-idle refuses cause by cause as simulated; none keeps most requests served, on both', async () => {
   requireProxy('nginx');
   const closeIdle = withShutdown(fixture('pool-drain.yaml'), 'close-idle');
-  const repClose = await replay(closeIdle, { proxy: 'nginx', speed: 2, registryDelay: true });
+  const repClose = await replay(closeIdle, { proxy: 'nginx', speed: 4, registryDelay: true });
   assert.is(repClose.rollout.outcome, 'promoted');
   assert.ok(repClose.requests.byCause.refused > 20, `the race refuses: ${JSON.stringify(repClose.requests.byCause)}`);
-  assertCausesAgree('pool-drain close-idle nginx x2', closeIdle, repClose);
+  assertCausesAgree('pool-drain close-idle nginx x4', closeIdle, repClose);
 
   // With `none` the model and nginx both keep serving over pooled connections; what is
   // still refused comes in the window between the registration reload (a new worker, an
@@ -31,9 +31,9 @@ test('pool drain (nginx, speed 2): close-idle refuses cause by cause as simulate
   // independently, so its window is shorter (measured: 10 simulated vs 20-26 replayed).
   // Held here: both lose less than half of what close-idle loses.
   const none = withShutdown(closeIdle, 'none');
-  const repNone = await replay(none, { proxy: 'nginx', speed: 2, registryDelay: true });
+  const repNone = await replay(none, { proxy: 'nginx', speed: 4, registryDelay: true });
   const simNone = simulatedCauses(none, measuresOf(repNone), 10);
-  console.log(`pool-drain none nginx x2: ${formatCauses(compareCauses(simNone, repNone))}`);
+  console.log(`pool-drain none nginx x4: ${formatCauses(compareCauses(simNone, repNone))}`);
   assert.ok(repNone.requests.byCause.refused < 0.5 * repClose.requests.byCause.refused, `nginx: none ${repNone.requests.byCause.refused} vs close-idle ${repClose.requests.byCause.refused}`);
   assert.ok(simNone.refused < 0.5 * repClose.requests.byCause.refused, `simulated none: ${simNone.refused}`);
   assert.is(repNone.requests.byCause.reset, 0);

@@ -22,7 +22,7 @@ for (const proxy of ['nginx', 'haproxy'] as const) {
     const s = fixture('gray-weights.yaml');
     const sim = pauseShare(simulate(s), s.bucketMs);
     assert.ok(Math.abs(sim.share - 0.1) <= 0.01, `simulated ${(sim.share * 100).toFixed(1)}%`);
-    const r = await replay(s, { proxy, speed: 5 });
+    const r = await replay(s, { proxy, speed: 8 });
     const real = pauseShare(r, s.bucketMs);
     assert.ok(real.buckets >= 10, `only ${real.buckets} whole buckets in the pause`);
     assert.ok(Math.abs(real.share - 0.1) <= 0.02, `${proxy} gave v2 ${(real.share * 100).toFixed(1)}% (simulated ${(sim.share * 100).toFixed(1)}%)`);
