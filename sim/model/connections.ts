@@ -100,11 +100,6 @@ export class ConnectionStore {
     if (--this.openTo[i] === 0) this.onLastClosed(i);
   }
 
-  /** Connections open now (tests: nothing leaks). */
-  get live(): number {
-    return this.used - this.freeN;
-  }
-
   private grow(): void {
     const cap = Math.max(64, this.capacity * 2);
     this.inst = grown(this.inst, cap); this.createdAt = grown(this.createdAt, cap); this.idleSince = grown(this.idleSince, cap);

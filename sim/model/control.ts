@@ -64,7 +64,6 @@ export function setRoutes(m: Model, service: string, routes: HeaderRoute[]): voi
 /** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
 export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'strict'): void {
   const t = m.topo;
-  for (const lo of m.laneOnly) lo.fill(0);
   const laneOnly = t.services.map((svc) => new Uint8Array(svc.versions.length));
   const version = lanes.map((l) => {
     const row = new Int32Array(t.services.length).fill(-1);
@@ -72,7 +71,6 @@ export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'stri
       const s = t.index(svc);
       const v = t.versionIndex(s, ver);
       row[s] = v;
-      m.laneOnly[s][v] = 1;
       laneOnly[s][v] = 1;
     }
     return row;

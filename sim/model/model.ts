@@ -111,8 +111,6 @@ export class Model {
   readonly uIdem: Uniform;
   /** @internal */
   readonly streams: RandomStreams;
-  /** Per service, per local version: 1 when the version is lane-only (not in the base pool). */
-  readonly laneOnly: Uint8Array[];
   /** The lanes as last set (the truth misroutes are judged by); each caller routes by the table it has heard of. */
   lanes: LaneTable;
   /** @internal Every lane table set so far; a view's `lanes` indexes it (0: none). */
@@ -197,7 +195,6 @@ export class Model {
     this.uUser = st.stream('users');
     this.uIdem = st.stream('idempotency');
     this.createdOf = new Int32Array(S);
-    this.laneOnly = this.topo.services.map((s) => new Uint8Array(s.versions.length));
     this.lanes = { specs: [], matches: [], version: [], strict: false, laneOnly: this.topo.services.map((s) => new Uint8Array(s.versions.length)) };
     this.laneTables.push(this.lanes);
     this.desired = this.topo.services.map((s) => new Int32Array(s.versions.length));

@@ -13,7 +13,7 @@ import { CLASS_CONNECT, CLASS_RESET, CLASS_5XX, CLASS_NONE } from './topology.ts
 import { ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
 import { CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
 import { CAUSE_REFUSED, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_ERROR, CAUSE_MISROUTE, CAUSE_RESET } from './metrics.ts';
-import { CONN_REFUSED, CONN_RESET, pickPinned, releaseConnection, takeConnection } from './connections.ts';
+import { CONN_RESET, pickPinned, releaseConnection, takeConnection } from './connections.ts';
 import { coldFactor } from '../rules/cold-start.ts';
 import { armTimeout } from './caller-timeouts.ts';
 import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LANE_UNSEEN, MISROUTE_LANE_DOWN, MISROUTE_BASE_TO_LANE } from './lanes.ts';
@@ -87,7 +87,8 @@ function attempt(m: Model, c: number): number {
       return CAUSE_RESET;
     }
   }
-  if (conn === CONN_REFUSED && I.accepting[i] === 0) {
+  // No connection (none pooled, or no pool at all) needs an open listener.
+  if (conn < 0 && I.accepting[i] === 0) {
     view.failed(i, now);
     m.failClass = CLASS_CONNECT;
     return CAUSE_REFUSED;
@@ -154,9 +155,9 @@ function route(m: Model, view: View, c: number, r: number): number {
   const i = choose(m, view, want, now, user, avoid);
   // Untagged at this hop: base traffic must not reach a lane version, and a request that
   // lost its tag must not be served by base where its lane has a version.
-  if (i >= 0 && tag === 0 && (lane === 0 ? m.laneOnly[t][m.inst.ver[i]] === 1 : truth[lane - 1][t] >= 0)) {
+  if (i >= 0 && tag === 0 && (lane === 0 ? m.lanes.laneOnly[t][m.inst.ver[i]] === 1 : truth[lane - 1][t] >= 0)) {
     // Tagged but untagged here because this caller had not heard of the lanes yet: unseen, not lost.
-    const unheard = m.calls.tag[c] > 0 && m.calls.tag[c] > laneRows.length;
+    const unheard = m.calls.tag[c] > laneRows.length;
     if (m.reqs.misrouted[r] === 0) m.reqs.misrouted[r] = lane === 0 ? MISROUTE_BASE_TO_LANE : unheard ? MISROUTE_LANE_UNSEEN : MISROUTE_TAG_LOST;
   }
   return i;
@@ -176,7 +177,7 @@ function registryKnows(m: Model, s: number, version: number): boolean {
   const I = m.inst;
   for (let i = 0; i < I.n; i++) {
     if (I.svc[i] !== s || !I.registered[i] || I.down[i] || I.accepting[i] === 0) continue;
-    if (version >= 0 ? I.ver[i] === version : m.laneOnly[s][I.ver[i]] === 0) return true;
+    if (version >= 0 ? I.ver[i] === version : m.lanes.laneOnly[s][I.ver[i]] === 0) return true;
   }
   return false;
 }
