@@ -2,12 +2,12 @@
  * Distribution fields: a duration string is a constant; otherwise a one-key map naming the
  * family — `{exponential: {mean: 20ms}}`, `{lognormal: {median: 20ms, p99: 200ms}}`,
  * `{uniform: {min: 1s, max: 5s}}`, `{normal: {mean, sd, min?}}`, `{pareto: {scale, shape}}`,
- * `{empirical: [12ms, 15ms]}`, `{constant: 20ms}`. Values in ms.
+ * `{empirical: [12ms, 15ms]}` (drawn at random), `{sequence: [12ms, 15ms]}` (in order, repeating), `{constant: 20ms}`. Values in ms.
  */
 import type { DistSpec } from './types.ts';
 import { Reader, join, quoteKey, type Raw } from './reader.ts';
 
-export const DIST_FAMILIES = ['constant', 'exponential', 'lognormal', 'uniform', 'normal', 'pareto', 'empirical'] as const;
+export const DIST_FAMILIES = ['constant', 'exponential', 'lognormal', 'uniform', 'normal', 'pareto', 'empirical', 'sequence'] as const;
 
 const WHAT = 'a duration like 20ms or a distribution like {exponential: {mean: 20ms}}';
 
@@ -62,6 +62,11 @@ export function readDistribution(r: Reader, v: Raw, path: string): DistSpec {
       const list = r.list(body, p, 'a non-empty list of durations');
       if (list.length === 0) r.expected(p, 'a non-empty list of durations', list);
       return { type: 'empirical', samples: list.map((s, i) => r.duration(s, join(p, i))) };
+    }
+    case 'sequence': {
+      const list = r.list(body, p, 'a non-empty list of durations');
+      if (list.length === 0) r.expected(p, 'a non-empty list of durations', list);
+      return { type: 'sequence', values: list.map((s, i) => r.duration(s, join(p, i))) };
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `registry:` — how callers learn endpoint changes: `{push: {delay: <dist>, serial?, batch?, batchWindow?}}`,
+ * `registry:` — how callers learn endpoint changes: `{push: {delay: <dist>, serial?, batch?, batchWindow?, shared?}}`,
  * `{poll: {interval: 30s}}` or `{poll: {chain: [{name, interval, shared}]}}`.
  */
 import type { DistSpec, PollStage, RegistrySpec } from './types.ts';
@@ -8,7 +8,7 @@ import { readDistribution, required } from './read-distribution.ts';
 
 /** kube-proxy's minSyncPeriod is 1 s: a change reaches each node within about a second. */
 export function defaultRegistry(): RegistrySpec {
-  return { mode: 'push', delay: defaultPushDelay(), routingDelay: false, serial: false, batch: true, batchWindow: 0 };
+  return { mode: 'push', delay: defaultPushDelay(), routingDelay: false, serial: false, batch: true, batchWindow: 0, shared: false };
 }
 
 function defaultPushDelay(): DistSpec {
@@ -21,7 +21,7 @@ export function readRegistry(r: Reader, v: Raw, path: string): RegistrySpec {
   if ((f.push === undefined) === (f.poll === undefined)) r.fail(path, 'expected exactly one of push or poll');
   if (f.push !== undefined) {
     const p = join(path, 'push');
-    const b = r.fields(f.push ?? {}, p, ['delay', 'routingDelay', 'serial', 'batch', 'batchWindow']);
+    const b = r.fields(f.push ?? {}, p, ['delay', 'routingDelay', 'serial', 'batch', 'batchWindow', 'shared']);
     const batch = b.batch === undefined ? true : r.boolean(b.batch, join(p, 'batch'));
     if (!batch && b.batchWindow !== undefined) r.warn(join(p, 'batchWindow'), 'has no effect with batch: false (every change draws its own delay); remove it');
     return {
@@ -31,6 +31,7 @@ export function readRegistry(r: Reader, v: Raw, path: string): RegistrySpec {
       serial: b.serial === undefined ? false : r.boolean(b.serial, join(p, 'serial')),
       batch,
       batchWindow: b.batchWindow === undefined ? 0 : r.duration(b.batchWindow, join(p, 'batchWindow')),
+      shared: b.shared === undefined ? false : r.boolean(b.shared, join(p, 'shared')),
     };
   }
   const p = join(path, 'poll');

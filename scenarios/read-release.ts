@@ -4,14 +4,14 @@
  * Defaults that depend on the services (which to release, to what) are filled here;
  * whether names exist is checked in check.ts, with the rest of the cross-references.
  */
-import { SLO_ROLLOUTS, type ReleaseSpec, type ServiceSpec, type SloSpec, type StrategySpec } from './types.ts';
+import { SLO_ROLLOUTS, type ReleaseSpec, type RoutingWaitSpec, type ServiceSpec, type SloSpec, type StrategySpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { readStrategy } from './read-strategy.ts';
 
 export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSpec[]): ReleaseSpec | null {
   if (v === undefined || v === null) return null;
-  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy']);
+  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing']);
   const strategy = readStrategy(r, required(r, f.strategy, join(path, 'strategy')), join(path, 'strategy'));
   const startAt = f.startAt === undefined ? 0 : r.duration(f.startAt, join(path, 'startAt'));
 
@@ -50,7 +50,19 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
   if (toMap) checkMapKeys(r, toMap, join(path, 'to'), names);
   if (from.map) checkMapKeys(r, from.map, join(path, 'from'), names);
   if (from.all !== null || from.map) checkFrom(r, from, join(path, 'from'), names, services);
-  return { startAt, services: names, to, strategy };
+  const routing = readRoutingWait(r, f.routing, join(path, 'routing'));
+  return { startAt, services: names, to, strategy, routing };
+}
+
+export const NO_ROUTING_WAIT: RoutingWaitSpec = Object.freeze({ waitApplied: false, grace: 0 });
+
+function readRoutingWait(r: Reader, v: Raw, path: string): RoutingWaitSpec {
+  if (v === undefined || v === null) return NO_ROUTING_WAIT;
+  const f = r.fields(v, path, ['waitApplied', 'grace']);
+  return {
+    waitApplied: f.waitApplied === undefined ? false : r.boolean(f.waitApplied, join(path, 'waitApplied')),
+    grace: f.grace === undefined ? 0 : r.duration(f.grace, join(path, 'grace')),
+  };
 }
 
 /** `to` / `from`: one version name for every released service, or a map service → version. */

@@ -242,6 +242,13 @@ export type RegistrySpec =
      * false: every change draws its own delay.
      */
     batch: boolean; batchWindow: number;
+    /**
+     * `shared` (default false): every caller reading this registry hears of a change at the
+     * same moment, after one delay per change: one proxy that every hop goes through (a
+     * central nginx; a replay, whose one proxy carries every hop). false: each caller draws
+     * its own delay, as sidecars and client-side balancers do.
+     */
+    shared: boolean;
   }
   | { mode: 'poll'; chain: PollStage[]; routingDelay: boolean };
 
@@ -285,6 +292,21 @@ export interface ReleaseSpec {
   /** Version released to (per service, when they differ). */
   to: Record<string, string>;
   strategy: StrategySpec;
+  /** What the plan does after each routing change (weights, header routes, lanes, down marks). */
+  routing: RoutingWaitSpec;
+}
+
+/**
+ * A controller that writes a routing change may go on at once (Argo Rollouts with most
+ * traffic routers), wait until the routers serve by it (Argo's ALB weight verification;
+ * a replay, which waits for its proxy), and/or wait a fixed grace (Kruise's
+ * `trafficRoutings[].gracePeriodSeconds`, 3 s by default there).
+ */
+export interface RoutingWaitSpec {
+  /** Resume only once every caller routes by the change (its propagation delay landed). */
+  waitApplied: boolean;
+  /** Then wait this long, ms. */
+  grace: number;
 }
 
 export type StrategyName = 'recreate' | 'rolling' | 'blue-green' | 'canary' | 'ab' | 'lanes';

@@ -9,18 +9,25 @@ import type { Model } from './model/model.ts';
 import { sleep, until } from './kernel/engine.ts';
 import { own } from '../scenarios/dict.ts';
 import { waitReadySatisfied } from './rules/availability.ts';
+import type { RoutingWaitSpec } from '../scenarios/types.ts';
+
+const GO_ON: RoutingWaitSpec = { waitApplied: false, grace: 0 };
 
 export class SimPlatform implements Platform {
-  constructor(private readonly model: Model) {}
+  private readonly routing: RoutingWaitSpec;
+
+  constructor(private readonly model: Model) {
+    this.routing = model.scenario.release?.routing ?? GO_ON;
+  }
 
   execute(a: Action, resume: (answer: unknown) => void): void {
     const m = this.model;
     switch (a.do) {
       case 'scale': m.scale(a.service, a.version, a.replicas); return resume(undefined);
-      case 'setWeights': m.setWeights(a.service, a.weights); return resume(undefined);
-      case 'setRoutes': m.setRoutes(a.service, a.routes); return resume(undefined);
-      case 'setLanes': m.setLanes(a.lanes, a.mode); return resume(undefined);
-      case 'markDown': m.markDown(a.service, a.version, a.count, a.down); return resume(undefined);
+      case 'setWeights': return this.afterRouting(m.setWeights(a.service, a.weights), resume);
+      case 'setRoutes': return this.afterRouting(m.setRoutes(a.service, a.routes), resume);
+      case 'setLanes': return this.afterRouting(m.setLanes(a.lanes, a.mode), resume);
+      case 'markDown': return this.afterRouting(m.markDown(a.service, a.version, a.count, a.down), resume);
       case 'state': return resume(m.versionState(a.service));
       case 'metrics': return resume(m.windowStats(a.service, a.version, a.windowMs));
       case 'step': m.beginStep(a.name); return resume(undefined);
@@ -40,5 +47,14 @@ export class SimPlatform implements Platform {
         return;
       }
     }
+  }
+
+  /** A routing change was written, `appliedAt` is when the last caller routes by it. */
+  private afterRouting(appliedAt: number, resume: (answer: unknown) => void): void {
+    const m = this.model;
+    const at = (this.routing.waitApplied ? appliedAt : m.now) + this.routing.grace;
+    if (at <= m.now) return resume(undefined);
+    const ms = at - m.now;
+    m.engine.process((function* () { yield sleep(ms); resume(undefined); })());
   }
 }

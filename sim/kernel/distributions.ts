@@ -21,7 +21,9 @@ export type DistSpec =
   | { type: 'normal'; mean: number; sd: number; min?: number }
   | { type: 'lognormal'; median: number; p99: number }
   | { type: 'pareto'; scale: number; shape: number }
-  | { type: 'empirical'; samples: number[] };
+  | { type: 'empirical'; samples: number[] }
+  /** The values in the order drawn, from the first again after the last: a measured trace. */
+  | { type: 'sequence'; values: number[] };
 
 
 export interface Sampler {
@@ -42,6 +44,7 @@ export function makeSampler(spec: DistSpec, u: Uniform): Sampler {
     case 'lognormal': return Lognormal.fromMedianP99(spec.median, spec.p99, u);
     case 'pareto': return new Pareto(spec.scale, spec.shape, u);
     case 'empirical': return new Empirical(spec.samples, u);
+    case 'sequence': return new Sequence(spec.values);
   }
 }
 
@@ -151,6 +154,22 @@ class Pareto implements Sampler {
 }
 
 /** Resamples the given values uniformly (a bootstrap of measured latencies). */
+/** Draws no random number: a trace replayed in order (each sampler keeps its own place). */
+class Sequence implements Sampler {
+  readonly mean: number;
+  private readonly xs: Float64Array;
+  private next = 0;
+  constructor(values: number[]) {
+    this.xs = Float64Array.from(values);
+    this.mean = values.reduce((s, x) => s + x, 0) / values.length;
+  }
+  sample(): number {
+    const x = this.xs[this.next];
+    this.next = this.next + 1 === this.xs.length ? 0 : this.next + 1;
+    return x;
+  }
+}
+
 class Empirical implements Sampler {
   readonly mean: number;
   private readonly xs: Float64Array;

@@ -38,8 +38,13 @@ export function scale(m: Model, service: string, version: string, replicas: numb
   m.engine.notify();
 }
 
+/*
+ * The routing changes below return when the last caller routes by them (engine ms), for a
+ * plan that waits until a change is applied (release.routing.waitApplied).
+ */
+
 /** Version weights on the router of every caller of `service` (null: pool by replicas). */
-export function setWeights(m: Model, service: string, weights: Record<string, number> | null): void {
+export function setWeights(m: Model, service: string, weights: Record<string, number> | null): number {
   const s = m.topo.index(service);
   let w: Float64Array | null = null;
   if (weights) {
@@ -47,10 +52,10 @@ export function setWeights(m: Model, service: string, weights: Record<string, nu
     for (const [name, x] of Object.entries(weights)) w[m.topo.versionIndex(s, name)] = x;
   }
   const cur = m.routeConfigs[m.currentRoute[s]];
-  publishRoute(m, s, { weights: w, routes: cur.routes });
+  return publishRoute(m, s, { weights: w, routes: cur.routes });
 }
 
-export function setRoutes(m: Model, service: string, routes: HeaderRoute[]): void {
+export function setRoutes(m: Model, service: string, routes: HeaderRoute[]): number {
   const s = m.topo.index(service);
   let idx = -1;
   if (routes.length > 0) {
@@ -58,11 +63,11 @@ export function setRoutes(m: Model, service: string, routes: HeaderRoute[]): voi
     m.routeTable.push(routes.map((r, k) => ({ match: m.users.compile(r.match, hashString(`route/${service}/${k}`)), version: m.topo.versionIndex(s, r.version) })));
   }
   const cur = m.routeConfigs[m.currentRoute[s]];
-  publishRoute(m, s, { weights: cur.weights, routes: idx });
+  return publishRoute(m, s, { weights: cur.weights, routes: idx });
 }
 
 /** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
-export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'strict'): void {
+export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'strict'): number {
   const t = m.topo;
   const laneOnly = t.services.map((svc) => new Uint8Array(svc.versions.length));
   const version = lanes.map((l) => {
@@ -78,33 +83,36 @@ export function setLanes(m: Model, lanes: LaneSpec[], mode: 'permissive' | 'stri
   const matches = lanes.map((l) => m.users.compile(l.match, hashString(`lane/${l.name}`)));
   m.lanes = { specs: lanes, matches, version, strict: mode === 'strict', laneOnly };
   m.laneTables.push(m.lanes);
-  publishLanes(m, m.laneTables.length - 1);
-  if (lanes.length === 0) return; // teardown: keep counting what is still in flight
+  const applied = publishLanes(m, m.laneTables.length - 1);
+  if (lanes.length === 0) return applied; // teardown: keep counting what is still in flight
   m.pathsOn = true;
   while (m.laneUsage.length <= lanes.length) { m.laneUsage.push(new Map()); m.laneRequests.push(0); }
   m.laneNames = ['base', ...lanes.map((l) => l.name)];
+  return applied;
 }
 
 /** Takes `count` ready instances of a version out of (or back into) every caller's list. */
-export function markDown(m: Model, service: string, version: string, count: number, down: boolean): void {
+export function markDown(m: Model, service: string, version: string, count: number, down: boolean): number {
   const s = m.topo.index(service);
   const v = m.topo.versionIndex(s, version);
   const I = m.inst;
   let n = 0;
+  let applied = m.engine.now;
   for (let i = 0; i < I.n && n < count; i++) {
     if (I.svc[i] !== s || I.ver[i] !== v || I.state[i] !== ST_READY) continue;
     if (down && !I.down[i]) {
       I.down[i] = 1;
       I.deregAt[i] = m.engine.now;
-      if (I.registered[i]) publish(m, i, false);
+      if (I.registered[i]) applied = Math.max(applied, publish(m, i, false));
       n++;
     } else if (!down && I.down[i]) {
       I.down[i] = 0;
       I.deregAt[i] = Infinity;
-      if (I.registered[i]) publish(m, i, true);
+      if (I.registered[i]) applied = Math.max(applied, publish(m, i, true));
       n++;
     }
   }
+  return applied;
 }
 
 export function versionState(m: Model, service: string): Record<string, VersionState> {

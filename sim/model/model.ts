@@ -98,6 +98,8 @@ export class Model {
   private readonly namedPropagation = new Map<string, Propagation>();
   /** @internal With push.serial: per caller (instance id, −1 the gateway), when its last change lands, over all its views. */
   readonly serialBusyUntil = new Map<number, number>();
+  /** Changes published so far (endpoint, route, lane): names a change for push.shared. */
+  changes = 0;
   /** @internal Per view id: how its caller hears of changes to its target. */
   readonly channels: Channel[] = [];
   /** @internal Per service: instances created so far (an instance's stable name is `<service>#<n>`). */
@@ -324,13 +326,13 @@ export class Model {
 
   /** Sets the replica count of one version: creates instances, or terminates the ones Kubernetes would. */
   scale(service: string, version: string, replicas: number): void { control.scale(this, service, version, replicas); }
-  /** Version weights on the router of every caller of `service` (null: pool by replicas). */
-  setWeights(service: string, weights: Record<string, number> | null): void { control.setWeights(this, service, weights); }
-  setRoutes(service: string, routes: HeaderRoute[]): void { control.setRoutes(this, service, routes); }
+  /** Version weights on the router of every caller of `service` (null: pool by replicas). The routing changes return when the last caller routes by them. */
+  setWeights(service: string, weights: Record<string, number> | null): number { return control.setWeights(this, service, weights); }
+  setRoutes(service: string, routes: HeaderRoute[]): number { return control.setRoutes(this, service, routes); }
   /** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
-  setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): void { control.setLanes(this, lanes, mode); }
+  setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): number { return control.setLanes(this, lanes, mode); }
   /** Takes `count` ready instances of a version out of (or back into) every caller's list. */
-  markDown(service: string, version: string, count: number, down: boolean): void { control.markDown(this, service, version, count, down); }
+  markDown(service: string, version: string, count: number, down: boolean): number { return control.markDown(this, service, version, count, down); }
   versionState(service: string): Record<string, VersionState> { return control.versionState(this, service); }
   windowStats(service: string, version: string, windowMs: number): WindowStats { return control.windowStats(this, service, version, windowMs); }
   /** Wakes `until` waiters at a future time (for timeouts of waits). */

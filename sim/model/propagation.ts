@@ -9,14 +9,22 @@ import type { View } from './view.ts';
 import { ST_GONE } from './instances.ts';
 import { applyUpdate } from './connections.ts';
 
-/** Tells every caller of the instance's service, each after its own propagation delay. */
-export function publish(m: Model, i: number, add: boolean): void {
+/**
+ * Tells every caller of the instance's service, each after its own propagation delay.
+ * Returns when the last of them hears of it (now when nobody calls the service); the
+ * publish* functions all do, for a plan that waits until a change is applied.
+ */
+export function publish(m: Model, i: number, add: boolean): number {
   const now = m.engine.now;
+  m.changes++;
   const subs = m.subscribers[m.inst.svc[i]];
+  let last = now;
   for (const v of subs) {
     const t = deliverAt(m, v, now);
     m.engine.scheduleAt(t, m.K_VIEW, v.id, (i << 1) | (add ? 1 : 0));
+    if (t > last) last = t;
   }
+  return last;
 }
 
 function deliverAt(m: Model, v: View, now: number): number {
@@ -25,7 +33,7 @@ function deliverAt(m: Model, v: View, now: number): number {
   const prop = m.viewPropagation[v.id];
   const serial = prop.serial;
   const previous = serial ? m.serialBusyUntil.get(v.caller) ?? 0 : v.lastDelivery;
-  const t = prop.landing(m.channels[v.id], now, previous);
+  const t = prop.landingOf(m.changes, m.channels[v.id], now, previous);
   v.lastDelivery = t;
   if (serial) m.serialBusyUntil.set(v.caller, t);
   return t;
@@ -62,25 +70,37 @@ export function onLanesUpdate(m: Model, vid: number, table: number): void {
  * the caller's propagation delay, in order with its endpoint changes (a proxy applies a
  * lane rule after the endpoint changes queued before it).
  */
-export function publishLanes(m: Model, table: number): void {
+export function publishLanes(m: Model, table: number): number {
   const now = m.engine.now;
+  m.changes++;
+  let last = now;
   for (const v of m.views) {
     if (!v.alive) continue;
-    if (m.viewPropagation[v.id].spec.routingDelay) m.engine.scheduleAt(deliverAt(m, v, now), m.K_LANES, v.id, table);
-    else onLanesUpdate(m, v.id, table);
+    if (m.viewPropagation[v.id].spec.routingDelay) {
+      const t = deliverAt(m, v, now);
+      m.engine.scheduleAt(t, m.K_LANES, v.id, table);
+      if (t > last) last = t;
+    } else onLanesUpdate(m, v.id, table);
   }
+  return last;
 }
 
-export function publishRoute(m: Model, s: number, cfg: RouteConfig): void {
+export function publishRoute(m: Model, s: number, cfg: RouteConfig): number {
   const id = m.routeConfigs.length;
   m.routeConfigs.push(cfg);
   m.currentRoute[s] = id;
   const now = m.engine.now;
+  m.changes++;
+  let last = now;
   for (const v of m.subscribers[s]) {
-    if (m.viewPropagation[v.id].spec.routingDelay) m.engine.scheduleAt(deliverAt(m, v, now), m.K_ROUTE, v.id, id);
-    else {
+    if (m.viewPropagation[v.id].spec.routingDelay) {
+      const t = deliverAt(m, v, now);
+      m.engine.scheduleAt(t, m.K_ROUTE, v.id, id);
+      if (t > last) last = t;
+    } else {
       v.weights = cfg.weights; v.routes = cfg.routes;
       if (v.pool !== null) applyUpdate(v.pool, now);
     }
   }
+  return last;
 }

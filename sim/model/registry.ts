@@ -29,6 +29,10 @@ export class Propagation {
   /** Per caller name: its poll phase (ms) per chain stage (one client cache for all its views). */
   private readonly callerPhases = new Map<string, number[]>();
   private gateway: Channel | null = null;
+  /** push.shared: the one channel every caller hears through, and the change it timed last. */
+  private readonly sharedChannel: Channel | null;
+  private sharedChange = -1;
+  private sharedLanding = 0;
 
   /**
    * `name`: a `registries` entry (its streams are then `registry:<name>/…`, so two registries
@@ -38,6 +42,9 @@ export class Propagation {
     this.serial = spec.mode === 'push' && spec.serial;
     this.batch = spec.mode === 'push' && spec.batch;
     this.window = spec.mode === 'push' && spec.batch ? spec.batchWindow : 0;
+    this.sharedChannel = spec.mode === 'push' && spec.shared
+      ? new Channel(makeSampler(spec.delay, streams.stream(`${this.prefix()}/push/shared`)), [], [])
+      : null;
     this.sharedPhase = spec.mode === 'poll'
       ? spec.chain.map((st) => streams.stream(`${this.prefix()}/shared/${st.name}`)() * st.interval)
       : [];
@@ -74,6 +81,20 @@ export class Propagation {
     const landed = t < previous ? previous : t;
     if (this.batch) ch.openBatch(now, landed);
     return landed;
+  }
+
+  /**
+   * `landing` for change number `change` (one per published change, increasing): with
+   * push.shared, every caller gets the landing the first of them drew for that change (in
+   * order over all of them, as one proxy applies changes); otherwise the caller's own.
+   */
+  landingOf(change: number, ch: Channel, now: number, previous: number): number {
+    if (this.sharedChannel === null) return this.landing(ch, now, previous);
+    if (change !== this.sharedChange) {
+      this.sharedChange = change;
+      this.sharedLanding = this.landing(this.sharedChannel, now, this.sharedLanding);
+    }
+    return this.sharedLanding < previous ? previous : this.sharedLanding;
   }
 
   /**

@@ -34,7 +34,7 @@ function row(name: string, sim: RunResult, rep: RunResult): string {
 
 /** Mean drops over SEEDS seeds with the registry delay drawn from `delaysMs` (scenario ms), serial. */
 function simulatedMean(s: Scenario, delaysMs: number[]): number {
-  const registry: Scenario['registry'] = { mode: 'push', delay: { type: 'empirical', samples: delaysMs }, routingDelay: false, serial: true, batch: false, batchWindow: 0 };
+  const registry: Scenario['registry'] = { mode: 'push', delay: { type: 'empirical', samples: delaysMs }, routingDelay: false, serial: true, batch: false, batchWindow: 0, shared: false };
   let sum = 0;
   for (let seed = 1; seed <= SEEDS; seed++) sum += simulate({ ...s, registry, seed }).requests.dropped;
   return sum / SEEDS;

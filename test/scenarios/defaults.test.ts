@@ -90,7 +90,7 @@ traffic: {rate: 1}
 test('registry forms: push, poll interval, poll chain', () => {
   const base = 'duration: 1m\nservices: {a: {serviceTime: 1ms}}\ntraffic: {rate: 1}\n';
   assert.equal(parseScenario(base + 'registry: {push: {delay: {uniform: {min: 1s, max: 5s}}}}', 'x.yaml').registry,
-    { mode: 'push', delay: { type: 'uniform', min: 1000, max: 5000 }, routingDelay: false, serial: false, batch: true, batchWindow: 0 });
+    { mode: 'push', delay: { type: 'uniform', min: 1000, max: 5000 }, routingDelay: false, serial: false, batch: true, batchWindow: 0, shared: false });
   assert.is((parseScenario(base + 'registry: {push: {delay: 300ms, serial: true}}', 'x.yaml').registry as { serial: boolean }).serial, true);
   assert.equal(parseScenario(base + 'registry: {poll: {interval: 30s}}', 'x.yaml').registry,
     { mode: 'poll', chain: [{ name: 'poll', interval: 30_000, shared: false }], routingDelay: false });

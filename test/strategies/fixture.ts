@@ -36,10 +36,10 @@ export function scenario(strategy: StrategySpec, services: ServiceSpec[] = [serv
     name: 'fixture', file: '', description: '', seed: 1, duration: 3_600_000, bucketMs: 1000,
     services,
     entry: { service: services[0].name, client, registry: null },
-    registry: { mode: 'push', delay: { type: 'constant', value: 100 }, routingDelay: false, serial: false, batch: true, batchWindow: 0 },
+    registry: { mode: 'push', delay: { type: 'constant', value: 100 }, routingDelay: false, serial: false, batch: true, batchWindow: 0, shared: false },
     registries: {},
     traffic: { rate: 100, arrival: 'poisson', rampTo: 0, rampDuration: 0, trace: [], users: 1000, headers: [], nonIdempotent: 0 },
-    release: { startAt: 0, services: released, to: Object.fromEntries(released.map((s) => [s, 'v2'])), strategy },
+    release: { startAt: 0, services: released, to: Object.fromEntries(released.map((s) => [s, 'v2'])), strategy, routing: { waitApplied: false, grace: 0 } },
     slo: { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' },
     limits: { maxEvents: 1e8, memory: 2 * 1024 ** 3 },
   };
