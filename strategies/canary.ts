@@ -55,6 +55,8 @@ class CanaryRun {
   /** setCanaryScale override: a fixed count, or null to follow the weight. */
   private fixedScale: number | null = null;
   private canaryReplicas = 0;
+  /** The canary weight the router was last given (null: never), so an unchanged one is not rewritten. */
+  private routedWeight: number | null = null;
   /** Stable's scaled count: R, except in a basic canary (R + 1 − canary when surging). */
   private stableReplicas: number;
   /** maxSurge resolved against the replicas (percentages round up), as Argo's MaxSurge. */
@@ -76,7 +78,7 @@ class CanaryRun {
   *runSteps(steps: CanaryStep[]): Plan<Halt | null> {
     if (this.k.trafficRouting) {
       yield* step('canary start');
-      yield* setWeights(this.svc, { [this.ctx.from]: 100, [this.ctx.to]: 0 });
+      yield* this.route(0);
     }
     for (const s of steps) {
       if ('setWeight' in s) {
@@ -123,7 +125,7 @@ class CanaryRun {
       }
       // Never weight traffic to canary instances that are not there yet.
       if (want > 0 && !(yield* waitReady(this.svc, this.ctx.to, want, READY_TIMEOUT_MS))) return false;
-      yield* setWeights(this.svc, { [this.ctx.from]: 100 - w, [this.ctx.to]: w });
+      yield* this.route(w);
       return true;
     }
     const { canary: want, stable: keep } = this.basicCounts(w);
@@ -143,6 +145,17 @@ class CanaryRun {
       yield* this.scaleStable(keep);
     }
     return true;
+  }
+
+  /**
+   * Gives the router weight w unless it already has it: a setCanaryScale step or the
+   * promotion after setWeight 100 changes no route, and a controller (Kruise, Argo) that
+   * finds the route as wanted neither rewrites it nor waits its grace period.
+   */
+  private *route(w: number): Plan {
+    if (w === this.routedWeight) return;
+    yield* setWeights(this.svc, { [this.ctx.from]: 100 - w, [this.ctx.to]: w });
+    this.routedWeight = w;
   }
 
   /** The basic canary's counts at weight w: Argo's, or a setCanaryScale count and stable the rest. */
@@ -198,7 +211,7 @@ class CanaryRun {
     const R = this.ctx.replicas;
     yield* step('rollback');
     if (this.k.trafficRouting) {
-      yield* setWeights(this.svc, { [this.ctx.from]: 100, [this.ctx.to]: 0 });
+      yield* this.route(0);
       yield* sleep(this.k.abortScaleDownDelaySeconds);
     } else {
       // Basic canary: stable back to full size first (Argo's counts at weight 0 are 0 + R;
