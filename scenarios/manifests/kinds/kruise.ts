@@ -44,7 +44,7 @@
  * `patchPodTemplateMetadata`, `disableGenerateCanaryService`, the routing provider's details
  * (`ingress`, `gateway`, `customNetworkRefs`, `additionalParams`, `service`), BatchRelease
  * `finalizingPolicy`. Fields that would change the rollout but are not modelled are warned
- * about: `strategy.paused`, `failureThreshold`, `trafficRoutings[].gracePeriodSeconds`,
+ * about: `strategy.paused`, `failureThreshold`,
  * `trafficRoutingRef`, steps' `matches` and `requestHeaderModifier`, `traffic` without a
  * router; `disabled: true` leaves the Deployment to its own strategy (with a warning).
  * Errors: a workload reference that is not a Deployment among the manifests (relsim imports
@@ -160,6 +160,7 @@ const STEP_KEYS: Record<Version, string[]> = {
   v1alpha1: ['weight', 'replicas', 'pause', 'matches', 'requestHeaderModifier'],
   v1beta1: ['traffic', 'replicas', 'pause', 'matches', 'requestHeaderModifier'],
 };
+const KRUISE_ROUTING_GRACE_S = 3;
 const ROUTING_KEYS = ['service', 'gracePeriodSeconds', 'ingress', 'gateway', 'customNetworkRefs', 'additionalParams', 'type'];
 
 const FAILURE_THRESHOLD = 'not modelled: Kruise moves on when all but this many of a step\'s new pods are ready; relsim waits for every one';
@@ -215,10 +216,10 @@ function checkRouting(state: ImportState, r: ManifestReader, at: string): void {
   if (!r.has(`${at}.ingress`) && !r.has(`${at}.gateway`) && !r.has(`${at}.customNetworkRefs`)) {
     r.fail(at, 'expected ingress, gateway or customNetworkRefs (Kruise rejects a traffic routing without one)');
   }
+  // Kruise waits this long after each route change before the next state (3 s by default).
   const grace = r.int(`${at}.gracePeriodSeconds`);
-  if (grace !== undefined) {
-    state.warn(r.doc, `${at}.gracePeriodSeconds`, `not modelled: Kruise waits ${grace} s after each route change before the next state; relsim moves on at once (registry.routingDelay in the model delays how callers see a route change)`);
-  }
+  state.set(['release', 'routing', 'grace'], `${grace ?? KRUISE_ROUTING_GRACE_S}s`,
+    grace === undefined ? `Kruise default: trafficRoutings[].gracePeriodSeconds is ${KRUISE_ROUTING_GRACE_S} s` : r.source(`${at}.gracePeriodSeconds`));
 }
 
 function rolloutStep(state: ImportState, r: ManifestReader, version: Version, at: string, last: boolean, routed: boolean): KruiseStep {

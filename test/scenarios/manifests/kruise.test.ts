@@ -191,13 +191,15 @@ test('each field that would change the rollout is one warning; --strict makes it
       disableGenerateCanaryService: true,
     } } },
   };
-  const { s, warnings } = strategy(SERVICE, deployment(), rollout);
+  const { s, warnings, yaml } = strategy(SERVICE, deployment(), rollout);
+  // gracePeriodSeconds is modelled: the plan waits that long after each route change
+  assert.equal((YAML.parse(yaml) as { release: { routing: unknown } }).release.routing, { grace: '10s' });
+  assert.match(yaml, /grace: 10s # .*spec\.strategy\.canary\.trafficRoutings\[0\]\.gracePeriodSeconds/);
   const expected = [
     /spec\.strategy\.paused: a paused Rollout does not progress; relsim runs it anyway$/,
     /spec\.strategy\.canary\.rolloutID: not modelled: relsim does not know this field$/,
     /spec\.strategy\.canary\.failureThreshold: not modelled: Kruise moves on when all but this many/,
     /spec\.strategy\.canary\.trafficRoutings\[0\]\.extra: not modelled: relsim does not know this field$/,
-    /spec\.strategy\.canary\.trafficRoutings\[0\]\.gracePeriodSeconds: not modelled: Kruise waits 10 s after each route change/,
     /spec\.strategy\.canary\.trafficRoutingRef: not modelled: the TrafficRouting "mesh" may route other services' traffic/,
     /spec\.strategy\.canary\.steps\[1\]\.matches: not modelled: relsim's canary routes by weight, not by header; .* relsim keeps the previous step's weight$/,
     /spec\.strategy\.canary\.steps\[2\]\.requestHeaderModifier: not modelled: relsim does not rewrite request headers$/,
@@ -306,8 +308,9 @@ test('the imported kruise-canary example sends v2 the traffic its steps set; kru
   // startAt 30 s; the canary pod is ready by ~42 s, traffic 10% until the pause ends at ~102 s
   const ten = share('kruise-canary', 50_000, 100_000);
   assert.ok(Math.abs(ten - 0.1) < 0.03, `traffic 10%: ${ten}`);
-  // 50% of 4 is 2 canary pods by ~114 s, traffic 50% until ~174 s
-  const fifty = share('kruise-canary', 120_000, 170_000);
+  // 50% of 4 is 2 canary pods by ~126 s (each route change is followed by Kruise's 3 s
+  // grace), traffic 50% until ~204 s
+  const fifty = share('kruise-canary', 130_000, 185_000);
   assert.ok(Math.abs(fifty - 0.5) < 0.04, `traffic 50%: ${fifty}`);
   const done = share('kruise-canary', 240_000, 290_000);
   assert.ok(done > 0.99, `after the last step: ${done}`);
