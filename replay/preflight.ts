@@ -5,7 +5,7 @@
  * a one-line refusal naming the scenario field, exit 2, not a run that fails at its first
  * reload with the proxy's words.
  */
-import type { MatchRule, Scenario } from '../scenarios/types.ts';
+import type { MatchRule, Scenario, StrategySpec } from '../scenarios/types.ts';
 import { UserError } from '../scenarios/user-error.ts';
 import { PROXIES } from './proxies/index.ts';
 import type { ProxyKind } from './proxy.ts';
@@ -39,7 +39,21 @@ export function replayCaveats(scenario: Scenario, proxy: ProxyKind): string[] {
     if (proxy === 'nginx' && pool.survivesUpdates) out.push(`${where}: ${path}: nginx reloads on every endpoint change, and its new workers start with empty keep-alive caches; set ${path}.survivesUpdates: false to simulate what nginx does`);
     if (pool.closeNotice !== 1) out.push(`${where}: ${path}.closeNotice: a real proxy notices a backend's close of an idle connection when it happens; the replay cannot lengthen that window`);
   }
+  const release = scenario.release;
+  if (release && !release.routing.waitApplied && writesRouting(release.strategy)) {
+    out.push(`${where}: release.routing.waitApplied: the replay's plan goes on only once the proxy serves by each routing change (an nginx reload, an HAProxy API call), as waitApplied: true simulates; the simulator's plan, as written, goes on at once`);
+  }
   return out;
+}
+
+/** Whether the strategy as configured writes routing changes (weights, routes, lanes, down marks). */
+function writesRouting(k: StrategySpec): boolean {
+  switch (k.name) {
+    case 'recreate': return false;
+    case 'rolling': return k.takeOutFirst;
+    case 'canary': return k.trafficRouting;
+    default: return true;
+  }
 }
 
 /** The match rules (and lane tags) a scenario's strategy routes by, with their field paths. */

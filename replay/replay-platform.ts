@@ -71,14 +71,16 @@ export class ReplayPlatform implements Platform {
   /** Errors from background work (spawns, proxy changes); the run fails on the first. */
   readonly errors: Error[] = [];
   /**
-   * Per endpoint change (registration, deregistration), in the order they were published:
-   * real ms from publishing it (ready + registrationDelay; termination start, or deletion
-   * with lossless offline) until the proxy serves by it. The replay's whole propagation:
-   * the scenario's registry delay (with `registryDelay`), the wait behind earlier proxy
-   * changes, and the change itself (an nginx reload, an HAProxy API call).
+   * Per change, in the order they were published: endpoint changes (registration,
+   * deregistration, down marks; real ms from publishing it — ready + registrationDelay;
+   * termination start, or deletion with lossless offline — until the proxy serves by it:
+   * the scenario's registry delay with `registryDelay`, the wait behind earlier proxy
+   * changes, the change itself, an nginx reload or an HAProxy API call) and routing changes
+   * (weights, routes, lanes: from the plan writing it until the proxy serves by it). NaN
+   * while a change is on its way.
    */
   readonly propagationMs: number[] = [];
-  /** Per service, real ms from spawning a new instance until it listened (the scenario's start-up, or the process spawn when longer). */
+  /** Per service, in creation order, real ms from spawning a new instance until it listened (the scenario's start-up, or the process spawn when longer; the drawn start-up for one deleted before it listened). */
   readonly startupMs = new Map<string, number[]>();
 
   private readonly desired = new Map<string, number>();
@@ -87,6 +89,8 @@ export class ReplayPlatform implements Platform {
   private stopping = false;
   private readonly propagation: Propagation | null;
   private lastDelivery = 0;
+  /** The last endpoint change's turn to reach the proxy (they reach it in order). */
+  private previousTurn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly scenario: Scenario,
@@ -111,12 +115,19 @@ export class ReplayPlatform implements Platform {
    * in order per caller, exactly as the simulator times it). Without it, the proxy's own
    * reload/API time is the only propagation.
    */
-  private async propagationDelay(): Promise<void> {
-    if (!this.propagation) return;
+  private propagationDelay(): Promise<void> {
+    if (!this.propagation) return Promise.resolve();
     const now = this.nowMs();
     const at = this.propagation.landing(this.propagation.gatewayChannel(), now, this.lastDelivery);
     this.lastDelivery = at;
-    await sleepMs((at - now) / this.speed);
+    // Landings are in order, but two timers due at the same landing (a down mark published
+    // while a registration is on its way lands with it) may fire in either order: libuv
+    // starts a timer from its cached loop time. A down mark that overtook the registration
+    // reloaded nginx with no live server (13-18 no-endpoint at speed 4, now and then). So
+    // each change also waits for the one before it.
+    const turn = Promise.all([sleepMs((at - now) / this.speed), this.previousTurn]).then(() => undefined);
+    this.previousTurn = turn;
+    return turn;
   }
 
   /** Scenario ms now. */
@@ -129,10 +140,10 @@ export class ReplayPlatform implements Platform {
     switch (action.do) {
       case 'sleep': setTimeout(() => resume(undefined), action.ms / this.speed).unref(); return;
       case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
-      case 'setWeights': this.background(this.proxy().applyWeights(action.service, action.weights), resume); return;
-      case 'setRoutes': this.background(this.proxy().applyRoutes(action.service, action.routes), resume); return;
+      case 'setWeights': this.routingChange(this.proxy().applyWeights(action.service, action.weights), resume); return;
+      case 'setRoutes': this.routingChange(this.proxy().applyRoutes(action.service, action.routes), resume); return;
       case 'setLanes':
-        this.background(
+        this.routingChange(
           (async () => {
             this.rec.beginLaneChange(action.lanes);
             try {
@@ -145,7 +156,12 @@ export class ReplayPlatform implements Platform {
           resume,
         );
         return;
-      case 'markDown': this.background(this.markDown(action.service, action.version, action.count, action.down), resume); return;
+      case 'markDown': {
+        const grace = this.scenario.release?.routing.grace ?? 0;
+        const p = this.markDown(action.service, action.version, action.count, action.down);
+        this.background(grace > 0 ? p.then(() => sleepMs(grace / this.speed)) : p, resume);
+        return;
+      }
       case 'waitReady': void this.waitReady(action.service, action.version, action.replicas, action.timeoutMs).then(resume); return;
       case 'state': resume(this.versionStates(action.service)); return;
       case 'metrics': resume(this.rec.window(action.service, action.version, action.windowMs)); return;
@@ -235,11 +251,11 @@ export class ReplayPlatform implements Platform {
     const candidates = this.alive(service, version).filter((i) => i.down !== down && i.phase === 'ready');
     for (const inst of candidates.slice(0, count)) {
       inst.down = down;
-      const published = this.rec.now();
+      const applied = this.publishChange();
       await this.propagationDelay();
-      if (!this.state.endpoints.has(inst.id) || this.stopping) continue;
+      if (!this.state.endpoints.has(inst.id) || this.stopping) { applied(); continue; }
       await this.proxy().markDown(inst.id, down);
-      this.propagationMs.push(this.rec.now() - published);
+      applied();
     }
   }
 
@@ -296,6 +312,10 @@ export class ReplayPlatform implements Platform {
       runDir: this.runDir,
     };
     const child = spawnTracked(process.execPath, [...BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
+    // Slot in creation order (a simulator fed the trace draws start-ups in that order).
+    const ups = warm ? null : this.startupMs.get(svc.name) ?? [];
+    const slot = ups ? ups.push(startup / this.speed) - 1 : -1;
+    if (ups) this.startupMs.set(svc.name, ups);
     const inst: ReplayInstance = {
       id, service: svc.name, version, child, port: 0, phase: 'starting', seq: this.seq,
       createdAt: this.rec.now(), upAt: -1, readyAt: -1, endedAt: -1, down: false,
@@ -311,7 +331,7 @@ export class ReplayPlatform implements Platform {
     }
     inst.upAt = this.rec.now();
     this.rec.backendStarted(inst.port);
-    if (!warm) this.startupMs.set(svc.name, [...(this.startupMs.get(svc.name) ?? []), inst.upAt - inst.createdAt]);
+    if (ups) ups[slot] = inst.upAt - inst.createdAt;
     child.stdout?.resume();
     child.stderr?.resume();
     return inst;
@@ -332,11 +352,11 @@ export class ReplayPlatform implements Platform {
     inst.phase = 'ready';
     inst.readyAt = this.rec.now();
     if (!tied && svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
-    const published = this.rec.now();
+    const applied = this.publishChange();
     await this.propagationDelay();
-    if (inst.phase !== 'ready' || this.stopping) return;
+    if (inst.phase !== 'ready' || this.stopping) { applied(); return; }
     await this.proxy().addServer(this.endpointOf(inst));
-    this.propagationMs.push(this.rec.now() - published);
+    applied();
   }
 
   /** The instance as the proxy lists it, with its version's balancer weight. */
@@ -356,11 +376,11 @@ export class ReplayPlatform implements Platform {
     const plan = terminationSchedule(svc.instance);
     inst.phase = 'terminating';
     const deregister = async (): Promise<void> => {
-      const published = this.rec.now();
+      const applied = this.publishChange();
       await this.propagationDelay();
-      if (!this.state.endpoints.has(inst.id) || this.stopping) return;
+      if (!this.state.endpoints.has(inst.id) || this.stopping) { applied(); return; }
       await this.proxy().removeServer(inst.id);
-      this.propagationMs.push(this.rec.now() - published);
+      applied();
     };
     if (plan.deregisterAtDeletion) {
       await deregister();
@@ -392,6 +412,29 @@ export class ReplayPlatform implements Platform {
     const s = this.scenario.services.find((x) => x.name === name);
     if (!s) throw new Error(`unknown service ${name}`);
     return s;
+  }
+
+  /**
+   * A routing change resumes the plan once the proxy serves by it (the replay cannot do
+   * otherwise: see replayCaveats), then after the release's routing grace.
+   */
+  private routingChange(p: Promise<void>, resume: (a: unknown) => void): void {
+    const grace = this.scenario.release?.routing.grace ?? 0;
+    // A down mark records its own propagation, per instance, as an endpoint change.
+    const applied = this.publishChange();
+    const inForce = p.then(applied);
+    this.background(grace > 0 ? inForce.then(() => sleepMs(grace / this.speed)) : inForce, resume);
+  }
+
+  /**
+   * A change (endpoint or routing) is published now: returns the call that records, in
+   * publishing order, how long it took until the proxy served by it (propagationMs), so
+   * a simulator fed the trace meets each change at its own delay.
+   */
+  private publishChange(): () => void {
+    const k = this.propagationMs.push(NaN) - 1;
+    const published = this.rec.now();
+    return () => { this.propagationMs[k] = this.rec.now() - published; };
   }
 
   private background(p: Promise<void>, resume: (a: unknown) => void): void {

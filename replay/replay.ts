@@ -177,7 +177,7 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
         proxy: proxy.kind, speed, proxyReloads: proxy.reloads, proxyUnsettled: proxy.unsettled,
         proxyChangeMs: proxy.changeMs.map((x) => Math.round(x)), proxyStaleMs: proxy.staleMs.map((x) => Math.round(x)),
         proxyQuitMs: proxy.quitMs.map((x) => Math.round(x)),
-        propagationMs: platform.propagationMs.map((x) => Math.round(x)),
+        propagationMs: platform.propagationMs.filter(Number.isFinite).map((x) => Math.round(x)),
         startupMs: Object.fromEntries([...platform.startupMs].map(([svc, xs]) => [svc, xs.map((x) => Math.round(x))])),
         lostOnServerClose: rec.lostOnServerClose, resentAfterClose: rec.resentAfterClose, outOfOrderResponses: rec.outOfOrderResponses,
         wallSeconds: r3(endReal / 1000), log: platform.log,

@@ -14,7 +14,7 @@ import type { Scenario } from '../../scenarios/types.ts';
 import type { ProxyKind } from '../../replay/proxy.ts';
 import { PROXIES, PROXY_KINDS } from '../../replay/proxies/index.ts';
 import { ToolMissingError, requireBinary } from '../../replay/tools.ts';
-import { replayCaveats } from '../../replay/preflight.ts';
+import { preflightScenario, replayCaveats } from '../../replay/preflight.ts';
 import type { RunResult } from '../../sim/result/run-result.ts';
 
 export interface ReplayArgs { scenario: string; proxy: string; speed: number; json?: string; md?: string; html?: string; quiet?: boolean; 'registry-delay'?: boolean }
@@ -65,6 +65,9 @@ export function checkReplayInput(args: Pick<ReplayArgs, 'scenario' | 'proxy' | '
   if (!(args.speed > 0)) throw new UserError(`--speed must be a number > 0, got ${args.speed}`, 2);
   const scenario = loadScenarioWithWarnings(args.scenario);
   const proxy = args.proxy as ProxyKind;
+  // What this proxy cannot carry is bad input too, and is said before any caveat about
+  // how a replay that will not happen would differ from the simulation.
+  preflightScenario(scenario, proxy);
   try {
     findProxy(PROXIES[proxy].binary);
   } catch (e) {

@@ -27,29 +27,33 @@ export function measuresOf(rep: RunResult): ReplayMeasures {
 }
 
 /**
- * The scenario as the replay ran it: every caller's registry (the replay has one caller,
- * the proxy, which every hop goes through) delivers each change after one of the measured
- * propagations, each on its own and in order (the replay times each change apart: a delay
- * that includes waiting behind an earlier change is measured as such). Routing changes
- * (weights, header routes) take the same way, in order with the endpoint changes, as they
- * do in the replay, where they queue behind them in the same proxy. Each service starts a new instance in one of its
- * measured start-up times. All in scenario ms (real ms × speed). On nginx, whose every
- * change is a reload that starts workers with empty keep-alive caches, pools do not
- * survive updates.
+ * The scenario as the replay ran it. The replay has one caller, the proxy, which every hop
+ * goes through: so one shared registry, whose every change (endpoint or routing, in the
+ * order published) reaches every hop at once after the delay the replay measured for that
+ * very change (a `sequence`: the trace in order, not draws from it; a delay that includes
+ * waiting behind an earlier change is measured as such). Each service's new instances
+ * start in the start-up times measured for them, in creation order. All in scenario ms
+ * (real ms × speed). On nginx, whose every change is a reload that starts workers with
+ * empty keep-alive caches, pools do not survive updates. The plan goes on after a routing
+ * change only once the proxy serves by it (release.routing.waitApplied), as the replay's
+ * does. What is left to vary between the seeds is the traffic and the balancers' draws.
  */
 export function scenarioLikeReplay(s: Scenario, m: ReplayMeasures): Scenario {
   const reloaded = (c: ClientSpec): ClientSpec => (m.proxy === 'nginx' && c.pool ? { ...c, pool: { ...c.pool, survivesUpdates: false } } : c);
   const scaled = (xs: number[]): number[] => xs.map((x) => x * m.speed);
-  const delay = m.propagationMs.length > 0 ? { type: 'empirical' as const, samples: scaled(m.propagationMs) } : { type: 'constant' as const, value: 0 };
-  const registry: RegistrySpec = { mode: 'push', delay, routingDelay: true, serial: false, batch: false, batchWindow: 0 };
+  const delay = m.propagationMs.length > 0 ? { type: 'sequence' as const, values: scaled(m.propagationMs) } : { type: 'constant' as const, value: 0 };
+  const registry: RegistrySpec = { mode: 'push', delay, routingDelay: true, serial: false, batch: false, batchWindow: 0, shared: true };
+  // The replay's plan waits for its proxy to apply each routing change (replayCaveats).
+  const release = s.release ? { ...s.release, routing: { ...s.release.routing, waitApplied: true } } : null;
   return {
     ...s,
+    release,
     registry,
     registries: {},
     entry: { ...s.entry, registry: null, client: reloaded(s.entry.client) },
     services: s.services.map((svc) => {
       const ups = m.startupMs[svc.name];
-      const startup = ups && ups.length > 0 ? { type: 'empirical' as const, samples: scaled(ups) } : svc.instance.startup;
+      const startup = ups && ups.length > 0 ? { type: 'sequence' as const, values: scaled(ups) } : svc.instance.startup;
       const calls = svc.calls.map((c) => ({ ...c, client: reloaded(c.client) }));
       return { ...svc, registry: null, instance: { ...svc.instance, startup }, calls };
     }),

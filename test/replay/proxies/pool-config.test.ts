@@ -64,4 +64,20 @@ traffic: {rate: 1}
   assert.equal(replayCaveats(parseScenario('name: q\nduration: 1s\nservices: {a: {serviceTime: 5ms}}\nentry: a\ntraffic: {rate: 1}\n', 'q.yaml'), 'nginx'), []);
 });
 
+test('a replay of a strategy that writes routing says its plan waits for the proxy, unless the scenario waits too', () => {
+  const withRelease = (strategy: string, routing = '') => parseScenario(`name: r
+duration: 10s
+services: {a: {serviceTime: 5ms, versions: [v1, v2], replicas: 2}}
+entry: a
+traffic: {rate: 1}
+release: {strategy: ${strategy}${routing}}
+`, 'r.yaml');
+  const routed = '{name: canary, trafficRouting: true, steps: [{setWeight: 50}]}';
+  assert.match(replayCaveats(withRelease(routed), 'nginx').join('\n'), /^r\.yaml: release\.routing\.waitApplied: the replay's plan goes on only once the proxy serves/);
+  assert.equal(replayCaveats(withRelease(routed, ', routing: {waitApplied: true}'), 'haproxy'), []);
+  // Without a router the canary only scales: nothing to wait for.
+  assert.equal(replayCaveats(withRelease('{name: canary, trafficRouting: false, steps: [{setWeight: 50}]}'), 'nginx'), []);
+  assert.equal(replayCaveats(withRelease('recreate'), 'nginx'), []);
+});
+
 test.run();
