@@ -1,7 +1,8 @@
 /**
  * Open-loop-ish load with autocannon 9 offering the scenario's arrivals × speed (constant,
  * Poisson, ramp or trace: see arrivals.ts), every request tracked to exactly one outcome in
- * a LoadRecorder. The scenario's `nonIdempotent` fraction is sent as POST: proxies retry
+ * a LoadSink (the LoadRecorder, or from the load thread: load-thread.ts). The scenario's
+ * `nonIdempotent` fraction is sent as POST: proxies retry
  * one only when the connection to the upstream failed (never once sent), like the model,
  * and neither the backends nor this load generator ever re-send one.
  *
@@ -32,7 +33,8 @@ import { RandomStreams } from '../sim/kernel/random.ts';
 import { Users, type CompiledMatch } from '../sim/model/traffic.ts';
 import { connectionSchedules, peakRate, type ConnectionSchedule } from './arrivals.ts';
 import { REQUEST_ID_HEADER, USER_HEADER, classifyTransportError } from './classify.ts';
-import type { LoadRecorder, SentRequest } from './recorder.ts';
+import type { DropCause } from '../sim/result/run-result.ts';
+import type { SentRequest } from './recorder.ts';
 
 export interface LoadOptions {
   port: number;
@@ -42,6 +44,21 @@ export interface LoadOptions {
   speed: number;
   seed: number;
   connections?: number;
+}
+
+/**
+ * Where the load generator reports: the LoadRecorder itself (same thread), or the load
+ * thread's sink that posts each event, stamped, to the recorder (load-thread.ts).
+ */
+export interface LoadSink {
+  /** Real ms since the recorder's start. */
+  now(): number;
+  sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST', path: string): SentRequest;
+  response(r: SentRequest, status: number, headers: Record<string, string>): void;
+  drop(r: SentRequest, cause: DropCause): void;
+  lostOnServerClose: number;
+  resentAfterClose: number;
+  outOfOrderResponses: number;
 }
 
 export interface RunningLoad {
@@ -92,7 +109,7 @@ export function userRequest(user: number, attributes: UserAttribute[]): UserRequ
   return { headers, path: `/?${pairs.join('&')}` };
 }
 
-export function startLoad(opts: LoadOptions, rec: LoadRecorder): RunningLoad {
+export function startLoad(opts: LoadOptions, rec: LoadSink): RunningLoad {
   const streams = new RandomStreams(opts.seed);
   const users = streams.stream('replay/users');
   const methods = streams.stream('replay/methods');
@@ -158,7 +175,7 @@ interface AcClient {
 
 interface Pick { user: number; headers: Record<string, string>; method: 'GET' | 'POST'; path: string }
 
-function trackClient(client: AcClient, rec: LoadRecorder, pick: () => Pick, schedule: ConnectionSchedule): void {
+function trackClient(client: AcClient, rec: LoadSink, pick: () => Pick, schedule: ConnectionSchedule): void {
   let nextAt = schedule.first();
   let pacer: NodeJS.Timeout | null = null;
   const queue: SentRequest[] = [];

@@ -56,6 +56,8 @@ export class LoadRecorder {
   private readonly laneEpochs: LaneEpoch[] = [{ at: -Infinity, sets: [[]] }];
   readonly laneResults: Record<string, { requests: number; paths: Record<string, number> }> = dict();
   readonly latencies: number[] = [];
+  /** When each request was first written (real ms), in order: re-sends are not arrivals. */
+  readonly arrivals: number[] = [];
   /** Drops per step index (the platform sets `step`; −1 before the first step). */
   step = -1;
   readonly stepDrops = new Map<number, Partial<Record<DropCause, number>>>();
@@ -80,30 +82,40 @@ export class LoadRecorder {
     return performance.now() - this.t0;
   }
 
-  sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST' = 'GET', path = '/'): SentRequest {
-    const r: SentRequest = { sentAt: this.now(), user, headers, path, method, done: false, resent: 0, id: this.offered };
+  /**
+   * Real ms on the performance clock of every thread at which now() is 0: the load
+   * generator's thread stamps its events by it, so a stall of this thread does not move them.
+   */
+  get origin(): number {
+    return performance.timeOrigin + this.t0;
+  }
+
+  /** A request was written at `at` (real ms, default now). */
+  sent(user: number, headers: Record<string, string>, method: 'GET' | 'POST' = 'GET', path = '/', at = this.now()): SentRequest {
+    const r: SentRequest = { sentAt: at, user, headers, path, method, done: false, resent: 0, id: this.offered };
     this.offered++;
+    this.arrivals.push(at);
     this.unanswered.add(r);
     this.bump('offered', r.sentAt);
     return r;
   }
 
-  /** A response arrived (any status). */
-  response(r: SentRequest, status: number, headers: Record<string, string>): void {
+  /** A response arrived (any status) at `at` (real ms, default now). */
+  response(r: SentRequest, status: number, headers: Record<string, string>, at = this.now()): void {
     if (r.done) return;
-    const latency = (this.now() - r.sentAt) * this.speed;
+    const latency = (at - r.sentAt) * this.speed;
     const path = headers[PATH_HEADER] ?? '';
     const hops = path ? path.split('>') : [];
     let cause = classifyResponse(status, headers);
     if (cause === 'reset' && this.sentAfterStop(r, headers)) cause = 'refused';
-    const { lane, misroute } = this.judgeLanes(r, headers, hops);
+    const { lane, misroute } = this.judgeLanes(r, headers, hops, at);
     if (cause === null && misroute) cause = 'misroute';
     if (lane && (cause === null || cause === 'misroute')) {
       const lr = (this.laneResults[lane.name] ??= { requests: 0, paths: dict() });
       lr.requests++;
       lr.paths[path] = (lr.paths[path] ?? 0) + 1;
     }
-    this.finished.push({ at: this.now(), hops, ok: cause === null, latencyMs: latency });
+    this.finished.push({ at, hops, ok: cause === null, latencyMs: latency });
     this.countHops(r.sentAt, hops);
     if (cause === null) {
       this.settle(r);
@@ -258,8 +270,8 @@ export class LoadRecorder {
    * flight: a misroute only when it is wrong under all of them. The lane it is counted
    * under is that of the first set it is right under (or of the set at send time).
    */
-  private judgeLanes(r: SentRequest, headers: Record<string, string>, hops: string[]): { lane: LaneSpec | null; misroute: boolean } {
-    const sets = this.laneSetsBetween(r.sentAt, this.now());
+  private judgeLanes(r: SentRequest, headers: Record<string, string>, hops: string[], answeredAt: number): { lane: LaneSpec | null; misroute: boolean } {
+    const sets = this.laneSetsBetween(r.sentAt, answeredAt);
     let first: LaneSpec | null | undefined;
     for (const active of sets) {
       const lane = this.expectedLane(active, r, headers);

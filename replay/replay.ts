@@ -1,7 +1,7 @@
 /**
  * `replay(scenario, { proxy, speed })`: the scenario's release, run by the same strategy
  * generator as the simulator, against real backends behind real nginx or HAProxy under
- * autocannon load, on a wall clock divided by `speed`. Returns a RunResult with
+ * autocannon load (on its own thread: load-thread.ts), on a wall clock divided by `speed`. Returns a RunResult with
  * `platform: 'replay'`; counts are in requests, times in scenario ms.
  *
  *   const r = await replay(loadScenario('x.yaml'), { proxy: 'haproxy', speed: 10 });
@@ -17,7 +17,7 @@ import { drive, type Plan } from '../strategies/protocol.ts';
 import { releasePlan } from '../strategies/index.ts';
 import { cleanupAll, makeTrackedTempDir, removeTrackedDir } from './supervision/cleanup.ts';
 import { preflightScenario } from './preflight.ts';
-import { startLoad, type RunningLoad } from './load.ts';
+import { openLoadThread, type LoadThread } from './load-thread.ts';
 import { PROXIES } from './proxies/index.ts';
 import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from './proxy.ts';
 import { LoadRecorder, quantile } from './recorder.ts';
@@ -36,6 +36,12 @@ export interface ReplayOptions {
   connections?: number;
   /** Add the scenario's registry propagation delay before the proxy hears of endpoint changes. */
   registryDelay?: boolean;
+  /**
+   * Keep every request's send time in `meta.replay.arrivalsMs` (scenario ms, in order): what
+   * a simulation of the same run needs to meet the same arrivals (a busy machine delays a
+   * load generator most when an instance is replaced). Off by default: a number per request.
+   */
+  recordArrivals?: boolean;
 }
 
 export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<RunResult> {
@@ -48,12 +54,18 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
   if (swept.length > 0) progress(`removed ${swept.length} temp dir(s) of earlier runs that died: ${swept.join(' ')}`);
   const runDir = makeTrackedTempDir('relsim-replay-');
   let proxy: ProxyAdapter | null = null;
-  let load: RunningLoad | null = null;
+  let opening: Promise<LoadThread> | null = null;
+  let load: LoadThread | null = null;
   let platform: ReplayPlatform | null = null;
   const timers: NodeJS.Timeout[] = [];
   try {
     const state = new RoutingState(await fronts(scenario, speed));
     const rec = new LoadRecorder(speed, scenario.bucketMs);
+    // Opened now: loading the load thread's modules (~0.5 s) overlaps the backends' start.
+    opening = openLoadThread({
+      port: state.front(scenario.entry.service).port, traffic: scenario.traffic, speed, seed: scenario.seed, connections: opts.connections,
+    }, rec);
+    opening.catch(() => undefined); // awaited below, where its failure is the replay's
     proxy = PROXIES[opts.proxy].create(state, runDir);
     const px = proxy;
     platform = new ReplayPlatform(scenario, state, () => px, rec, speed, runDir, progress, opts.registryDelay ?? false);
@@ -63,6 +75,9 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     await proxy.start();
     progress(`proxy fronts on 127.0.0.1: ${state.fronts.map((f) => `${f.service}=${f.port}`).join(' ')}; run dir ${runDir}`);
 
+    load = await opening;
+    const running = load;
+
     const instSeries = new Map<string, number[]>();
     const sampleInstances = (): void => {
       const b = Math.floor(platform!.nowMs() / scenario.bucketMs);
@@ -70,15 +85,12 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
         const s = instSeries.get(k) ?? []; s[b] = Math.max(s[b] ?? 0, n); instSeries.set(k, s);
       }
     };
-    const sampler = setInterval(sampleInstances, Math.max(5, scenario.bucketMs / speed / 4));
-    timers.push(sampler);
-
-    const entry = state.front(scenario.entry.service);
     progress(`load: ${describeLoad(scenario.traffic, speed)} for ${(scenario.duration / speed / 1000).toFixed(1)} s`);
     rec.restart();
-    load = startLoad({
-      port: entry.port, traffic: scenario.traffic, speed, seed: scenario.seed, connections: opts.connections,
-    }, rec);
+    running.start();
+    // Sampled from time zero on: a sample taken before would land in a bucket of the old clock.
+    const sampler = setInterval(sampleInstances, Math.max(5, scenario.bucketMs / speed / 4));
+    timers.push(sampler);
 
     let planDone = false;
     let planError: unknown = null;
@@ -92,21 +104,24 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     while (rec.now() < endReal) {
       if (planError) throw planError;
       if (platform.errors.length > 0) throw platform.errors[0];
+      if (running.failure) throw running.failure;
       await sleepMs(Math.min(50, endReal - rec.now()));
     }
     clearTimeout(startPlan);
     await load.stop();
     load = null;
+    opening = null;
     const endNow = rec.now();
     clearInterval(sampler);
     sampleInstances();
     if (planError) throw planError;
     progress(planDone ? 'plan finished' : 'scenario duration reached with the plan still running');
     await platform.stopAll();
-    return buildReplayResult(scenario, rec, platform, instSeries, endNow, speed, proxy);
+    return buildReplayResult(scenario, rec, platform, instSeries, endNow, speed, proxy, opts.recordArrivals ?? false);
   } finally {
     for (const t of timers) clearTimeout(t);
-    if (load) await load.stop().catch(() => undefined);
+    const unstopped = load ?? (opening ? await opening.catch(() => null) : null);
+    if (unstopped) await unstopped.stop().catch(() => undefined);
     if (platform) await platform.stopAll().catch(() => undefined);
     if (proxy) await proxy.stop().catch(() => undefined);
     await cleanupAll();
@@ -152,7 +167,7 @@ function clientOf(scenario: Scenario, service: string): ClientSpec {
 }
 
 function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: ReplayPlatform, instSeries: Map<string, number[]>,
-  endReal: number, speed: number, proxy: ProxyAdapter): RunResult {
+  endReal: number, speed: number, proxy: ProxyAdapter, recordArrivals: boolean): RunResult {
   const buckets = Math.ceil(scenario.duration / scenario.bucketMs);
   const lat = [...rec.latencies].sort((a, b) => a - b);
   const series = rec.timeline(buckets);
@@ -181,6 +196,7 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
         startupMs: Object.fromEntries([...platform.startupMs].map(([svc, xs]) => [svc, xs.map((x) => Math.round(x))])),
         lostOnServerClose: rec.lostOnServerClose, resentAfterClose: rec.resentAfterClose, outOfOrderResponses: rec.outOfOrderResponses,
         wallSeconds: r3(endReal / 1000), log: platform.log,
+        ...(recordArrivals ? { arrivalsMs: rec.arrivals.map((x) => Math.round(x * speed)) } : {}),
       },
     },
   });

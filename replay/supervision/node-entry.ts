@@ -19,11 +19,22 @@ export function siblingModule(relativeTs: string, callerUrl: string): URL {
 }
 
 export function nodeEntry(relativeTs: string, callerUrl: string): string[] {
-  if (callerUrl.endsWith('.js')) return [fileURLToPath(siblingModule(relativeTs, callerUrl))];
-  const source = fileURLToPath(new URL(relativeTs, callerUrl));
+  const compiled = compiledModule(relativeTs, callerUrl);
+  if (compiled) return [fileURLToPath(compiled)];
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return ['--import', tsx, fileURLToPath(new URL(relativeTs, callerUrl))];
+}
+
+/**
+ * The compiled `.js` of a module beside the caller, when there is one to run: the caller's
+ * own sibling from dist/, or dist/'s copy when it is a build of the current sources; null
+ * when only the `.ts` will do (a worker thread then needs a shim that registers tsx).
+ */
+export function compiledModule(relativeTs: string, callerUrl: string): URL | null {
+  if (callerUrl.endsWith('.js')) return siblingModule(relativeTs, callerUrl);
   // Asked once per process: a replay starts many backends.
   fresh ??= buildState().fresh;
-  if (fresh) return [`${DIST}/${relative(ROOT, source).replace(/\.ts$/, '.js')}`];
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return ['--import', tsx, source];
+  if (!fresh) return null;
+  const source = fileURLToPath(new URL(relativeTs, callerUrl));
+  return pathToFileURL(`${DIST}/${relative(ROOT, source).replace(/\.ts$/, '.js')}`);
 }
