@@ -11,6 +11,7 @@
  * to apply that (an nginx reload, an HAProxy API call) is the propagation delay.
  */
 import type { ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nodeEntry } from './supervision/node-entry.ts';
 import type { Scenario, ServiceSpec } from '../scenarios/types.ts';
@@ -312,6 +313,7 @@ export class ReplayPlatform implements Platform {
       runDir: this.runDir,
     };
     const child = spawnTracked(process.execPath, [...BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
+    yieldToProxyAndLoad(child);
     // Slot in creation order (a simulator fed the trace draws start-ups in that order).
     const ups = warm ? null : this.startupMs.get(svc.name) ?? [];
     const slot = ups ? ups.push(startup / this.speed) - 1 : -1;
@@ -458,3 +460,22 @@ function stageOf(i: ReplayInstance): Stage {
     case 'gone': return Stage.Gone;
   }
 }
+
+/**
+ * Every backend runs at a lower CPU priority than the proxy and the load generator. A
+ * starting backend (a Node process: ~0.3 s of CPU) otherwise starves them on a small
+ * machine, exactly when an instance is replaced: HAProxy then read the requests queued
+ * during a kill's refusal window only after it had applied the removal, and refused 9 where
+ * the simulator, fed the same arrivals, refused 58. All backends get the same priority,
+ * so a running one and a starting one share the CPU as before. Lowering a priority needs
+ * no privilege; where the system refuses anyway, the replay runs as it did.
+ */
+function yieldToProxyAndLoad(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    setPriority(child.pid, BACKEND_NICENESS);
+  } catch {
+    // not allowed here: a replay without it is still a replay
+  }
+}
+const BACKEND_NICENESS = 10;
