@@ -19,7 +19,7 @@ const withShutdown = (s: Scenario, onShutdown: 'close-idle' | 'none'): Scenario 
 test('pool drain (nginx, speed 4): close-idle refuses cause by cause as simulated; none keeps most requests served, on both', async () => {
   requireProxy('nginx');
   const closeIdle = withShutdown(fixture('pool-drain.yaml'), 'close-idle');
-  const repClose = await replay(closeIdle, { proxy: 'nginx', speed: 4, registryDelay: true });
+  const repClose = await replay(closeIdle, { proxy: 'nginx', speed: 4, registryDelay: true, recordArrivals: true });
   assert.is(repClose.rollout.outcome, 'promoted');
   assert.ok(repClose.requests.byCause.refused > 20, `the race refuses: ${JSON.stringify(repClose.requests.byCause)}`);
   assertCausesAgree('pool-drain close-idle nginx x4', closeIdle, repClose);
@@ -31,7 +31,7 @@ test('pool drain (nginx, speed 4): close-idle refuses cause by cause as simulate
   // independently, so its window is shorter (measured: 10 simulated vs 20-26 replayed).
   // Held here: both lose less than half of what close-idle loses.
   const none = withShutdown(closeIdle, 'none');
-  const repNone = await replay(none, { proxy: 'nginx', speed: 4, registryDelay: true });
+  const repNone = await replay(none, { proxy: 'nginx', speed: 4, registryDelay: true, recordArrivals: true });
   const simNone = simulatedCauses(none, measuresOf(repNone), 10);
   console.log(`pool-drain none nginx x4: ${formatCauses(compareCauses(simNone, repNone))}`);
   assert.ok(repNone.requests.byCause.refused < 0.5 * repClose.requests.byCause.refused, `nginx: none ${repNone.requests.byCause.refused} vs close-idle ${repClose.requests.byCause.refused}`);

@@ -1,11 +1,14 @@
 /**
  * The simulator fed what a replay measured and could not scale, then held to the replay
  * cause by cause. Two inputs of a replay run on the wall clock whatever the speed, so the
- * scenario cannot say them: how long the proxy took to act on each endpoint change
+ * scenario cannot say them (three, with `recordArrivals`): how long the proxy took to act on each endpoint change
  * (`meta.replay.propagationMs`: publishing → the proxy serving by it: the registry delay
  * when replayed with `registryDelay`, the wait behind earlier changes, the nginx reload or
  * HAProxy API call) and how long each new backend took to listen (`startupMs`: the
- * scenario's start-up, or the process spawn when longer). Everything else comes from the
+ * scenario's start-up, or the process spawn when longer); and, when recorded, when each
+ * request was sent (`arrivalsMs`: on a 2-core machine the load generator falls silent for
+ * ~10 ms real while a replacement backend starts, which at speed 8 is a fifth of an abrupt
+ * kill's refusal window on HAProxy). Everything else comes from the
  * scenario, so what is left to differ is the mechanics: who gets refused, reset, queued.
  */
 import * as assert from 'uvu/assert';
@@ -18,6 +21,8 @@ export interface ReplayMeasures {
   speed: number;
   propagationMs: number[];
   startupMs: Record<string, number[]>;
+  /** Send times, scenario ms (replayed with `recordArrivals`). */
+  arrivalsMs?: number[];
 }
 
 export function measuresOf(rep: RunResult): ReplayMeasures {
@@ -45,8 +50,12 @@ export function scenarioLikeReplay(s: Scenario, m: ReplayMeasures): Scenario {
   const registry: RegistrySpec = { mode: 'push', delay, routingDelay: true, serial: false, batch: false, batchWindow: 0, shared: true };
   // The replay's plan waits for its proxy to apply each routing change (replayCaveats).
   const release = s.release ? { ...s.release, routing: { ...s.release.routing, waitApplied: true } } : null;
+  const traffic = m.arrivalsMs && m.arrivalsMs.length > 0
+    ? { ...s.traffic, arrival: 'trace' as const, trace: [...m.arrivalsMs].sort((a, b) => a - b) }
+    : s.traffic;
   return {
     ...s,
+    traffic,
     release,
     registry,
     registries: {},

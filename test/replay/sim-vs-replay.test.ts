@@ -68,7 +68,7 @@ for (const proxy of ['nginx', 'haproxy'] as const) {
     test(`rolling, one replica (${proxy}, speed ${speed}): each cause as the simulator predicts`, async () => {
       requireProxy(proxy);
       const s = fixture('rolling-one-replica.yaml');
-      const rep = await replay(s, { proxy, speed, registryDelay: true });
+      const rep = await replay(s, { proxy, speed, registryDelay: true, recordArrivals: true });
       assert.is(rep.rollout.outcome, 'promoted', 'the old instance was stopped within the run');
       assert.ok(measuresOf(rep).propagationMs.length === 2, `one registration, one deregistration: ${JSON.stringify(measuresOf(rep).propagationMs)}`);
       assertCausesAgree(`${s.name} ${proxy} x${speed}`, s, rep);
