@@ -21,7 +21,7 @@
  * (read-strategy.ts), preStop beyond the grace period, lb.maxFails outside smooth-wrr and
  * match rules on a header no request carries (check.ts).
  */
-import type { ClientSpec, MatchRule, Scenario, ServiceSpec } from './types.ts';
+import type { ClientSpec, MatchRule, Scenario, ServiceSpec, StrategySpec } from './types.ts';
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import type { ClientOverride } from './read-client.ts';
 import { formatDuration } from './durations.ts';
@@ -402,6 +402,36 @@ function warnTraffic(r: Reader, ctx: Context): void {
 
 // ---- strategy knobs ---------------------------------------------------------------------------
 
+/**
+ * Approvals that no pause can use: the strategy never pauses for a promotion, or has fewer
+ * pause: {} steps than approvals and no analysis whose inconclusive end could take one;
+ * and approvals after the run's end. (Per released service: each takes its own.)
+ */
+function warnApprovals(r: Reader, ctx: Context, st: StrategySpec): void {
+  const rel = ctx.s.release!;
+  if (rel.approvals.length === 0) return;
+  const services = rel.strategy.name === 'lanes' ? 1 : rel.services.length;
+  let pauses = 0;
+  let analysed = false;
+  if (st.name === 'canary') {
+    pauses = st.steps.filter((x) => 'pause' in x && x.pause.duration === null).length;
+    analysed = st.analysis !== null || st.steps.some((x) => 'analysis' in x);
+  } else if (st.name === 'blue-green') {
+    pauses = st.autoPromotionEnabled ? 0 : 1;
+    analysed = st.prePromotionAnalysis !== null;
+  }
+  if (pauses === 0 && !analysed) {
+    r.warn('release.approvals', `has no effect: a ${st.name} release never pauses for a promotion (only a canary's pause: {}, a blue-green with autoPromotionEnabled: false, or an inconclusive analysis do); remove it`);
+    return;
+  }
+  if (!analysed && rel.approvals.length > pauses * services) {
+    const first = pauses * services;
+    r.warn(join('release.approvals', first), `${rel.approvals.length - first === 1 ? 'has' : 'and the ones after it have'} no effect: the release pauses for a promotion ${pauses * services} time(s), and each pause takes one approval; remove the rest`);
+  }
+  const late = rel.approvals.findIndex((t) => t >= ctx.s.duration);
+  if (late >= 0) r.warn(join('release.approvals', late), `has no effect: it comes at or after the end of the run (${formatDuration(ctx.s.duration)}); give an earlier time, or lengthen duration`);
+}
+
 function warnStrategy(r: Reader, ctx: Context): void {
   const rel = ctx.s.release;
   if (!rel) return;
@@ -409,6 +439,7 @@ function warnStrategy(r: Reader, ctx: Context): void {
   const p = 'release.strategy';
   const given = (k: string): boolean => ctx.given('release', 'strategy', k);
   const released = rel.services.map((n) => ctx.byName.get(n)!);
+  warnApprovals(r, ctx, st);
   switch (st.name) {
     case 'rolling': {
       const form = st.takeOutFirst ? 'takeOutFirst' : st.batches ? 'batches' : null;
@@ -441,28 +472,30 @@ function warnStrategy(r: Reader, ctx: Context): void {
         r.warn(join(p, 'previewReplicaCount'), `has no effect: it is not below the replicas of ${released.map((x) => `${x.name} (${x.replicas})`).join(', ')}, so the preview is the full green stack, as without it; lower it, or remove it`);
       }
       if (!st.autoPromotionEnabled) {
-        for (const k of ['autoPromotionSeconds', 'scaleDownDelaySeconds']) {
-          if (given(k)) r.warn(join(p, k), 'has no effect with autoPromotionEnabled: false: the rollout waits for a promotion that never comes in a run, so it never switches or scales blue down; remove it, or set autoPromotionEnabled: true');
-        }
+        if (given('autoPromotionSeconds')) r.warn(join(p, 'autoPromotionSeconds'), 'has no effect with autoPromotionEnabled: false: the countdown to an automatic promotion runs only when it is enabled (a promotion then comes from release.approvals); remove it, or set autoPromotionEnabled: true');
+        if (given('scaleDownDelaySeconds') && rel.approvals.length === 0) r.warn(join(p, 'scaleDownDelaySeconds'), 'has no effect with autoPromotionEnabled: false and no release.approvals: the rollout waits for a promotion that never comes, so it never switches or scales blue down; add an approval, remove it, or set autoPromotionEnabled: true');
       }
       return;
     }
     case 'canary': {
       const steps = st.steps;
-      const stop = steps.findIndex((x) => 'pause' in x && x.pause.duration === null);
+      const endless = steps.flatMap((x, i) => ('pause' in x && x.pause.duration === null ? [i] : []));
+      // The first pause: {} no approval is left for (an inconclusive analysis may use one too).
+      const stop = endless[rel.approvals.length] ?? -1;
+      const never = rel.approvals.length === 0 ? 'pause: {} waits for a promotion that never comes in a run' : 'pause: {} waits for a promotion, and release.approvals has none left for it';
       if (stop >= 0) {
         const at = `${join(join(p, 'steps'), stop)}`;
         if (stop < steps.length - 1) {
           const after = steps.length - 2 - stop; // steps after the first unreachable one
           const what = after === 0 ? 'this step has' : `this step and the ${after === 1 ? 'one' : after} after it have`;
-          r.warn(join(join(p, 'steps'), stop + 1), `${what} no effect: the rollout never gets past ${at} (pause: {} waits for a promotion that never comes in a run); give that pause a duration, or remove the steps after it`);
+          r.warn(join(join(p, 'steps'), stop + 1), `${what} no effect: the rollout never gets past ${at} (${never}); give that pause a duration${rel.approvals.length > 0 ? ', add an approval' : ''}, or remove the steps after it`);
         }
         // Without a router, maxSurge also decides the replica counts of each weight step
         // (Argo's basic-canary rounding may surge to R + 1): only promotion uses it otherwise.
         const weighted = steps.slice(0, stop).some((x) => 'setWeight' in x && x.setWeight > 0 && x.setWeight < 100);
         const promotionOnly = st.trafficRouting ? ['scaleDownDelaySeconds'] : weighted ? ['maxUnavailable'] : ['maxSurge', 'maxUnavailable'];
         for (const k of promotionOnly) {
-          if (given(k)) r.warn(join(p, k), `has no effect: it is used when the canary is promoted, and the rollout never gets past ${at} (pause: {} waits for a promotion that never comes in a run); give that pause a duration, or remove it`);
+          if (given(k)) r.warn(join(p, k), `has no effect: it is used when the canary is promoted, and the rollout never gets past ${at} (${never}); give that pause a duration, or remove it`);
         }
       }
       if (!st.trafficRouting) {

@@ -11,7 +11,7 @@ import { readStrategy } from './read-strategy.ts';
 
 export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSpec[]): ReleaseSpec | null {
   if (v === undefined || v === null) return null;
-  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing']);
+  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing', 'approvals']);
   const strategy = readStrategy(r, required(r, f.strategy, join(path, 'strategy')), join(path, 'strategy'));
   const startAt = f.startAt === undefined ? 0 : r.duration(f.startAt, join(path, 'startAt'));
 
@@ -51,7 +51,18 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
   if (from.map) checkMapKeys(r, from.map, join(path, 'from'), names);
   if (from.all !== null || from.map) checkFrom(r, from, join(path, 'from'), names, services);
   const routing = readRoutingWait(r, f.routing, join(path, 'routing'));
-  return { startAt, services: names, to, strategy, routing };
+  const approvals = readApprovals(r, f.approvals, join(path, 'approvals'));
+  return { startAt, services: names, to, strategy, routing, approvals };
+}
+
+/** `approvals: [10m, 25m]`: simulated times, in order (each resumes one indefinite pause). */
+function readApprovals(r: Reader, v: Raw, path: string): number[] {
+  if (v === undefined || v === null) return [];
+  const times = r.list(v, path, 'a list of simulated times (durations), e.g. [10m, 25m]').map((x, i) => r.duration(x, join(path, i)));
+  times.forEach((t, i) => {
+    if (i > 0 && t < times[i - 1]) r.fail(join(path, i), `expected approvals in time order, got ${(v as unknown[])[i]} after ${(v as unknown[])[i - 1]}`);
+  });
+  return times;
 }
 
 export const NO_ROUTING_WAIT: RoutingWaitSpec = Object.freeze({ waitApplied: false, grace: 0 });

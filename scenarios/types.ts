@@ -294,6 +294,13 @@ export interface ReleaseSpec {
   strategy: StrategySpec;
   /** What the plan does after each routing change (weights, header routes, lanes, down marks). */
   routing: RoutingWaitSpec;
+  /**
+   * When a person promotes a paused release (simulated ms, ascending): each indefinite
+   * pause the plan reaches (a canary's `pause: {}`, a blue-green awaiting promotion, an
+   * inconclusive analysis) is resumed by the next approval not yet used. None: such a
+   * pause lasts to the end of the run.
+   */
+  approvals: number[];
 }
 
 /**

@@ -36,6 +36,12 @@ export class SimPlatform implements Platform {
       case 'sleep':
         m.engine.process((function* () { yield sleep(a.ms); resume(undefined); })());
         return;
+      case 'sleepUntil': {
+        if (a.atMs <= m.now) return resume(undefined);
+        const ms = a.atMs - m.now;
+        m.engine.process((function* () { yield sleep(ms); resume(undefined); })());
+        return;
+      }
       case 'waitReady': {
         const deadline = m.now + a.timeoutMs;
         const ok = () => waitReadySatisfied(own(m.versionState(a.service), a.version), a.replicas);

@@ -9,7 +9,8 @@
 import type { BlueGreenKnobs } from '../scenarios/types.ts';
 import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { runAnalysis } from './analysis/thresholds.ts';
-import { formatMs, pauseIndefinitely, versionState } from './common.ts';
+import { formatMs, versionState } from './common.ts';
+import { awaitPromotion } from './approvals.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
@@ -30,15 +31,16 @@ export function* blueGreenPlan(ctx: StrategyContext): Plan {
     yield* step('pre-promotion analysis');
     const verdict = yield* runAnalysis(k.prePromotionAnalysis, svc, green, blue);
     if (verdict === 'failed') return yield* abort(ctx, k);
-    if (verdict === 'inconclusive') return yield* pauseIndefinitely(ctx, 'analysis inconclusive');
+    if (verdict === 'inconclusive' && !(yield* awaitPromotion(ctx, 'analysis inconclusive'))) return;
   }
   if (previewCount < ctx.replicas) {
     yield* step('scale up green');
     yield* scale(svc, green, ctx.replicas);
     if (!(yield* waitReady(svc, green, ctx.replicas, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
   }
-  if (!k.autoPromotionEnabled) return yield* pauseIndefinitely(ctx, 'awaiting promotion');
-  if (k.autoPromotionSeconds > 0) {
+  if (!k.autoPromotionEnabled) {
+    if (!(yield* awaitPromotion(ctx, 'awaiting promotion'))) return;
+  } else if (k.autoPromotionSeconds > 0) {
     yield* step(`auto-promotion in ${formatMs(k.autoPromotionSeconds)}`);
     yield* sleep(k.autoPromotionSeconds);
   }

@@ -18,7 +18,8 @@
  * `analysis` step blocks. Failure aborts: weight back to stable, canary scaled down
  * after `abortScaleDownDelaySeconds` (basic canary: stable back to R and ready, then the
  * canary down), outcome rolled-back. Inconclusive, or an
- * indefinite `pause: {}`, pauses until the end of the run (outcome stays none).
+ * indefinite `pause: {}`, pauses until the next of `release.approvals` (approvals.ts),
+ * or without one until the end of the run (outcome stays none).
  * After the last step: full weight to the new version, stable scaled down after
  * `scaleDownDelaySeconds` (basic canary: a rolling update within maxSurge/maxUnavailable
  * from whatever counts the last step left, R + 1 included).
@@ -26,7 +27,8 @@
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
 import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
-import { formatMs, pauseIndefinitely, resolveFenceposts } from './common.ts';
+import { formatMs, resolveFenceposts } from './common.ts';
+import { awaitPromotion } from './approvals.ts';
 import { rollForward } from './rolling.ts';
 import { basicCanaryCounts, type CanaryStableCounts } from './basic-canary-counts.ts';
 
@@ -86,8 +88,8 @@ class CanaryRun {
         if (!(yield* this.applyWeight(s.setWeight))) return 'aborted';
       } else if ('pause' in s) {
         if (s.pause.duration === null) {
-          yield* pauseIndefinitely(this.ctx, 'pause');
-          return 'paused';
+          if (!(yield* awaitPromotion(this.ctx, 'pause'))) return 'paused';
+          continue;
         }
         yield* step(`pause ${formatMs(s.pause.duration)}`);
         const halt = yield* this.pause(s.pause.duration);
@@ -104,10 +106,7 @@ class CanaryRun {
         yield* step('analysis');
         const verdict = yield* runAnalysis(s.analysis, this.svc, this.ctx.to, this.ctx.from);
         if (verdict === 'failed') return 'aborted';
-        if (verdict === 'inconclusive') {
-          yield* pauseIndefinitely(this.ctx, 'analysis inconclusive');
-          return 'paused';
-        }
+        if (verdict === 'inconclusive' && !(yield* awaitPromotion(this.ctx, 'analysis inconclusive'))) return 'paused';
       }
     }
     return null;
@@ -199,8 +198,9 @@ class CanaryRun {
         }
         if (phase === 'failed') return 'aborted';
         if (phase === 'inconclusive') {
-          yield* pauseIndefinitely(this.ctx, 'analysis inconclusive');
-          return 'paused';
+          // A promotion skips the rest of the pause, and the background run is over.
+          this.backgroundDone = true;
+          return (yield* awaitPromotion(this.ctx, 'analysis inconclusive')) ? null : 'paused';
         }
       }
     }

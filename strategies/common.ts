@@ -1,6 +1,6 @@
 /**
- * Small pieces several strategies share: Kubernetes int-or-percent scaling, the
- * "indefinite pause" of Argo Rollouts, and reading one version's state.
+ * Small pieces several strategies share: Kubernetes int-or-percent scaling and reading
+ * one version's state.
  */
 import type { IntOrPercent } from '../scenarios/types.ts';
 import { sleep, state, step, type Plan, type StrategyContext, type VersionState } from './protocol.ts';
@@ -44,16 +44,6 @@ const NONE: VersionState = { desired: 0, current: 0, ready: 0, available: 0, ter
 
 export function* versionState(service: string, version: string): Plan<VersionState> {
   return own(yield* state(service), version) ?? NONE;
-}
-
-/**
- * Argo's `pause: {}` (and an inconclusive analysis): nothing happens until a human acts,
- * which in a simulation means until the run ends. Sleeps past the scenario's end; the
- * caller returns right after, so the rest of its plan never runs.
- */
-export function* pauseIndefinitely(ctx: StrategyContext, reason: string): Plan {
-  yield* step(`paused (${reason})`);
-  yield* sleep(ctx.scenario.duration + 1);
 }
 
 /** Waits until the version has no instances left (current and terminating both 0). */

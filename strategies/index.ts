@@ -19,6 +19,7 @@ import { lanesPlan } from './lanes.ts';
 import { recreatePlan } from './recreate.ts';
 import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
+import { ApprovalBook } from './approvals.ts';
 import { own } from '../scenarios/dict.ts';
 
 /**
@@ -44,6 +45,7 @@ export function releaseContexts(scenario: Scenario): StrategyContext[] {
   const release = scenario.release;
   if (!release) return [];
   const names = release.strategy.name === 'lanes' ? release.services.slice(0, 1) : release.services;
+  const approvals = new ApprovalBook(release.approvals);
   return names.map((name) => {
     const service = scenario.services.find((s) => s.name === name);
     if (!service) throw new Error(`release.services names unknown service '${name}'`);
@@ -53,6 +55,7 @@ export function releaseContexts(scenario: Scenario): StrategyContext[] {
       to: own(release.to, name) ?? service.initialVersion,
       replicas: service.replicas,
       strategy: release.strategy,
+      approvals,
     };
   });
 }

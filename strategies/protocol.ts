@@ -18,6 +18,7 @@
  */
 import type { LaneSpec, ReleaseSpec, Scenario, ServiceSpec, StrategySpec } from '../scenarios/types.ts';
 import type { HeaderRoute, VersionState, WindowStats } from './protocol-types.ts';
+import type { ApprovalBook } from './approvals.ts';
 
 export type { HeaderRoute, VersionState, WindowStats };
 
@@ -28,6 +29,8 @@ export type Action =
   | { do: 'setLanes'; lanes: LaneSpec[]; mode: 'permissive' | 'strict' }
   | { do: 'markDown'; service: string; version: string; count: number; down: boolean }
   | { do: 'sleep'; ms: number }
+  /** Sleeps until simulated time `atMs` (at once when it has passed): a time the scenario names. */
+  | { do: 'sleepUntil'; atMs: number }
   | { do: 'waitReady'; service: string; version: string; replicas: number; timeoutMs: number }
   | { do: 'state'; service: string }
   | { do: 'metrics'; service: string; version: string; windowMs: number }
@@ -48,6 +51,11 @@ export interface StrategyContext {
   /** Replicas of `from` when the release starts. */
   replicas: number;
   strategy: StrategySpec;
+  /**
+   * The release's approvals not yet used, shared by every service of one release (see
+   * approvals.ts); made from `release.approvals` when a context has none.
+   */
+  approvals?: ApprovalBook;
 }
 
 /** Executes one action; calls `resume` with the answer, now or later. */
@@ -74,6 +82,9 @@ export function* markDown(service: string, version: string, count: number, down 
 }
 export function* sleep(ms: number): Plan {
   yield { do: 'sleep', ms };
+}
+export function* sleepUntil(atMs: number): Plan {
+  yield { do: 'sleepUntil', atMs };
 }
 /** True when `replicas` of the version are available before the timeout. */
 export function* waitReady(service: string, version: string, replicas: number, timeoutMs = 600_000): Plan<boolean> {

@@ -337,6 +337,20 @@ test('canary: steps after pause: {}, delays without a router, an analysis that n
   hasEffect('release.strategy.threshold', mod(bad({ ...checked, threshold: 1 })), mod(bad(checked)));
 });
 
+test('approvals: a strategy that never pauses for one, more than the pauses, after the run; steps after pause: {} count them', () => {
+  const withApprovals = (strategy: unknown, approvals: string[]) => (d: Doc): void => { d.release.strategy = strategy; if (approvals.length) d.release.approvals = approvals; };
+  noEffect('release.approvals', /a rolling release never pauses for a promotion/, mod(withApprovals('rolling', ['30s'])), base());
+  const forever = { name: 'canary', steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 75 }] };
+  hasEffect('release.approvals', mod(withApprovals(forever, ['30s'])), mod(withApprovals(forever, [])));
+  noEffect('release.approvals[1]', /pauses for a promotion 1 time\(s\), and each pause takes one approval/, mod(withApprovals(forever, ['30s', '40s'])), mod(withApprovals(forever, ['30s'])));
+  noEffect('release.approvals[0]', /at or after the end of the run \(90s\)/, mod(withApprovals(forever, ['2m'])), mod(withApprovals(forever, [])));
+  // an approval takes the rollout past the pause, so the steps after it are quiet
+  assert.equal(about(mod(withApprovals(forever, ['30s'])), 'release.strategy.steps'), []);
+  assert.equal(about(mod(withApprovals(forever, [])), 'release.strategy.steps').length, 1);
+  const manual = { name: 'blue-green', autoPromotionEnabled: false, scaleDownDelaySeconds: 5 };
+  hasEffect('release.strategy.scaleDownDelaySeconds', mod(withApprovals(manual, ['40s'])), mod(withApprovals({ ...manual, scaleDownDelaySeconds: 30 }, ['40s'])));
+});
+
 test('A/B replicas as large as the service; lanes teardown after the run ends', () => {
   const ab = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'ab', duration: '20s', ...knobs }; };
   noEffect('release.strategy.replicas', /not below the replicas of a \(4\), so B is as large as without it/, mod(ab({ replicas: 6 })), mod(ab({})));

@@ -114,6 +114,11 @@ export class FakePlatform implements Platform {
         this.env.schedule(Math.max(0, action.ms), this.K_RESUME, id);
         return;
       }
+      case 'sleepUntil': {
+        const id = this.park(resume);
+        this.env.schedule(Math.max(0, action.atMs - now), this.K_RESUME, id);
+        return;
+      }
       case 'step': this.stepLog.begin(action.name, now); return resume(undefined);
       case 'outcome': this.stepLog.outcome = action.outcome; return resume(undefined);
       case 'waitReady': {
