@@ -140,6 +140,7 @@ export class ReplayPlatform implements Platform {
     if (this.stopping) return; // the run is over: leave the plan suspended
     switch (action.do) {
       case 'sleep': setTimeout(() => resume(undefined), action.ms / this.speed).unref(); return;
+      case 'now': return resume(this.nowMs());
       case 'sleepUntil': setTimeout(() => resume(undefined), Math.max(0, action.atMs - this.nowMs()) / this.speed).unref(); return;
       case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
       case 'setWeights': this.routingChange(this.proxy().applyWeights(action.service, action.weights), resume); return;

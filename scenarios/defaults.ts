@@ -24,12 +24,15 @@ export function defaultStrategy(name: StrategyName): StrategySpec {
       return {
         name, previewReplicaCount: null, autoPromotionEnabled: true, autoPromotionSeconds: 0,
         scaleDownDelaySeconds: 30_000, abortScaleDownDelaySeconds: 30_000, prePromotionAnalysis: null,
+        progressDeadlineSeconds: 600_000, progressDeadlineAbort: false,
       };
     case 'canary':
       // Argo's code (utils/defaults) sets maxSurge/maxUnavailable to 25%, not the 1 its docs say.
       return {
         name, steps: defaultCanarySteps(), trafficRouting: true, maxSurge: '25%', maxUnavailable: '25%',
         analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null,
+        // Argo Rollouts and Flagger: 600 s; Argo waits degraded unless progressDeadlineAbort.
+        progressDeadlineSeconds: 600_000, progressDeadlineAbort: false,
       };
     case 'ab':
       return { name, match: { percent: 50 }, duration: 60_000, then: 'promote', replicas: null };

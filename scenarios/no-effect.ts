@@ -186,7 +186,9 @@ function warmAtBoot(factor: number, decay: number): boolean {
   return (factor - 1) * Math.exp(-1e12 / decay) < 1e-17;
 }
 
-const VERSION_FIELDS = ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart'] as const;
+const VERSION_FIELDS = ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart', 'startup', 'crashAfter', 'neverReady'] as const;
+/** Version fields that act only on instances started during the run. */
+const STARTED_FIELDS: readonly string[] = ['startup', 'crashAfter', 'neverReady'];
 
 function warnVersions(r: Reader, ctx: Context, svc: ServiceSpec, p: string, unreachable: string | null, never: string | null): void {
   const versions = ctx.at('services', svc.name, 'versions');
@@ -207,6 +209,11 @@ function warnVersions(r: Reader, ctx: Context, svc: ServiceSpec, p: string, unre
       r.warn(join(vp, 'weight'), `has no effect: every version of ${svc.name} has weight ${v.weight}, and weights only act relative to each other; give the versions different weights, or remove them`);
     } else if (never && set.includes('coldStart') && v.coldStart && warmAtBoot(v.coldStart.factor, v.coldStart.decay)) {
       r.warn(join(vp, 'coldStart'), `has no effect: ${never} (the initial ones are warm); ${ctx.releaseIt(svc.name)}, or remove the setting`);
+    }
+    if (never && !unreachable) {
+      for (const f of set.filter((x) => STARTED_FIELDS.includes(x))) {
+        r.warn(join(vp, f), `has no effect: ${never} (the initial ones are up and ready at t = 0, and never crash); ${ctx.releaseIt(svc.name)}, or remove the setting`);
+      }
     }
   }
 }
@@ -432,6 +439,21 @@ function warnApprovals(r: Reader, ctx: Context, st: StrategySpec): void {
   if (late >= 0) r.warn(join('release.approvals', late), `has no effect: it comes at or after the end of the run (${formatDuration(ctx.s.duration)}); give an earlier time, or lengthen duration`);
 }
 
+/** An abort the release never reaches: lanes (nothing to abort), or after the run's end. */
+function warnAbort(r: Reader, ctx: Context, st: StrategySpec): void {
+  const at = ctx.s.release!.abortAt;
+  if (at === null) return;
+  if (st.name === 'lanes') r.warn('release.abortAt', 'has no effect with lanes: a lane release has no rollout to abort (use teardown and duration); remove it');
+  else if (at >= ctx.s.duration) r.warn('release.abortAt', `has no effect: it comes at or after the end of the run (${formatDuration(ctx.s.duration)}); give an earlier time, or lengthen duration`);
+}
+
+/** progressDeadlineAbort in Flagger's shorthand: Flagger always rolls back at the deadline. */
+function warnDeadlineAbort(r: Reader, ctx: Context, st: StrategySpec): void {
+  if (st.name === 'canary' && st.flagger !== null && ctx.given('release', 'strategy', 'progressDeadlineAbort')) {
+    r.warn('release.strategy.progressDeadlineAbort', 'has no effect with the Flagger shorthand (interval, stepWeight, …): Flagger always rolls back a canary that misses progressDeadlineSeconds; remove it');
+  }
+}
+
 function warnStrategy(r: Reader, ctx: Context): void {
   const rel = ctx.s.release;
   if (!rel) return;
@@ -440,6 +462,8 @@ function warnStrategy(r: Reader, ctx: Context): void {
   const given = (k: string): boolean => ctx.given('release', 'strategy', k);
   const released = rel.services.map((n) => ctx.byName.get(n)!);
   warnApprovals(r, ctx, st);
+  warnAbort(r, ctx, st);
+  warnDeadlineAbort(r, ctx, st);
   switch (st.name) {
     case 'rolling': {
       const form = st.takeOutFirst ? 'takeOutFirst' : st.batches ? 'batches' : null;

@@ -119,12 +119,12 @@ function readVersions(r: Reader, v: Raw, path: string): VersionSpec[] {
 }
 
 function plainVersion(name: string): VersionSpec {
-  return { name, errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null };
+  return { name, errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null, startup: null, crashAfter: null, neverReady: false };
 }
 
 function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
   r.name(name, p, 'a version name');
-  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart']);
+  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart', 'startup', 'crashAfter', 'neverReady']);
   return {
     name,
     errorRate: f.errorRate === undefined ? 0 : r.fraction(f.errorRate, join(p, 'errorRate')),
@@ -132,6 +132,9 @@ function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
     weight: f.weight === undefined ? 1 : r.integerUpTo(f.weight, join(p, 'weight'), 1, MAX_ENDPOINT_WEIGHT, 'HAProxy\'s largest server weight'),
     serviceTime: f.serviceTime === undefined ? null : readDistribution(r, f.serviceTime, join(p, 'serviceTime')),
     coldStart: f.coldStart === undefined ? null : readColdStart(r, f.coldStart, join(p, 'coldStart')),
+    startup: f.startup === undefined ? null : readDistribution(r, f.startup, join(p, 'startup')),
+    crashAfter: f.crashAfter === undefined ? null : readDistribution(r, f.crashAfter, join(p, 'crashAfter')),
+    neverReady: f.neverReady === undefined ? false : r.boolean(f.neverReady, join(p, 'neverReady')),
   };
 }
 

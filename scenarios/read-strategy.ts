@@ -18,8 +18,8 @@ const ARGO_SERVICE_NAMES = ['canaryService', 'stableService'];
 export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   recreate: ['name'],
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
-  'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis'],
-  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
+  'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
+  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
   ab: ['name', 'match', 'duration', 'then', 'replicas'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
 };
@@ -52,6 +52,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
       if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
       if (f.prePromotionAnalysis !== undefined) s.prePromotionAnalysis = readAnalysis(r, f.prePromotionAnalysis, at('prePromotionAnalysis'));
+      readDeadline(r, f, s, at);
       return s;
     case 'canary':
       if (f.trafficRouting !== undefined) s.trafficRouting = r.boolean(f.trafficRouting, at('trafficRouting'));
@@ -59,6 +60,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.maxUnavailable !== undefined) s.maxUnavailable = r.intOrPercent(f.maxUnavailable, at('maxUnavailable'));
       if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
+      readDeadline(r, f, s, at);
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
       for (const k of ARGO_SERVICE_NAMES) {
@@ -88,6 +90,12 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.teardown !== undefined) s.teardown = r.boolean(f.teardown, at('teardown'));
       return s;
   }
+}
+
+/** Argo's Rollout-level progress deadline, written on the strategy in relsim. */
+function readDeadline(r: Reader, f: Record<string, Raw>, s: { progressDeadlineSeconds: number; progressDeadlineAbort: boolean }, at: (k: string) => string): void {
+  if (f.progressDeadlineSeconds !== undefined) s.progressDeadlineSeconds = r.secondsAsMs(f.progressDeadlineSeconds, at('progressDeadlineSeconds'));
+  if (f.progressDeadlineAbort !== undefined) s.progressDeadlineAbort = r.boolean(f.progressDeadlineAbort, at('progressDeadlineAbort'));
 }
 
 function isZero(v: number | string): boolean {

@@ -90,6 +90,17 @@ export interface VersionSpec {
   /** Overrides of the service's instance behaviour for this version. */
   serviceTime: DistSpec | null;
   coldStart: ColdStartSpec | null;
+  /** Overrides the service's `startup` (a version that is ready late), ms. */
+  startup: DistSpec | null;
+  /**
+   * A failing version: each run of the process exits this long after it starts listening
+   * (in-flight requests reset, endpoint removed), and the kubelet restarts it with
+   * CrashLoopBackOff (at once, then 10 s doubling to 5 min; reset after 10 min up), ms.
+   * Null: it never crashes.
+   */
+  crashAfter: DistSpec | null;
+  /** The readiness probe never passes: the process listens but never joins the endpoints. */
+  neverReady: boolean;
 }
 
 export interface InstanceSpec {
@@ -301,6 +312,11 @@ export interface ReleaseSpec {
    * pause lasts to the end of the run.
    */
   approvals: number[];
+  /**
+   * When a person aborts the release (simulated ms; null: never): Argo's `abort` for a
+   * canary, blue-green or A/B, `kubectl rollout undo` for rolling and recreate.
+   */
+  abortAt: number | null;
 }
 
 /**
@@ -385,6 +401,10 @@ export interface CanaryKnobs {
   analysis: AnalysisSpec | null;
   abortScaleDownDelaySeconds: number;
   scaleDownDelaySeconds: number;
+  /** Argo `spec.progressDeadlineSeconds` (Flagger's too): how long new pods may take (ms). */
+  progressDeadlineSeconds: number;
+  /** Argo `spec.progressDeadlineAbort`: abort at the deadline instead of waiting degraded (Flagger always does). */
+  progressDeadlineAbort: boolean;
   /** Flagger-style shorthand, expanded into `steps` by the loader when given. */
   flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number } | null;
 }
@@ -397,6 +417,10 @@ export interface BlueGreenKnobs {
   scaleDownDelaySeconds: number;
   abortScaleDownDelaySeconds: number;
   prePromotionAnalysis: AnalysisSpec | null;
+  /** Argo `spec.progressDeadlineSeconds` (ms). */
+  progressDeadlineSeconds: number;
+  /** Argo `spec.progressDeadlineAbort`: abort at the deadline instead of waiting degraded. */
+  progressDeadlineAbort: boolean;
 }
 
 export interface MatchRule {

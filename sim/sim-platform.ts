@@ -36,6 +36,7 @@ export class SimPlatform implements Platform {
       case 'sleep':
         m.engine.process((function* () { yield sleep(a.ms); resume(undefined); })());
         return;
+      case 'now': return resume(m.now);
       case 'sleepUntil': {
         if (a.atMs <= m.now) return resume(undefined);
         const ms = a.atMs - m.now;

@@ -7,12 +7,11 @@
  * released service, whoever its callers are.
  */
 import type { BlueGreenKnobs } from '../scenarios/types.ts';
-import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
+import { outcome, scale, setWeights, sleep, step, type Plan, type StrategyContext } from './protocol.ts';
 import { runAnalysis } from './analysis/thresholds.ts';
 import { formatMs, versionState } from './common.ts';
 import { awaitPromotion } from './approvals.ts';
-
-const READY_TIMEOUT_MS = 600_000;
+import { waitProgress, type ProgressDeadline } from './progress-deadline.ts';
 
 export function* blueGreenPlan(ctx: StrategyContext): Plan {
   const k = ctx.strategy as BlueGreenKnobs;
@@ -20,12 +19,14 @@ export function* blueGreenPlan(ctx: StrategyContext): Plan {
   const blue = ctx.from;
   const green = ctx.to;
   const previewCount = Math.min(ctx.replicas, k.previewReplicaCount ?? ctx.replicas);
+  // Green late: degraded and waiting (Argo's default), or aborted with progressDeadlineAbort.
+  const deadline: ProgressDeadline = { ms: k.progressDeadlineSeconds, abort: k.progressDeadlineAbort };
 
   yield* step('deploy green');
   // Pin production traffic to blue before any green instance can register.
   yield* setWeights(svc, { [blue]: 100, [green]: 0 });
   yield* scale(svc, green, previewCount);
-  if (!(yield* waitReady(svc, green, previewCount, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
+  if (!(yield* waitProgress(svc, green, previewCount, deadline))) return yield* abort(ctx, k);
 
   if (k.prePromotionAnalysis) {
     yield* step('pre-promotion analysis');
@@ -36,7 +37,7 @@ export function* blueGreenPlan(ctx: StrategyContext): Plan {
   if (previewCount < ctx.replicas) {
     yield* step('scale up green');
     yield* scale(svc, green, ctx.replicas);
-    if (!(yield* waitReady(svc, green, ctx.replicas, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
+    if (!(yield* waitProgress(svc, green, ctx.replicas, deadline))) return yield* abort(ctx, k);
   }
   if (!k.autoPromotionEnabled) {
     if (!(yield* awaitPromotion(ctx, 'awaiting promotion'))) return;
@@ -48,7 +49,7 @@ export function* blueGreenPlan(ctx: StrategyContext): Plan {
   yield* step('switch to green');
   // Green may have lost an instance while we waited; never switch to a short stack.
   const g = yield* versionState(svc, green);
-  if (g.available < ctx.replicas && !(yield* waitReady(svc, green, ctx.replicas, READY_TIMEOUT_MS))) return yield* abort(ctx, k);
+  if (g.available < ctx.replicas && !(yield* waitProgress(svc, green, ctx.replicas, deadline))) return yield* abort(ctx, k);
   yield* setWeights(svc, { [blue]: 0, [green]: 100 });
 
   yield* step('scale down blue');

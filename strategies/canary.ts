@@ -23,6 +23,10 @@
  * After the last step: full weight to the new version, stable scaled down after
  * `scaleDownDelaySeconds` (basic canary: a rolling update within maxSurge/maxUnavailable
  * from whatever counts the last step left, R + 1 included).
+ *
+ * Canary pods not available within `progressDeadlineSeconds`: the rollout waits degraded
+ * (Argo's default), or aborts with `progressDeadlineAbort` (and always in Flagger's
+ * shorthand, as Flagger rolls back) — progress-deadline.ts.
  */
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
 import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
@@ -31,6 +35,7 @@ import { formatMs, resolveFenceposts } from './common.ts';
 import { awaitPromotion } from './approvals.ts';
 import { rollForward } from './rolling.ts';
 import { basicCanaryCounts, type CanaryStableCounts } from './basic-canary-counts.ts';
+import { waitProgress, type ProgressDeadline } from './progress-deadline.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
@@ -67,6 +72,8 @@ class CanaryRun {
   private sinceMeasureMs = 0;
   /** The background run took its `count` measurements and completed. */
   private backgroundDone = false;
+  /** New pods late: Argo waits degraded unless progressDeadlineAbort; Flagger rolls back. */
+  private readonly deadline: ProgressDeadline;
 
   constructor(private readonly ctx: StrategyContext, private readonly k: CanaryKnobs) {
     this.svc = ctx.service.name;
@@ -75,6 +82,7 @@ class CanaryRun {
     // Argo: a background run with `count` completes after that many measurements (and the
     // rollout goes on unwatched); without one (count 0) it measures until the rollout ends.
     this.background = k.analysis ? new AnalysisRun(k.analysis) : null;
+    this.deadline = { ms: k.progressDeadlineSeconds, abort: k.progressDeadlineAbort || k.flagger !== null };
   }
 
   *runSteps(steps: CanaryStep[]): Plan<Halt | null> {
@@ -123,7 +131,7 @@ class CanaryRun {
         this.canaryReplicas = want;
       }
       // Never weight traffic to canary instances that are not there yet.
-      if (want > 0 && !(yield* waitReady(this.svc, this.ctx.to, want, READY_TIMEOUT_MS))) return false;
+      if (want > 0 && !(yield* waitProgress(this.svc, this.ctx.to, want, this.deadline))) return false;
       yield* this.route(w);
       return true;
     }
@@ -134,7 +142,7 @@ class CanaryRun {
     if (want > this.canaryReplicas) {
       yield* scale(this.svc, this.ctx.to, want);
       this.canaryReplicas = want;
-      if (!(yield* waitReady(this.svc, this.ctx.to, want, READY_TIMEOUT_MS))) return false;
+      if (!(yield* waitProgress(this.svc, this.ctx.to, want, this.deadline))) return false;
       yield* this.scaleStable(keep);
     } else if (want < this.canaryReplicas) {
       yield* this.scaleStable(keep);
@@ -240,7 +248,7 @@ class CanaryRun {
     // Basic canary finishes as a rolling update within maxSurge / maxUnavailable.
     const result = yield* rollForward({
       service: this.svc, from: this.ctx.from, to: this.ctx.to, replicas: R,
-      maxSurge: this.k.maxSurge, maxUnavailable: this.k.maxUnavailable, progressDeadlineMs: READY_TIMEOUT_MS,
+      maxSurge: this.k.maxSurge, maxUnavailable: this.k.maxUnavailable, deadline: this.deadline,
     });
     yield* outcome(result === 'rolled-back' ? 'rolled-back' : 'promoted');
   }

@@ -8,7 +8,8 @@
  * `release.services` in order with the scenario's strategy (lanes: all lane services at
  * once). It stops at the first service that rolls back, and reports one composite
  * outcome: rolled-back if any service rolled back, promoted if all were, else none
- * (paused, or a strategy without a verdict such as lanes).
+ * (paused, or a strategy without a verdict such as lanes). With `release.abortAt`, the
+ * service being released at that time is aborted (abort.ts).
  */
 import type { Scenario, StrategyName } from '../scenarios/types.ts';
 import { outcome, type Action, type Plan, type StrategyContext } from './protocol.ts';
@@ -20,6 +21,7 @@ import { recreatePlan } from './recreate.ts';
 import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
 import { ApprovalBook } from './approvals.ts';
+import { abortable } from './abort.ts';
 import { own } from '../scenarios/dict.ts';
 
 /**
@@ -66,7 +68,8 @@ export function* releasePlan(scenario: Scenario): Plan<unknown> {
   let composite: Outcome = 'none';
   for (const ctx of contexts) {
     if (ctx.from === ctx.to) continue;
-    const o = yield* withoutOutcome(planFor(ctx));
+    const abortAt = ctx.release.abortAt;
+    const o = abortAt !== null && ctx.strategy.name !== 'lanes' ? yield* abortable(planFor(ctx), ctx, abortAt) : yield* withoutOutcome(planFor(ctx));
     if (o === 'rolled-back') { composite = o; break; }
     if (o === 'none') { composite = 'none'; break; } // paused: later services never start
     composite = 'promoted';

@@ -31,6 +31,8 @@ export type Action =
   | { do: 'sleep'; ms: number }
   /** Sleeps until simulated time `atMs` (at once when it has passed): a time the scenario names. */
   | { do: 'sleepUntil'; atMs: number }
+  /** The platform's scenario time, ms (for a plan cut short at a time the scenario names). */
+  | { do: 'now' }
   | { do: 'waitReady'; service: string; version: string; replicas: number; timeoutMs: number }
   | { do: 'state'; service: string }
   | { do: 'metrics'; service: string; version: string; windowMs: number }
@@ -85,6 +87,9 @@ export function* sleep(ms: number): Plan {
 }
 export function* sleepUntil(atMs: number): Plan {
   yield { do: 'sleepUntil', atMs };
+}
+export function* now(): Plan<number> {
+  return (yield { do: 'now' }) as number;
 }
 /** True when `replicas` of the version are available before the timeout. */
 export function* waitReady(service: string, version: string, replicas: number, timeoutMs = 600_000): Plan<boolean> {

@@ -6,7 +6,8 @@
  *    pods stay at or above replicas − maxUnavailable (deployment/rolling.go:
  *    NewRSNewReplicas, reconcileOldReplicaSets). "Available" means ready for
  *    minReadySeconds, which the platform reports. If no new pod becomes available for
- *    progressDeadlineSeconds the rollout is rolled back.
+ *    progressDeadlineSeconds the Deployment reports ProgressDeadlineExceeded and goes on
+ *    waiting (progress-deadline.ts); it never rolls back by itself.
  *  - batches: explicit cumulative batches with a pause after each (OpenKruise multi-batch).
  *  - takeOutFirst: the two-instance nginx release: mark one old instance `down` in the
  *    upstream, wait for it to drain, replace it, wait until the new one is ready, repeat.
@@ -15,6 +16,7 @@ import type { IntOrPercent, RollingKnobs } from '../scenarios/types.ts';
 import { markDown, outcome, scale, sleep, state, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { formatMs, resolveFenceposts, scaledValue, type Outcome } from './common.ts';
 import { own } from '../scenarios/dict.ts';
+import { DEADLINE_STEP, waitProgress, type ProgressDeadline } from './progress-deadline.ts';
 
 const BLOCKED_POLL_MS = 1000;
 
@@ -25,11 +27,7 @@ export function* rollingPlan(ctx: StrategyContext): Plan {
   else if (knobs.batches && knobs.batches.length > 0) result = yield* multiBatch(ctx, knobs);
   else {
     yield* step('rolling update');
-    result = yield* rollForward({
-      service: ctx.service.name, from: ctx.from, to: ctx.to, replicas: ctx.replicas,
-      maxSurge: knobs.maxSurge, maxUnavailable: knobs.maxUnavailable,
-      progressDeadlineMs: knobs.progressDeadlineSeconds,
-    });
+    result = yield* rollForward(rollSpec(ctx, knobs));
   }
   if (result !== 'none') yield* outcome(result);
 }
@@ -41,8 +39,8 @@ export interface RollForward {
   replicas: number;
   maxSurge: IntOrPercent;
   maxUnavailable: IntOrPercent;
-  /** No new pod available for this long ⇒ roll back (ms). */
-  progressDeadlineMs: number;
+  /** No new pod available for this long: degraded, or (with abort) rolled back. */
+  deadline: ProgressDeadline;
 }
 
 /**
@@ -57,6 +55,7 @@ export function* rollForward(r: RollForward): Plan<Outcome> {
   let oldSpec = own(first, r.from)?.desired ?? 0;
   let newSpec = own(first, r.to)?.desired ?? 0;
   let blockedMs = 0;
+  let degraded = false;
   for (;;) {
     const st = yield* state(r.service);
     const newAvailable = own(st, r.to)?.available ?? 0;
@@ -80,17 +79,22 @@ export function* rollForward(r: RollForward): Plan<Outcome> {
     }
     if (newSpec >= r.replicas && oldSpec === 0) {
       if (newAvailable >= r.replicas) return 'promoted';
-      if (!(yield* waitReady(r.service, r.to, r.replicas, r.progressDeadlineMs))) return yield* rollBack(r, oldSpec);
+      if (!(yield* waitProgress(r.service, r.to, r.replicas, r.deadline))) return yield* rollBack(r, oldSpec);
       return 'promoted';
     }
-    if (down > 0) { blockedMs = 0; continue; } // room for the next surge: re-evaluate at once
+    if (down > 0) { blockedMs = 0; degraded = false; continue; } // room for the next surge: re-evaluate at once
     if (newSpec > newAvailable) {
       blockedMs = 0;
+      degraded = false;
       // Progress means one more new pod available (the controller's progress condition).
-      if (!(yield* waitReady(r.service, r.to, newAvailable + 1, r.progressDeadlineMs))) return yield* rollBack(r, oldSpec);
+      if (!(yield* waitProgress(r.service, r.to, newAvailable + 1, r.deadline))) return yield* rollBack(r, oldSpec);
     } else {
       // Blocked by unavailable old pods (nothing of ours is starting): look again shortly.
-      if (blockedMs >= r.progressDeadlineMs) return yield* rollBack(r, oldSpec);
+      if (blockedMs >= r.deadline.ms && !degraded) {
+        if (r.deadline.abort) return yield* rollBack(r, oldSpec);
+        degraded = true;
+        yield* step(DEADLINE_STEP);
+      }
       yield* sleep(BLOCKED_POLL_MS);
       blockedMs += BLOCKED_POLL_MS;
     }
@@ -100,7 +104,7 @@ export function* rollForward(r: RollForward): Plan<Outcome> {
 function* rollBack(r: RollForward, oldSpec: number): Plan<Outcome> {
   yield* step('rollback');
   if (oldSpec < r.replicas) yield* scale(r.service, r.from, r.replicas);
-  yield* waitReady(r.service, r.from, r.replicas, r.progressDeadlineMs);
+  yield* waitReady(r.service, r.from, r.replicas, r.deadline.ms);
   yield* scale(r.service, r.to, 0);
   return 'rolled-back';
 }
@@ -115,9 +119,7 @@ function* multiBatch(ctx: StrategyContext, knobs: RollingKnobs): Plan<Outcome> {
     yield* step(`batch ${i + 1} (${target}/${ctx.replicas})`);
     // New first, then old: a batch never lowers capacity below `replicas`.
     yield* scale(svc, ctx.to, target);
-    if (!(yield* waitReady(svc, ctx.to, target, knobs.progressDeadlineSeconds))) {
-      return yield* rollBack(rollSpec(ctx, knobs), ctx.replicas - done);
-    }
+    yield* waitProgress(svc, ctx.to, target, deadlineOf(knobs));
     yield* scale(svc, ctx.from, ctx.replicas - target);
     done = target;
     if (b.pause > 0 && i < batches.length - 1) {
@@ -128,9 +130,7 @@ function* multiBatch(ctx: StrategyContext, knobs: RollingKnobs): Plan<Outcome> {
   if (done < ctx.replicas) {
     yield* step(`batch ${batches.length + 1} (${ctx.replicas}/${ctx.replicas})`);
     yield* scale(svc, ctx.to, ctx.replicas);
-    if (!(yield* waitReady(svc, ctx.to, ctx.replicas, knobs.progressDeadlineSeconds))) {
-      return yield* rollBack(rollSpec(ctx, knobs), ctx.replicas - done);
-    }
+    yield* waitProgress(svc, ctx.to, ctx.replicas, deadlineOf(knobs));
     yield* scale(svc, ctx.from, 0);
   }
   return 'promoted';
@@ -145,9 +145,7 @@ function* takeOutFirst(ctx: StrategyContext, knobs: RollingKnobs): Plan<Outcome>
     yield* step(`replace ${i}`);
     yield* scale(svc, ctx.from, ctx.replicas - i);
     yield* scale(svc, ctx.to, i);
-    if (!(yield* waitReady(svc, ctx.to, i, knobs.progressDeadlineSeconds))) {
-      return yield* rollBack(rollSpec(ctx, knobs), ctx.replicas - i);
-    }
+    yield* waitProgress(svc, ctx.to, i, deadlineOf(knobs));
   }
   return 'promoted';
 }
@@ -155,6 +153,11 @@ function* takeOutFirst(ctx: StrategyContext, knobs: RollingKnobs): Plan<Outcome>
 function rollSpec(ctx: StrategyContext, knobs: RollingKnobs): RollForward {
   return {
     service: ctx.service.name, from: ctx.from, to: ctx.to, replicas: ctx.replicas,
-    maxSurge: knobs.maxSurge, maxUnavailable: knobs.maxUnavailable, progressDeadlineMs: knobs.progressDeadlineSeconds,
+    maxSurge: knobs.maxSurge, maxUnavailable: knobs.maxUnavailable, deadline: deadlineOf(knobs),
   };
+}
+
+/** A Deployment (and Kruise's batches, and a scripted take-out) never roll back by themselves. */
+function deadlineOf(knobs: RollingKnobs): ProgressDeadline {
+  return { ms: knobs.progressDeadlineSeconds, abort: false };
 }

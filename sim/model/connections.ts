@@ -156,6 +156,10 @@ export class CallerPool {
 function serverClosedAt(m: Model, k: number, i: number, h2: boolean): number {
   const K = m.conns, I = m.inst;
   let at = I.exitAt[i];
+  // A connection opened before the process last crashed died with it (one opened to an
+  // earlier run is taken to have died at the last crash: it was unused since, so only a
+  // reset-or-noticed distinction within closeNotice could differ).
+  if (K.createdAt[k] < I.crashAt[i] && I.crashAt[i] < at) at = I.crashAt[i];
   const idle = K.streams[k] === 0;
   // HTTP/2 servers say GOAWAY instead of closing (takeStream, pickPinned).
   if (!h2 && I.idleClosedAt[i] >= K.idleSince[k] && I.idleClosedAt[i] < at) at = I.idleClosedAt[i];
@@ -264,7 +268,7 @@ export function releaseConnection(m: Model, view: View, k: number, i: number, no
     if (K.streams[k] === 0) K.idleSince[k] = now;
     if (K.detached[k] === 1) {
       if (K.streams[k] === 0) K.close(k);
-    } else if (!view.alive || !view.has(i) || (!answered && I.exitAt[i] <= now)) detach(P, k, i);
+    } else if (!view.alive || !view.has(i) || (!answered && (I.exitAt[i] <= now || (I.crashAt[i] <= now && K.createdAt[k] < I.crashAt[i])))) detach(P, k, i);
     return;
   }
   const max = P.spec.maxRequests;

@@ -25,6 +25,7 @@ export class InstanceStore {
   accepting: Uint8Array;
   registered: Uint8Array;
   down: Uint8Array;
+  /** When the pod was created, then when its container last (re)started: readiness probes tick from it. */
   created: Float64Array;
   /** When the app came up (uptime clock for cold start and warmup). */
   upAt: Float64Array;
@@ -39,6 +40,12 @@ export class InstanceStore {
   goawayAt: Float64Array;
   /** When the process exited (every connection to it died); Infinity while it runs. */
   exitAt: Float64Array;
+  /** When the process last crashed (connections opened before it died then); Infinity if never. */
+  crashAt: Float64Array;
+  /** Container restarts after crashes (the kubelet's restartCount); also each run's generation. */
+  restarts: Int32Array;
+  /** Restarts in the current back-off sequence (rules/crash-loop.ts). */
+  backoffStep: Int32Array;
   busy: Int32Array;
   /** busy + queued: what least-request balancers compare. */
   load: Int32Array;
@@ -70,6 +77,9 @@ export class InstanceStore {
     this.idleClosedAt = new Float64Array(capacity);
     this.goawayAt = new Float64Array(capacity);
     this.exitAt = new Float64Array(capacity);
+    this.crashAt = new Float64Array(capacity);
+    this.restarts = new Int32Array(capacity);
+    this.backoffStep = new Int32Array(capacity);
     this.busy = new Int32Array(capacity);
     this.load = new Int32Array(capacity);
     this.qHead = new Int32Array(capacity);
@@ -84,7 +94,7 @@ export class InstanceStore {
     const i = this.n++;
     this.svc[i] = svc; this.ver[i] = ver; this.gv[i] = gv;
     this.state[i] = ST_STARTING; this.accepting[i] = 0; this.registered[i] = 0; this.down[i] = 0;
-    this.deregAt[i] = Infinity; this.idleClosedAt[i] = Infinity; this.goawayAt[i] = Infinity; this.exitAt[i] = Infinity; this.started[i] = 0; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
+    this.deregAt[i] = Infinity; this.idleClosedAt[i] = Infinity; this.goawayAt[i] = Infinity; this.exitAt[i] = Infinity; this.crashAt[i] = Infinity; this.restarts[i] = 0; this.backoffStep[i] = 0; this.started[i] = 0; this.busy[i] = 0; this.load[i] = 0; this.qHead[i] = 0; this.qLen[i] = 0;
     this.queues[i] = new Int32Array(Math.max(1, queueCap));
     return i;
   }
@@ -109,6 +119,7 @@ export class InstanceStore {
     this.down = grown(this.down, cap); this.created = grown(this.created, cap); this.upAt = grown(this.upAt, cap); this.started = grown(this.started, cap);
     this.readyAt = grown(this.readyAt, cap); this.deregAt = grown(this.deregAt, cap); this.busy = grown(this.busy, cap);
     this.idleClosedAt = grown(this.idleClosedAt, cap); this.goawayAt = grown(this.goawayAt, cap); this.exitAt = grown(this.exitAt, cap);
+    this.crashAt = grown(this.crashAt, cap); this.restarts = grown(this.restarts, cap); this.backoffStep = grown(this.backoffStep, cap);
     this.load = grown(this.load, cap); this.qHead = grown(this.qHead, cap); this.qLen = grown(this.qLen, cap);
     this.viewBase = grown(this.viewBase, cap); this.stableId = grown(this.stableId, cap);
     this.capacity = cap;

@@ -25,18 +25,24 @@ export function onAppUp(m: Model, i: number): void {
   I.state[i] = ST_UP;
   I.upAt[i] = now;
   I.accepting[i] = 1;
-  m.engine.scheduleAt(readyTime(I.created[i], now, m.topo.services[I.svc[i]].instance.readinessProbe), m.K_READY, i);
+  const gv = I.gv[i], run = I.restarts[i];
+  // Events of one run of the process carry its number: a crash makes the rest stale.
+  if (m.topo.neverReady[gv] === 0) {
+    m.engine.scheduleAt(readyTime(I.created[i], now, m.topo.services[I.svc[i]].instance.readinessProbe), m.K_READY, i, run);
+  }
+  const crash = m.topo.crashAfter[gv];
+  if (crash !== null) m.engine.schedule(Math.max(0, crash.sample()), m.K_CRASH, i, run);
 }
 
 /** The readiness probe passed; with readyAfterRegistration the instance is ready only at registration. */
-export function onReady(m: Model, i: number): void {
+export function onReady(m: Model, i: number, run: number): void {
   const I = m.inst;
-  if (I.state[i] !== ST_UP) return;
+  if (I.state[i] !== ST_UP || I.restarts[i] !== run) return;
   const spec = m.topo.services[I.svc[i]].instance;
   if (!spec.readyAfterRegistration) becomeReady(m, i);
   // Registration is scheduled before the plan hears of the ready pod: the endpoint is added
   // before a rollout reacts by removing an old one, as in Kubernetes.
-  m.engine.schedule(spec.registrationDelay, m.K_REGISTER, i);
+  m.engine.schedule(spec.registrationDelay, m.K_REGISTER, i, run);
   if (!spec.readyAfterRegistration) m.engine.notify();
 }
 
@@ -48,8 +54,9 @@ function becomeReady(m: Model, i: number): void {
   if (minReady > 0) m.engine.schedule(minReady, m.K_NOTIFY);
 }
 
-export function onRegister(m: Model, i: number): void {
+export function onRegister(m: Model, i: number, run: number): void {
   const I = m.inst;
+  if (I.restarts[i] !== run) return;
   if (I.state[i] === ST_UP && m.topo.services[I.svc[i]].instance.readyAfterRegistration) becomeReady(m, i);
   if (I.state[i] !== ST_READY || I.registered[i]) return;
   I.registered[i] = 1;
@@ -115,11 +122,18 @@ export function onKill(m: Model, i: number): void {
 
 /** SIGKILL (or an abrupt exit): everything in flight at this instance is reset. */
 function hardStop(m: Model, i: number): void {
-  const I = m.inst, C = m.calls;
+  const I = m.inst;
   I.state[i] = ST_GONE;
   I.accepting[i] = 0;
+  I.exitAt[i] = m.engine.now;
+  resetInFlight(m, i);
+  gone(m, i);
+}
+
+/** The process died: what it was serving or queueing is reset, and its queue is empty. */
+export function resetInFlight(m: Model, i: number): void {
+  const I = m.inst, C = m.calls;
   const now = m.engine.now;
-  I.exitAt[i] = now;
   const victims: number[] = [];
   for (let c = 0; c < C.highWater; c++) {
     const st = C.state[c];
@@ -142,7 +156,6 @@ function hardStop(m: Model, i: number): void {
     C.state[c] = CALL_PENDING;
     deliver(m, c, CAUSE_RESET, CLASS_RESET);
   }
-  gone(m, i);
 }
 
 export function gone(m: Model, i: number): void {
@@ -165,7 +178,7 @@ export function gone(m: Model, i: number): void {
   m.engine.notify();
 }
 
-function deregister(m: Model, i: number): void {
+export function deregister(m: Model, i: number): void {
   const I = m.inst;
   I.registered[i] = 0;
   if (I.deregAt[i] === Infinity) I.deregAt[i] = m.engine.now;

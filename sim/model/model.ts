@@ -35,6 +35,7 @@ import type { RunResult } from '../result/run-result.ts';
 import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
 import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, gone } from './lifecycle.ts';
+import { onCrash } from './crash.ts';
 import { onViewUpdate, onRouteUpdate, onLanesUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
@@ -171,6 +172,7 @@ export class Model {
   readonly K_TERM_START: number;
   readonly K_SIGTERM: number;
   readonly K_KILL: number;
+  readonly K_CRASH: number;
   readonly K_VIEW: number;
   readonly K_ROUTE: number;
   readonly K_LANES: number;
@@ -209,8 +211,9 @@ export class Model {
     this.K_DONE = e.register((c, gen) => onDone(this, c, gen));
     this.K_TIMEOUT = e.register((edge) => onTimeout(this, edge));
     this.K_APP_UP = e.register((i) => onAppUp(this, i));
-    this.K_READY = e.register((i) => onReady(this, i));
-    this.K_REGISTER = e.register((i) => onRegister(this, i));
+    this.K_READY = e.register((i, run) => onReady(this, i, run));
+    this.K_REGISTER = e.register((i, run) => onRegister(this, i, run));
+    this.K_CRASH = e.register((i, run) => onCrash(this, i, run));
     this.K_TERM_START = e.register((i) => onTermStart(this, i));
     this.K_SIGTERM = e.register((i) => onSigterm(this, i));
     this.K_KILL = e.register((i) => onKill(this, i));

@@ -50,6 +50,10 @@ export class Topology {
   readonly shutdownMode: Uint8Array;
   /** Per gv: pod creation → app listening. */
   readonly startup: Sampler[] = [];
+  /** Per version: how long each run of the process lasts before it crashes (null: never). */
+  readonly crashAfter: (Sampler | null)[] = [];
+  /** Per version: 1 when its readiness probe never passes. */
+  neverReady!: Uint8Array;
 
   constructor(readonly scenario: Scenario, streams: RandomStreams) {
     this.services = scenario.services;
@@ -64,6 +68,7 @@ export class Topology {
     this.coldFactor = new Float64Array(gv);
     this.errorRate = new Float64Array(gv);
     this.latencyFactor = new Float64Array(gv);
+    this.neverReady = new Uint8Array(gv);
     this.services.forEach((s, si) => {
       s.versions.forEach((v, vi) => {
         const g = this.gvBase[si] + vi;
@@ -71,7 +76,9 @@ export class Topology {
         this.gvLocal[g] = vi;
         this.gvNames.push({ service: s.name, version: v.name });
         this.serviceTime[g] = makeSampler(v.serviceTime ?? s.instance.serviceTime, streams.stream(`service/${s.name}/${v.name}`));
-        this.startup[g] = makeSampler(s.instance.startup, streams.stream(`startup/${s.name}/${v.name}`));
+        this.startup[g] = makeSampler(v.startup ?? s.instance.startup, streams.stream(`startup/${s.name}/${v.name}`));
+        this.crashAfter[g] = v.crashAfter ? makeSampler(v.crashAfter, streams.stream(`crash/${s.name}/${v.name}`)) : null;
+        this.neverReady[g] = v.neverReady ? 1 : 0;
         this.errorDraw[g] = streams.stream(`errors/${s.name}/${v.name}`);
         const cold = v.coldStart ?? s.instance.coldStart;
         this.coldFactor[g] = cold.factor;

@@ -398,3 +398,21 @@ test('the shipped scenarios warn about nothing', async () => {
 });
 
 test.run();
+
+test('abortAt: with lanes, after the run; progressDeadlineAbort under Flagger; failing-version fields on a service never started', () => {
+  const lanes = (abortAt?: string) => (d: Doc): void => {
+    d.release = { startAt: '15s', strategy: { name: 'lanes', duration: '30s', lanes: [{ name: 'g', match: { percent: 30 }, services: { a: 'v2' } }] } };
+    if (abortAt) d.release.abortAt = abortAt;
+  };
+  noEffect('release.abortAt', /has no effect with lanes/, mod(lanes('30s')), mod(lanes()));
+  noEffect('release.abortAt', /at or after the end of the run \(90s\)/, mod((d) => { d.release.abortAt = '95s'; }), base());
+  hasEffect('release.abortAt', mod((d) => { d.release.abortAt = '20s'; }), base());
+
+  const flagger = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'canary', interval: '10s', stepWeight: 20, maxWeight: 40, ...knobs }; };
+  noEffect('release.strategy.progressDeadlineAbort', /Flagger always rolls back/, mod(flagger({ progressDeadlineAbort: true })), mod(flagger({})));
+
+  const failing = { startup: '40s', crashAfter: '5s', neverReady: true };
+  noEffect('services.b.versions.v1.crashAfter', /b never starts an instance|initial ones are up and ready at t = 0/, mod((d) => { d.services.b.versions = { v1: { crashAfter: '5s' }, v2: {} }; }), base());
+  assert.is(about(mod((d) => { d.services.b.versions = { v1: failing, v2: {} }; }), 'services.b.versions.v1').length, 3);
+  hasEffect('services.a.versions.v2.crashAfter', mod((d) => { d.services.a.versions.v2 = { crashAfter: '5s' }; }), base());
+});

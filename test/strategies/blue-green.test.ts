@@ -7,7 +7,7 @@ import { FakePlatform, healthyWindow } from './fake-platform.ts';
 import { analysis, context, scenario, service } from './fixture.ts';
 
 function bg(over: Partial<BlueGreenKnobs> = {}): StrategySpec {
-  return { name: 'blue-green', previewReplicaCount: null, autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 30_000, abortScaleDownDelaySeconds: 30_000, prePromotionAnalysis: null, ...over };
+  return { name: 'blue-green', previewReplicaCount: null, autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 30_000, abortScaleDownDelaySeconds: 30_000, prePromotionAnalysis: null, progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over };
 }
 
 /** Every moment the router gives green a share, green is fully available. */
@@ -77,3 +77,15 @@ test('two-tier: front-end b and back-end a released blue-green in turn, one comp
 });
 
 test.run();
+
+test('blue-green: a green that never gets ready is never switched to; degraded, or aborted with progressDeadlineAbort', () => {
+  const waits = new FakePlatform({ a: { v1: 3 } }, { neverReady: ['v2'] }).run(blueGreenPlan(context(scenario(bg({ progressDeadlineSeconds: 300_000 }), [service('a', 3)]))));
+  assert.equal(waits.stepNames(), ['deploy green', 'progress deadline exceeded']);
+  assert.is(waits.of('step').at(-1)!.t, 300_000);
+  assert.equal(waits.of('outcome'), []);
+  assert.equal(waits.of('setWeights').map((r) => r.action.weights), [{ v1: 100, v2: 0 }]);
+
+  const aborts = new FakePlatform({ a: { v1: 3 } }, { neverReady: ['v2'] }).run(blueGreenPlan(context(scenario(bg({ progressDeadlineSeconds: 300_000, progressDeadlineAbort: true }), [service('a', 3)]))));
+  assert.equal(aborts.stepNames(), ['deploy green', 'rollback']);
+  assert.equal(aborts.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
+});

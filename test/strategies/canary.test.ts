@@ -7,7 +7,7 @@ import { FakePlatform, healthyWindow } from './fake-platform.ts';
 import { analysis, context, scenario, service } from './fixture.ts';
 
 function canary(over: Partial<CanaryKnobs> = {}): StrategySpec & CanaryKnobs {
-  return { name: 'canary', steps: [], trafficRouting: true, maxSurge: '25%', maxUnavailable: '25%', analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, ...over };
+  return { name: 'canary', steps: [], trafficRouting: true, maxSurge: '25%', maxUnavailable: '25%', analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over };
 }
 const w = (n: number): CanaryStep => ({ setWeight: n });
 const pause = (ms: number | null): CanaryStep => ({ pause: { duration: ms } });
@@ -200,3 +200,22 @@ test('router: a setCanaryScale still in force at the end does not shrink the pro
 });
 
 test.run();
+
+test('progress deadline: Argo waits degraded by default, aborts with progressDeadlineAbort; Flagger rolls back', () => {
+  const steps = [w(20), pause(60_000)];
+  const degraded = run(canary({ steps, progressDeadlineSeconds: 120_000 }), 4, { neverReady: ['v2'] });
+  assert.equal(degraded.stepNames(), ['canary start', 'setWeight 20', 'progress deadline exceeded']);
+  assert.is(degraded.of('step').at(-1)!.t, 120_000);
+  assert.equal(degraded.of('outcome'), []);
+  assert.equal(degraded.of('setWeights').map((r) => r.action.weights), [{ v1: 100, v2: 0 }], 'no weight to pods that never came');
+
+  const aborted = run(canary({ steps, progressDeadlineSeconds: 120_000, progressDeadlineAbort: true, abortScaleDownDelaySeconds: 0 }), 4, { neverReady: ['v2'] });
+  assert.equal(aborted.stepNames(), ['canary start', 'setWeight 20', 'rollback']);
+  assert.is(aborted.of('step').at(-1)!.t, 120_000);
+  assert.equal(aborted.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
+  assert.is(aborted.versionState('a', 'v2').current, 0);
+
+  const flagger = run(canary({ steps, flagger: { interval: 60_000, stepWeight: 20, stepWeights: [], maxWeight: 20, threshold: 1 } }), 4, { neverReady: ['v2'] });
+  assert.equal(flagger.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
+  assert.is(flagger.of('step').find((r) => r.action.name === 'rollback')!.t, 600_000);
+});

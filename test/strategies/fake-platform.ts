@@ -114,6 +114,7 @@ export class FakePlatform implements Platform {
         this.env.schedule(Math.max(0, action.ms), this.K_RESUME, id);
         return;
       }
+      case 'now': return resume(now);
       case 'sleepUntil': {
         const id = this.park(resume);
         this.env.schedule(Math.max(0, action.atMs - now), this.K_RESUME, id);

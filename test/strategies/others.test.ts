@@ -57,11 +57,15 @@ test('lanes: base pinned, lane versions deployed and ready before the lane is se
 });
 
 test('releasePlan: leaves startAt to the driver, stops at the first rollback, one composite outcome', () => {
-  const strat: StrategySpec = { name: 'rolling', maxSurge: 1, maxUnavailable: 0, minReadySeconds: 0, progressDeadlineSeconds: 30_000, batches: null, takeOutFirst: false, drainWait: 0 };
+  const strat: StrategySpec = {
+    name: 'canary', steps: [{ setWeight: 50 }], trafficRouting: true, maxSurge: 1, maxUnavailable: 0, analysis: null,
+    abortScaleDownDelaySeconds: 0, scaleDownDelaySeconds: 0, flagger: null, progressDeadlineSeconds: 30_000, progressDeadlineAbort: true,
+  };
   const sc = scenario(strat, [service('a', 2, ['b']), service('b', 2)], ['b', 'a']);
   sc.release!.startAt = 5000;
   const p = new FakePlatform({ a: { v1: 2 }, b: { v1: 2 } }, { neverReady: ['v2'] }).run(releasePlan(sc));
-  assert.equal(p.actions[0], { t: 0, action: { do: 'step', name: 'rolling update' } });
+  assert.equal(p.actions[0], { t: 0, action: { do: 'step', name: 'canary start' } });
+  assert.is(p.of('step').find((r) => r.action.name === 'rollback')!.t, 30_000);
   assert.ok(!p.actions.some((r) => r.action.do === 'scale' && r.action.service === 'a'), 'a never started');
   assert.equal(p.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
 });

@@ -62,14 +62,21 @@ test('minReadySeconds: old pods wait for new pods to be available, not just read
   assert.is(firstDown(slow), 15_000);
 });
 
-test('progressDeadlineSeconds exceeded ⇒ rolled back to the old version', () => {
+test('progressDeadlineSeconds exceeded ⇒ a Deployment reports it and keeps waiting; it never rolls back', () => {
   const p = runRolling(4, { maxSurge: 1, maxUnavailable: 0, progressDeadlineSeconds: 60_000 }, { neverReady: ['v2'] });
-  assert.ok(p.finished);
-  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
-  assert.ok(p.stepNames().includes('rollback'));
-  assert.is(p.versionState('a', 'v1').available, 4);
-  assert.is(p.versionState('a', 'v2').current, 0);
-  assert.is(p.of('step').find((r) => r.action.name === 'rollback')!.t, 60_000);
+  assert.not.ok(p.finished, 'the plan is still waiting for the new pod');
+  assert.equal(p.of('outcome'), []);
+  assert.not.ok(p.stepNames().includes('rollback'));
+  assert.is(p.of('step').find((r) => r.action.name === 'progress deadline exceeded')!.t, 60_000);
+  assert.is(p.versionState('a', 'v1').available, 4, 'maxUnavailable 0: every old pod stays');
+  assert.is(p.versionState('a', 'v2').current, 1, 'the surge pod stays, not ready');
+});
+
+test('progress deadline: late pods resume the rollout (a step says so) and it completes', () => {
+  const p = runRolling(2, { maxSurge: 1, maxUnavailable: 0, progressDeadlineSeconds: 60_000 }, { readyDelayMs: 90_000 });
+  assert.equal(p.stepNames(), ['rolling update', 'progress deadline exceeded', 'progress resumed', 'progress deadline exceeded', 'progress resumed']);
+  assert.is(p.of('step').find((r) => r.action.name === 'progress resumed')!.t, 90_000);
+  assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
 });
 
 test('multi-batch: cumulative batches (int and %), a pause after each, new up before old down', () => {
