@@ -130,7 +130,30 @@ function graceAdvice(runs: RunResult[], preStopMs: number): string {
   return `, with terminationGracePeriodSeconds raised above it (now ${fmtMs(shortest)}; the kubelet ends preStop at the grace period)`;
 }
 
+/** What a failing version's crashes cost, when they explain most drops of `cause` (else null). */
+function crashAdvice(cause: DropCause, runs: RunResult[], byCause: Record<DropCause, number>): string | null {
+  const restarts = sumOf(runs, (r) => r.meta?.crashes?.restarts ?? 0);
+  if (restarts === 0) return null;
+  const cure = 'no preStop or drain covers a crash: let the rollout see pods survive before it relies on them ' +
+    '(minReadySeconds longer than they stay up), give a canary weight only once its pods are available (a router), ' +
+    'and let the progress deadline stop the release (progressDeadlineAbort)';
+  const crashes = `the new version's processes crashed (${fmtCount(restarts)} restarts${runs.length > 1 ? ` over ${runs.length} seeds` : ''})`;
+  if (cause === 'refused' || cause === 'reset') {
+    const owed = sumOf(runs, (r) => r.meta?.crashes?.[cause] ?? 0);
+    if (owed === 0 || owed < byCause[cause] / 2) return null;
+    const how = cause === 'refused' ? 'were sent to a crashed process before callers heard it was gone' : 'were in flight when a process crashed';
+    return `${crashes}, and ${fmtCount(owed)} of ${fmtCount(byCause[cause])} ${how}; ${cure}`;
+  }
+  if (cause === 'no-endpoint') {
+    if (sumOf(runs, (r) => r.meta?.noEndpointStale ?? 0) >= byCause['no-endpoint'] / 2) return null;
+    return `${crashes} and left callers no ready instance while they restarted; ${cure}`;
+  }
+  return null;
+}
+
 function causeAdvice(cause: DropCause, runs: RunResult[], byCause: Record<DropCause, number>): string {
+  const crashed = crashAdvice(cause, runs, byCause);
+  if (crashed !== null) return crashed;
   switch (cause) {
     case 'refused': {
       const stales = runs.map((r) => r.meta?.maxStaleSendMs).filter((s): s is number => typeof s === 'number');

@@ -19,10 +19,15 @@ export function onCrash(m: Model, i: number, run: number): void {
   // Terminating pods are on their way out; a crash then changes nothing relsim counts.
   if (I.restarts[i] !== run || (st !== ST_UP && st !== ST_READY)) return;
   const now = m.engine.now;
+  m.crashes++;
   I.state[i] = ST_STARTING;
   I.accepting[i] = 0;
   I.crashAt[i] = now;
   I.readyAt[i] = Infinity;
+  // A new run number first: the dying run's pending events go stale, and the failures
+  // below are owed to a crash (request-path.ts crashedNow).
+  I.backoffStep[i] = nextRestart(I.backoffStep[i], now - I.upAt[i]);
+  I.restarts[i]++;
   if (I.registered[i]) deregister(m, i);
   resetInFlight(m, i);
   const n = m.topo.services[I.svc[i]].calls.length;
@@ -30,8 +35,6 @@ export function onCrash(m: Model, i: number, run: number): void {
     const v = m.views[I.viewBase[i] + k];
     if (v.pool !== null) closeAll(v.pool);
   }
-  I.backoffStep[i] = nextRestart(I.backoffStep[i], now - I.upAt[i]);
-  I.restarts[i]++;
   const restartAt = now + restartDelay(I.backoffStep[i]);
   I.created[i] = restartAt; // probes tick from the container's start
   I.started[i] = 0; // warm-up by requests served starts over

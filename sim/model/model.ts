@@ -142,6 +142,12 @@ export class Model {
   maxStaleSendMs = 0;
   /** no-endpoint failures while the registry already listed a usable instance (propagation lag). */
   noEndpointStale = 0;
+  /** Process crashes so far (failing versions, crash.ts). */
+  crashes = 0;
+  /** @internal Requests whose last failed attempt met a crashed process (cleared at completion). */
+  readonly crashHit = new Set<number>();
+  /** Drops whose failure met a crashed process, by cause code (refused, reset). */
+  readonly crashDropped = new Float64Array(16);
   /** Misroute drops by kind, indexed by the MISROUTE_* code (lanes.ts; index 0 unused). */
   readonly misrouteBy = new Float64Array(5);
   /** @internal The version the router chose for the current pick (−1: the base pool). */

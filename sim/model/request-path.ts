@@ -10,7 +10,7 @@ import type { Model } from './model.ts';
 import type { View } from './view.ts';
 import type { Uniform } from '../kernel/random.ts';
 import { CLASS_CONNECT, CLASS_RESET, CLASS_5XX, CLASS_NONE } from './topology.ts';
-import { ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
+import { ST_STARTING, ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
 import { CALL_QUEUED, CALL_SERVING, CALL_WAITING, CALL_PENDING } from './calls.ts';
 import { CAUSE_REFUSED, CAUSE_NO_ENDPOINT, CAUSE_QUEUE_FULL, CAUSE_ERROR, CAUSE_MISROUTE, CAUSE_RESET } from './metrics.ts';
 import { CONN_RESET, pickPinned, releaseConnection, takeConnection } from './connections.ts';
@@ -75,7 +75,8 @@ function attempt(m: Model, c: number): number {
   }
   C.tried[c] = i;
   const dereg = I.deregAt[i];
-  if (dereg <= now && now - dereg > m.maxStaleSendMs) m.maxStaleSendMs = now - dereg;
+  // (A crash's removal is no deregistration race: no preStop could cover it.)
+  if (dereg <= now && now - dereg > m.maxStaleSendMs && dereg !== I.crashAt[i]) m.maxStaleSendMs = now - dereg;
   // With a keep-alive pool the attempt needs a connection: a pooled one works even where
   // the listener is closed (a draining server), a new one only where it is open.
   let conn = -1;
@@ -297,9 +298,15 @@ export function deliver(m: Model, c: number, cause: number, cls: number): void {
   }
   const parent = C.parent[c];
   const r = C.req[c];
+  if (m.crashes > 0 && (cause === CAUSE_REFUSED || cause === CAUSE_RESET) && crashedNow(m, C.tried[c])) m.crashHit.add(r);
   releaseCall(m, c);
   if (parent < 0) complete(m, r, cause);
   else childReturned(m, parent, cause);
+}
+
+/** Whether instance i is a crashed process not yet back up (crash.ts): what a failure there is owed to. */
+function crashedNow(m: Model, i: number): boolean {
+  return i >= 0 && m.inst.restarts[i] > 0 && m.inst.state[i] === ST_STARTING;
 }
 
 /** Frees a call record and its hold on the request (freed once completed and unreferenced). */
@@ -330,6 +337,7 @@ function complete(m: Model, r: number, cause: number): void {
       m.misrouteBy[R.misrouted[r]]++;
     } else m.metrics.succeed(now, now - R.start[r]);
   } else m.metrics.drop(now, cause);
+  if (m.crashHit.size > 0 && m.crashHit.delete(r) && cause !== OK) m.crashDropped[cause]++;
   if (m.pathsOn) countPath(m, r);
   inSystemTick(m, now, 0);
   R.release(r);

@@ -6,6 +6,7 @@ import type { Model } from '../model/model.ts';
 import { DROP_CAUSES, MISROUTE_KINDS, emptyByCause, type DropCause, type MisrouteKind, type RunResult } from './run-result.ts';
 import { assembleRunResult, r3 } from './assemble.ts';
 import { dict } from '../../scenarios/dict.ts';
+import { CAUSE_REFUSED, CAUSE_RESET } from '../model/metrics.ts';
 
 export function buildResult(m: Model, strategy: string): RunResult {
   const met = m.metrics;
@@ -44,6 +45,7 @@ export function buildResult(m: Model, strategy: string): RunResult {
     series: { ...met.series(), ...serviceSeries(m) },
     meta: {
       maxStaleSendMs: r3(m.maxStaleSendMs), noEndpointStale: m.noEndpointStale,
+      ...(m.crashes > 0 ? { crashes: { restarts: m.crashes, refused: m.crashDropped[CAUSE_REFUSED], reset: m.crashDropped[CAUSE_RESET] } } : {}),
       // kind k has code k + 1 (sim/model/lanes.ts MISROUTE_*)
       ...(m.pathsOn ? { misrouteBy: Object.fromEntries(MISROUTE_KINDS.map((k, j) => [k, m.misrouteBy[j + 1]])) as Record<MisrouteKind, number> } : {}),
       meanInSystem: r3(m.meanInSystem()),

@@ -63,6 +63,12 @@ export interface RunMeta {
   /** no-endpoint drops while the registry already listed a usable instance (the caller had not heard yet). */
   noEndpointStale?: number;
   /**
+   * Failing versions (simulator runs where a process crashed): how many crashes, and the
+   * drops whose failure met a crashed process (sent to it before callers heard, or in
+   * flight when it died).
+   */
+  crashes?: { restarts: number; refused: number; reset: number };
+  /**
    * misroute drops by kind (they sum to `requests.byCause.misroute`); simulator runs that
    * set up lanes only (absent from replays and older results).
    */

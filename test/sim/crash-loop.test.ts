@@ -68,6 +68,8 @@ test('a crash resets what is in flight, and stale callers are refused until the 
   const resetPerCrash = long.requests.byCause.reset / 5;
   assert.ok(resetPerCrash >= 2 && resetPerCrash <= 9, `reset per crash ${resetPerCrash}`);
   assert.is(long.requests.byCause['queue-full'], 0);
+  // every refused and reset drop here met a crashed process (no retries, no other cause)
+  assert.equal(long.meta!.crashes, { restarts: 5, refused: long.requests.byCause.refused, reset: long.requests.byCause.reset });
   const starting = long.timeline.series['instances.api.v2.starting'];
   assert.ok(starting.slice(25, 30).every((x) => x === 1), 'restarting in its back-off: counted as starting');
 });

@@ -35,10 +35,18 @@ export function importRolloutSpec(state: ImportState, w: Workload): void {
 export function rolloutStrategy(state: ImportState, w: Workload): { fields: [string, unknown, string][]; steps: [unknown, string][] } {
   const r: ManifestReader = w.r;
   if (r.bool('spec.paused')) state.warn(r.doc, 'spec.paused', 'a paused Rollout does not progress; relsim runs it anyway');
-  if (r.has('spec.progressDeadlineSeconds')) state.warn(r.doc, 'spec.progressDeadlineSeconds', 'not modelled for Rollouts: relsim never marks a Rollout degraded');
-  if (r.map('spec.strategy.canary')) return canary(state, w);
-  if (r.map('spec.strategy.blueGreen')) return blueGreen(state, w);
-  r.fail('spec.strategy', 'expected canary or blueGreen');
+  const out = r.map('spec.strategy.canary') ? canary(state, w) : r.map('spec.strategy.blueGreen') ? blueGreen(state, w) : r.fail('spec.strategy', 'expected canary or blueGreen');
+  out.fields.push(...progressDeadline(r));
+  return out;
+}
+
+/** Rollout-level `progressDeadlineSeconds` / `progressDeadlineAbort`, knobs of relsim's strategy. */
+function progressDeadline(r: ManifestReader): [string, unknown, string][] {
+  const fields: [string, unknown, string][] = [];
+  const seconds = r.int('spec.progressDeadlineSeconds', { min: 1 });
+  if (seconds !== undefined) fields.push(['progressDeadlineSeconds', seconds, r.source('spec.progressDeadlineSeconds')]);
+  if (r.has('spec.progressDeadlineAbort')) fields.push(['progressDeadlineAbort', r.bool('spec.progressDeadlineAbort'), r.source('spec.progressDeadlineAbort')]);
+  return fields;
 }
 
 function canary(state: ImportState, w: Workload): ReturnType<typeof rolloutStrategy> {

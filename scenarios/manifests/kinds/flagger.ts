@@ -91,14 +91,20 @@ function strategyOf(state: ImportState, r: ManifestReader, w: Workload, mode: Mo
   if (mode.kind === 'rolling') return rolling(state, r, w, mode.why);
   const a = mode.a;
   for (const key of r.unknownKeys(a, [...ANALYSIS_READ, ...ANALYSIS_IGNORED])) state.warn(r.doc, `${a}.${key}`, 'not modelled: relsim does not know this field');
-  const deadline = r.int('spec.progressDeadlineSeconds');
-  if (deadline !== undefined && deadline !== FLAGGER.progressDeadlineSeconds) {
-    state.warn(r.doc, 'spec.progressDeadlineSeconds', `not modelled: relsim gives new instances ${FLAGGER.progressDeadlineSeconds} s (Flagger's default) to become ready, then rolls back`);
-  }
+  const deadline = r.int('spec.progressDeadlineSeconds', { min: 1 });
   analysisWarnings(state, r, a, mode.kind);
-  if (mode.kind === 'ab') return ab(state, r, a);
-  if (mode.kind === 'blue-green') return blueGreen(state, r, a);
-  return canary(state, r, a);
+  if (mode.kind === 'ab') {
+    if (deadline !== undefined && deadline !== FLAGGER.progressDeadlineSeconds) {
+      state.warn(r.doc, 'spec.progressDeadlineSeconds', `not modelled for A/B: relsim gives new instances ${FLAGGER.progressDeadlineSeconds} s (Flagger's default) to become ready, then rolls back`);
+    }
+    return ab(state, r, a);
+  }
+  const out = mode.kind === 'blue-green' ? blueGreen(state, r, a) : canary(state, r, a);
+  // Flagger rolls back a canary not ready in time (the shorthand canary always does; a
+  // blue-green in relsim waits degraded unless told to abort).
+  if (deadline !== undefined) out.fields.push(['progressDeadlineSeconds', deadline, r.source('spec.progressDeadlineSeconds')]);
+  if (mode.kind === 'blue-green') out.fields.push(['progressDeadlineAbort', true, r.source(r.has('spec.progressDeadlineSeconds') ? 'spec.progressDeadlineSeconds' : 'spec')]);
+  return out;
 }
 
 /** The Canary's own settings around the analysis: naming, autoscaler, generated routes, suspension. */

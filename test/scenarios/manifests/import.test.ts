@@ -127,3 +127,12 @@ test('an imported Argo canary sends v2 the share Argo would at each step, routed
 });
 
 test.run();
+
+test('a Rollout\'s progressDeadlineSeconds and progressDeadlineAbort become the strategy\'s, with their sources', () => {
+  const { yaml, warnings } = run(rollout({ progressDeadlineSeconds: 120, progressDeadlineAbort: true }));
+  assert.equal(warnings, []);
+  assert.match(yaml, /progressDeadlineSeconds: 120 # Rollout\/web spec\.progressDeadlineSeconds/);
+  assert.match(yaml, /progressDeadlineAbort: true # Rollout\/web spec\.progressDeadlineAbort/);
+  const bg = run(rollout({ progressDeadlineSeconds: 90, strategy: { blueGreen: { activeService: 'web' } } })).yaml;
+  assert.match(bg, /name: blue-green[\s\S]*progressDeadlineSeconds: 90/);
+});
