@@ -196,6 +196,11 @@ function causeAdvice(cause: DropCause, runs: RunResult[], byCause: Record<DropCa
       return 'requests exceeded the caller\'s timeout, typically on cold new instances or when capacity was short; ' +
         'slow start (warm-up) or more capacity during the step would help';
     case 'error': {
+      const mixed = sumOf(runs, (r) => r.meta?.incompatible?.dropped ?? 0);
+      if (mixed > 0 && mixed >= byCause.error / 2) {
+        return `${fmtCount(mixed)} of ${fmtCount(byCause.error)} failed because a caller's version needs a version of its callee that was not there ` +
+          '(versions.<v>.requires): release the callee first, so each caller finds what it needs, and keep the caller\'s old version until then';
+      }
       const rolledBack = runs.filter((r) => r.rollout.outcome === 'rolled-back').length;
       if (rolledBack === runs.length) {
         return 'the new version failed requests itself (a bad release); analysis rolled it back, and a smaller first step or an earlier analysis would limit the blast radius';

@@ -27,6 +27,16 @@ export function checkScenario(r: Reader, s: Scenario, entryPath: string): void {
     version(svc, svc.initialVersion, `services.${svc.name}.initialVersion`);
     svc.calls.forEach((c, i) => service(c.service, join(`services.${svc.name}.calls`, i), 'call target'));
   }
+  for (const svc of s.services) {
+    for (const v of svc.versions) {
+      for (const [callee, versions] of Object.entries(v.requires)) {
+        const at = join(join(join(`services.${svc.name}.versions`, v.name), 'requires'), callee);
+        const target = service(callee, at, 'required service');
+        if (!svc.calls.some((c) => c.service === callee)) r.fail(at, `${svc.name} does not call ${callee} (its calls: ${svc.calls.map((c) => c.service).join(', ') || 'none'}); a requirement only applies to a called service`);
+        versions.forEach((x, i) => version(target, x, versions.length > 1 ? join(at, i) : at));
+      }
+    }
+  }
   checkVersionCount(r, s.services);
   service(s.entry.service, entryPath, 'entry service');
   warnPassiveHealthIgnored(r, s);

@@ -186,7 +186,7 @@ function warmAtBoot(factor: number, decay: number): boolean {
   return (factor - 1) * Math.exp(-1e12 / decay) < 1e-17;
 }
 
-const VERSION_FIELDS = ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart', 'startup', 'crashAfter', 'neverReady'] as const;
+const VERSION_FIELDS = ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart', 'startup', 'crashAfter', 'neverReady', 'requires'] as const;
 /** Version fields that act only on instances started during the run. */
 const STARTED_FIELDS: readonly string[] = ['startup', 'crashAfter', 'neverReady'];
 
@@ -209,6 +209,10 @@ function warnVersions(r: Reader, ctx: Context, svc: ServiceSpec, p: string, unre
       r.warn(join(vp, 'weight'), `has no effect: every version of ${svc.name} has weight ${v.weight}, and weights only act relative to each other; give the versions different weights, or remove them`);
     } else if (never && set.includes('coldStart') && v.coldStart && warmAtBoot(v.coldStart.factor, v.coldStart.decay)) {
       r.warn(join(vp, 'coldStart'), `has no effect: ${never} (the initial ones are warm); ${ctx.releaseIt(svc.name)}, or remove the setting`);
+    }
+    for (const [callee, ok] of Object.entries(v.requires)) {
+      const all = ctx.byName.get(callee)?.versions.map((x) => x.name) ?? [];
+      if (all.every((x) => ok.includes(x))) r.warn(join(join(vp, 'requires'), callee), `has no effect: it names every version of ${callee} (${all.join(', ')}), so no call is incompatible; name only the versions ${v.name} works with, or remove it`);
     }
     if (never && !unreachable) {
       for (const f of set.filter((x) => STARTED_FIELDS.includes(x))) {
@@ -447,6 +451,14 @@ function warnAbort(r: Reader, ctx: Context, st: StrategySpec): void {
   else if (at >= ctx.s.duration) r.warn('release.abortAt', `has no effect: it comes at or after the end of the run (${formatDuration(ctx.s.duration)}); give an earlier time, or lengthen duration`);
 }
 
+/** onFailure: rollback-all with one released service: there is nothing released before it. */
+function warnOnFailure(r: Reader, ctx: Context): void {
+  const rel = ctx.s.release!;
+  if (ctx.given('release', 'onFailure') && rel.onFailure === 'rollback-all' && (rel.services.length < 2 || rel.strategy.name === 'lanes')) {
+    r.warn('release.onFailure', `has no effect: ${rel.strategy.name === 'lanes' ? 'a lane release has no rollout to roll back' : 'only one service is released, so no service is released before one that fails'}; remove it`);
+  }
+}
+
 /** progressDeadlineAbort in Flagger's shorthand: Flagger always rolls back at the deadline. */
 function warnDeadlineAbort(r: Reader, ctx: Context, st: StrategySpec): void {
   if (st.name === 'canary' && st.flagger !== null && ctx.given('release', 'strategy', 'progressDeadlineAbort')) {
@@ -463,6 +475,7 @@ function warnStrategy(r: Reader, ctx: Context): void {
   const released = rel.services.map((n) => ctx.byName.get(n)!);
   warnApprovals(r, ctx, st);
   warnAbort(r, ctx, st);
+  warnOnFailure(r, ctx);
   warnDeadlineAbort(r, ctx, st);
   switch (st.name) {
     case 'rolling': {

@@ -11,7 +11,7 @@ import { readStrategy } from './read-strategy.ts';
 
 export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSpec[]): ReleaseSpec | null {
   if (v === undefined || v === null) return null;
-  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing', 'approvals', 'abortAt']);
+  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing', 'approvals', 'abortAt', 'onFailure']);
   const strategy = readStrategy(r, required(r, f.strategy, join(path, 'strategy')), join(path, 'strategy'));
   const startAt = f.startAt === undefined ? 0 : r.duration(f.startAt, join(path, 'startAt'));
 
@@ -54,7 +54,8 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
   const approvals = readApprovals(r, f.approvals, join(path, 'approvals'));
   const abortAt = f.abortAt === undefined || f.abortAt === null ? null : r.duration(f.abortAt, join(path, 'abortAt'));
   if (abortAt !== null && abortAt < startAt) r.fail(join(path, 'abortAt'), `expected a time at or after release.startAt (${f.startAt}), got ${f.abortAt}: a release cannot be aborted before it starts`);
-  return { startAt, services: names, to, strategy, routing, approvals, abortAt };
+  const onFailure = f.onFailure === undefined ? 'stop' : r.oneOf(f.onFailure, join(path, 'onFailure'), ['stop', 'rollback-all'] as const);
+  return { startAt, services: names, to, strategy, routing, approvals, abortAt, onFailure };
 }
 
 /** `approvals: [10m, 25m]`: simulated times, in order (each resumes one indefinite pause). */

@@ -119,12 +119,12 @@ function readVersions(r: Reader, v: Raw, path: string): VersionSpec[] {
 }
 
 function plainVersion(name: string): VersionSpec {
-  return { name, errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null, startup: null, crashAfter: null, neverReady: false };
+  return { name, errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null, startup: null, crashAfter: null, neverReady: false, requires: {} };
 }
 
 function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
   r.name(name, p, 'a version name');
-  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart', 'startup', 'crashAfter', 'neverReady']);
+  const f = r.fields(v ?? {}, p, ['errorRate', 'latencyFactor', 'weight', 'serviceTime', 'coldStart', 'startup', 'crashAfter', 'neverReady', 'requires']);
   return {
     name,
     errorRate: f.errorRate === undefined ? 0 : r.fraction(f.errorRate, join(p, 'errorRate')),
@@ -135,7 +135,22 @@ function readVersion(r: Reader, name: string, v: Raw, p: string): VersionSpec {
     startup: f.startup === undefined ? null : readDistribution(r, f.startup, join(p, 'startup')),
     crashAfter: f.crashAfter === undefined ? null : readDistribution(r, f.crashAfter, join(p, 'crashAfter')),
     neverReady: f.neverReady === undefined ? false : r.boolean(f.neverReady, join(p, 'neverReady')),
+    requires: f.requires === undefined ? {} : readRequires(r, f.requires, join(p, 'requires')),
   };
+}
+
+/** `requires: {api: v2}` or `{api: [v2, v3]}`: callee → versions (names checked in check.ts). */
+function readRequires(r: Reader, v: Raw, p: string): Record<string, string[]> {
+  const map = r.namedMap(v, p, 'a map of called service → the version (or list of versions) this version works with');
+  const out = Object.create(null) as Record<string, string[]>;
+  for (const callee of Object.keys(map)) {
+    const at = join(p, callee);
+    const raw = map[callee];
+    const list = Array.isArray(raw) ? raw.map((x, i) => r.name(x, join(at, i), 'a version name')) : [r.name(raw, at, 'a version name or a list of them')];
+    if (list.length === 0) r.expected(at, 'at least one version', raw);
+    out[r.name(callee, at, 'a service name')] = list;
+  }
+  return out;
 }
 
 const ON_SHUTDOWN = ['close-idle', 'connection-close', 'none'] as const;

@@ -101,6 +101,12 @@ export interface VersionSpec {
   crashAfter: DistSpec | null;
   /** The readiness probe never passes: the process listens but never joins the endpoints. */
   neverReady: boolean;
+  /**
+   * What this version needs of the services it calls: callee → the versions it works with
+   * (`{api: [v2]}`). A call from an instance of this version to any other version of that
+   * callee is answered with an error (the API it needs is not there).
+   */
+  requires: Record<string, string[]>;
 }
 
 export interface InstanceSpec {
@@ -317,6 +323,11 @@ export interface ReleaseSpec {
    * canary, blue-green or A/B, `kubectl rollout undo` for rolling and recreate.
    */
   abortAt: number | null;
+  /**
+   * When a later service of a multi-service release rolls back: `stop` there (the services
+   * before it stay released), or `rollback-all` (take them back too, newest first).
+   */
+  onFailure: 'stop' | 'rollback-all';
 }
 
 /**

@@ -49,12 +49,15 @@ export function* abortable(plan: Plan, ctx: StrategyContext, atMs: number): Plan
   return result;
 }
 
-/** What each controller does on abort, from whatever state the release is in. */
-export function* abortPlan(ctx: StrategyContext, atMs: number): Plan<Outcome> {
+/**
+ * What each controller does on abort, from whatever state the release is in (a released
+ * service taken back included); `label` names the step.
+ */
+export function* abortPlan(ctx: StrategyContext, atMs: number, label = `abort at ${formatMs(atMs)}`): Plan<Outcome> {
   const svc = ctx.service.name;
   const { from, to, replicas: R } = ctx;
   const k = ctx.strategy;
-  yield* step(`abort at ${formatMs(atMs)}`);
+  yield* step(label);
   switch (k.name) {
     case 'rolling': {
       // kubectl rollout undo: a rolling update back to the old template, same knobs.

@@ -9,7 +9,9 @@
  * once). It stops at the first service that rolls back, and reports one composite
  * outcome: rolled-back if any service rolled back, promoted if all were, else none
  * (paused, or a strategy without a verdict such as lanes). With `release.abortAt`, the
- * service being released at that time is aborted (abort.ts).
+ * service being released at that time is aborted (abort.ts); with `onFailure:
+ * rollback-all`, a service that rolls back takes the ones released before it back too.
+ * With several services every step name starts with its service's.
  */
 import type { Scenario, StrategyName } from '../scenarios/types.ts';
 import { outcome, type Action, type Plan, type StrategyContext } from './protocol.ts';
@@ -21,7 +23,7 @@ import { recreatePlan } from './recreate.ts';
 import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
 import { ApprovalBook } from './approvals.ts';
-import { abortable } from './abort.ts';
+import { abortable, abortPlan } from './abort.ts';
 import { own } from '../scenarios/dict.ts';
 
 /**
@@ -66,15 +68,42 @@ export function* releasePlan(scenario: Scenario): Plan<unknown> {
   const contexts = releaseContexts(scenario);
   if (contexts.length === 0) return;
   let composite: Outcome = 'none';
+  // With several services, each step says whose it is ("api: deploy green").
+  const named = contexts.length > 1;
+  const released: StrategyContext[] = [];
   for (const ctx of contexts) {
     if (ctx.from === ctx.to) continue;
     const abortAt = ctx.release.abortAt;
-    const o = abortAt !== null && ctx.strategy.name !== 'lanes' ? yield* abortable(planFor(ctx), ctx, abortAt) : yield* withoutOutcome(planFor(ctx));
-    if (o === 'rolled-back') { composite = o; break; }
+    const plan = abortAt !== null && ctx.strategy.name !== 'lanes' ? abortable(planFor(ctx), ctx, abortAt) : withoutOutcome(planFor(ctx));
+    const o = named ? yield* prefixed(plan, ctx.service.name) : yield* plan;
+    if (o === 'rolled-back') {
+      composite = o;
+      if (ctx.release.onFailure === 'rollback-all') yield* rollBackReleased(released, ctx.service.name);
+      break;
+    }
     if (o === 'none') { composite = 'none'; break; } // paused: later services never start
+    released.push(ctx);
     composite = 'promoted';
   }
   if (composite !== 'none') yield* outcome(composite);
+}
+
+/** `onFailure: rollback-all`: the services released before `failed`, taken back newest first. */
+function* rollBackReleased(released: StrategyContext[], failed: string): Plan {
+  for (const ctx of [...released].reverse()) {
+    yield* prefixed(abortPlan(ctx, 0, `rollback (${failed} rolled back)`), ctx.service.name);
+  }
+}
+
+/** Runs a plan with every step name prefixed by `who: `. */
+function* prefixed<R>(plan: Plan<R>, who: string): Plan<R> {
+  let answer: unknown;
+  for (;;) {
+    const it = plan.next(answer);
+    if (it.done) return it.value;
+    const a: Action = it.value;
+    answer = yield a.do === 'step' ? { do: 'step', name: `${who}: ${a.name}` } : a;
+  }
 }
 
 /** Runs a plan, passing every action through except its outcome, which it returns. */

@@ -148,6 +148,12 @@ export class Model {
   readonly crashHit = new Set<number>();
   /** Drops whose failure met a crashed process, by cause code (refused, reset). */
   readonly crashDropped = new Float64Array(16);
+  /** Calls answered with an error because the caller's version requires another version of the callee. */
+  incompatibleCalls = 0;
+  /** @internal Requests one of whose calls was incompatible (cleared at completion). */
+  readonly incompatibleHit = new Set<number>();
+  /** `error` drops with an incompatible call in their request. */
+  incompatibleDropped = 0;
   /** Misroute drops by kind, indexed by the MISROUTE_* code (lanes.ts; index 0 unused). */
   readonly misrouteBy = new Float64Array(5);
   /** @internal The version the router chose for the current pick (−1: the base pool). */

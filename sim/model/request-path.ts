@@ -207,6 +207,14 @@ export function onDone(m: Model, c: number, gen: number): void {
   if (C.gen[c] !== gen || C.state[c] !== CALL_SERVING) return;
   const i = C.inst[c];
   const gv = m.inst.gv[i];
+  const bad = m.topo.incompatible;
+  if (bad !== null && C.parent[c] >= 0 && bad[m.inst.gv[C.inst[C.parent[c]]] * m.topo.gvCount + gv] === 1) {
+    // The caller's version needs an API this version does not have (versions.<v>.requires).
+    m.incompatibleCalls++;
+    m.incompatibleHit.add(C.req[c]);
+    finish(m, c, CAUSE_ERROR);
+    return;
+  }
   const er = m.topo.errorRate[gv];
   if (er > 0 && m.topo.errorDraw[gv]() < er) {
     finish(m, c, CAUSE_ERROR);
@@ -338,6 +346,7 @@ function complete(m: Model, r: number, cause: number): void {
     } else m.metrics.succeed(now, now - R.start[r]);
   } else m.metrics.drop(now, cause);
   if (m.crashHit.size > 0 && m.crashHit.delete(r) && cause !== OK) m.crashDropped[cause]++;
+  if (m.incompatibleHit.size > 0 && m.incompatibleHit.delete(r) && cause === CAUSE_ERROR) m.incompatibleDropped++;
   if (m.pathsOn) countPath(m, r);
   inSystemTick(m, now, 0);
   R.release(r);

@@ -54,6 +54,11 @@ export class Topology {
   readonly crashAfter: (Sampler | null)[] = [];
   /** Per version: 1 when its readiness probe never passes. */
   neverReady!: Uint8Array;
+  /**
+   * Caller gv × callee gv (row-major, gvCount wide): 1 where the caller's version `requires`
+   * other versions of the callee's service; null when no version requires anything.
+   */
+  incompatible: Uint8Array | null = null;
 
   constructor(readonly scenario: Scenario, streams: RandomStreams) {
     this.services = scenario.services;
@@ -87,6 +92,7 @@ export class Topology {
         this.latencyFactor[g] = v.latencyFactor;
       });
     });
+    this.incompatible = incompatibility(this);
     this.endpointWeight = this.services.map((s) => Float64Array.from(s.versions.map((v) => v.weight)));
     this.entryService = this.index(scenario.entry.service);
     this.calls = this.services.map((s) => Int32Array.from(s.calls.map((c) => this.index(c.service))));
@@ -118,4 +124,22 @@ export class Topology {
     if (i < 0) throw new Error(`service '${this.services[service].name}' has no version '${version}'`);
     return i;
   }
+}
+
+/** The incompatible caller/callee version pairs `versions.<v>.requires` declares (null: none). */
+function incompatibility(t: Topology): Uint8Array | null {
+  if (!t.services.some((s) => s.versions.some((v) => Object.keys(v.requires).length > 0))) return null;
+  const G = t.gvCount;
+  const out = new Uint8Array(G * G);
+  t.services.forEach((s, si) => {
+    s.versions.forEach((v, vi) => {
+      for (const [callee, ok] of Object.entries(v.requires)) {
+        const ci = t.index(callee);
+        t.services[ci].versions.forEach((cv, cvi) => {
+          if (!ok.includes(cv.name)) out[(t.gvBase[si] + vi) * G + t.gvBase[ci] + cvi] = 1;
+        });
+      }
+    });
+  });
+  return out;
 }

@@ -69,6 +69,12 @@ export interface RunMeta {
    */
   crashes?: { restarts: number; refused: number; reset: number };
   /**
+   * Mixed versions that do not work together (`versions.<v>.requires`; simulator runs where
+   * it happened): calls answered with an error for it, and `error` drops of requests that
+   * made such a call.
+   */
+  incompatible?: { calls: number; dropped: number };
+  /**
    * misroute drops by kind (they sum to `requests.byCause.misroute`); simulator runs that
    * set up lanes only (absent from replays and older results).
    */

@@ -17,7 +17,7 @@ test('a minimal file gets every default filled', () => {
   const a = s.services[0];
   assert.is(a.replicas, 1);
   assert.is(a.initialVersion, 'v1');
-  assert.equal(a.versions, [{ name: 'v1', errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null, startup: null, crashAfter: null, neverReady: false }]);
+  assert.equal(a.versions, [{ name: 'v1', errorRate: 0, latencyFactor: 1, weight: 1, serviceTime: null, coldStart: null, startup: null, crashAfter: null, neverReady: false, requires: {} }]);
   assert.equal(a.instance.readinessProbe, { initialDelaySeconds: 0, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
   assert.is(a.instance.terminationGracePeriod, 30_000);
   assert.is(a.instance.shutdown, 'graceful');
@@ -42,7 +42,7 @@ services:
 traffic: {rate: 1}
 `, 'x.yaml');
   assert.equal(s.services.map((x) => x.name), ['zeta', 'alpha']);
-  assert.equal(s.services[1].versions[1], { name: 'v2', errorRate: 0, latencyFactor: 2, weight: 1, serviceTime: { type: 'constant', value: 5 }, coldStart: { factor: 4, decay: 30_000, decayRequests: null }, startup: null, crashAfter: null, neverReady: false });
+  assert.equal(s.services[1].versions[1], { name: 'v2', errorRate: 0, latencyFactor: 2, weight: 1, serviceTime: { type: 'constant', value: 5 }, coldStart: { factor: 4, decay: 30_000, decayRequests: null }, startup: null, crashAfter: null, neverReady: false, requires: {} });
   assert.is(s.entry.service, 'zeta', 'entry defaults to the first service');
 });
 

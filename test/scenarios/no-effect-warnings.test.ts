@@ -397,7 +397,6 @@ test('the shipped scenarios warn about nothing', async () => {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) assert.equal(loadScenario(`${dir}/${f}`).warnings, [], f);
 });
 
-test.run();
 
 test('abortAt: with lanes, after the run; progressDeadlineAbort under Flagger; failing-version fields on a service never started', () => {
   const lanes = (abortAt?: string) => (d: Doc): void => {
@@ -416,3 +415,13 @@ test('abortAt: with lanes, after the run; progressDeadlineAbort under Flagger; f
   assert.is(about(mod((d) => { d.services.b.versions = { v1: failing, v2: {} }; }), 'services.b.versions.v1').length, 3);
   hasEffect('services.a.versions.v2.crashAfter', mod((d) => { d.services.a.versions.v2 = { crashAfter: '5s' }; }), base());
 });
+
+test('onFailure: rollback-all with one released service; requires naming every version of the callee', () => {
+  noEffect('release.onFailure', /only one service is released/, mod((d) => { d.release.onFailure = 'rollback-all'; }), base());
+  const two = (f: string) => (d: Doc): void => { d.release.services = ['b', 'a']; d.release.onFailure = f; };
+  assert.equal(about(mod(two('rollback-all')), 'release.onFailure'), []);
+  noEffect('services.a.versions.v2.requires.b', /names every version of b \(v1, v2\)/, mod((d) => { d.services.a.versions.v2 = { requires: { b: ['v1', 'v2'] } }; }), base());
+  hasEffect('services.a.versions.v2.requires', mod((d) => { d.services.a.versions.v2 = { requires: { b: 'v2' } }; }), base());
+});
+
+test.run();

@@ -76,7 +76,6 @@ test('two-tier: front-end b and back-end a released blue-green in turn, one comp
   assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
 });
 
-test.run();
 
 test('blue-green: a green that never gets ready is never switched to; degraded, or aborted with progressDeadlineAbort', () => {
   const waits = new FakePlatform({ a: { v1: 3 } }, { neverReady: ['v2'] }).run(blueGreenPlan(context(scenario(bg({ progressDeadlineSeconds: 300_000 }), [service('a', 3)]))));
@@ -89,3 +88,5 @@ test('blue-green: a green that never gets ready is never switched to; degraded, 
   assert.equal(aborts.stepNames(), ['deploy green', 'rollback']);
   assert.equal(aborts.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
 });
+
+test.run();

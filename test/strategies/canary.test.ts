@@ -199,7 +199,6 @@ test('router: a setCanaryScale still in force at the end does not shrink the pro
   assert.equal(p.of('outcome').map((r) => r.action.outcome), ['promoted']);
 });
 
-test.run();
 
 test('progress deadline: Argo waits degraded by default, aborts with progressDeadlineAbort; Flagger rolls back', () => {
   const steps = [w(20), pause(60_000)];
@@ -219,3 +218,5 @@ test('progress deadline: Argo waits degraded by default, aborts with progressDea
   assert.equal(flagger.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
   assert.is(flagger.of('step').find((r) => r.action.name === 'rollback')!.t, 600_000);
 });
+
+test.run();

@@ -64,8 +64,8 @@ test('releasePlan: leaves startAt to the driver, stops at the first rollback, on
   const sc = scenario(strat, [service('a', 2, ['b']), service('b', 2)], ['b', 'a']);
   sc.release!.startAt = 5000;
   const p = new FakePlatform({ a: { v1: 2 }, b: { v1: 2 } }, { neverReady: ['v2'] }).run(releasePlan(sc));
-  assert.equal(p.actions[0], { t: 0, action: { do: 'step', name: 'canary start' } });
-  assert.is(p.of('step').find((r) => r.action.name === 'rollback')!.t, 30_000);
+  assert.equal(p.actions[0], { t: 0, action: { do: 'step', name: 'b: canary start' } });
+  assert.is(p.of('step').find((r) => r.action.name === 'b: rollback')!.t, 30_000);
   assert.ok(!p.actions.some((r) => r.action.do === 'scale' && r.action.service === 'a'), 'a never started');
   assert.equal(p.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
 });

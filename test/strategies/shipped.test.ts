@@ -130,14 +130,13 @@ test('lanes-abc strict: gray requests fail at b, which has no gray version', () 
   assert.equal(r.lanes.base, lanes().lanes.base, 'base traffic is untouched');
 });
 
-test('two-tier-blue-green: web then api released, each switched and promoted, nothing dropped', () => {
+test('two-tier-blue-green: web then api released, each switched and promoted, nothing dropped; steps say whose they are', () => {
   const sc = load('two-tier-blue-green');
   const r = simulate(sc);
   assert.is(r.rollout.outcome, 'promoted');
   assert.is(r.requests.dropped, 0, causes(r));
   const names = r.rollout.steps.map((s) => s.name);
-  assert.is(names.filter((n) => n === 'switch to green').length, sc.release!.services.length, names.join(', '));
-  assert.is(names.filter((n) => n === 'scale down blue').length, sc.release!.services.length, names.join(', '));
+  assert.equal(names, ['web: deploy green', 'web: switch to green', 'web: scale down blue', 'api: deploy green', 'api: switch to green', 'api: scale down blue', 'after rollout']);
   const s = r.timeline.series;
   const last = s.offered.length - 1;
   for (const svc of sc.release!.services) {
@@ -148,8 +147,8 @@ test('two-tier-blue-green: web then api released, each switched and promoted, no
     assert.is(s[`share.${svc}.${to}`][last], 1, `${svc}: all traffic on ${to}`);
   }
   // In order: web's switch comes before api's deployment begins.
-  const firstSwitch = names.indexOf('switch to green');
-  assert.ok(names.indexOf('deploy green', 1) > firstSwitch, names.join(', '));
+  const at = (n: string) => r.rollout.steps.find((x) => x.name === n)!.startMs;
+  assert.ok(at('api: deploy green') > at('web: switch to green'));
 });
 
 test('nginx: taking each instance out first drops nothing; killing in place drops requests', () => {

@@ -126,7 +126,6 @@ test('an imported Argo canary sends v2 the share Argo would at each step, routed
   assert.ok(Math.abs(basic50 - 0.5) < 0.04, `basic setWeight 50: ${basic50}`);
 });
 
-test.run();
 
 test('a Rollout\'s progressDeadlineSeconds and progressDeadlineAbort become the strategy\'s, with their sources', () => {
   const { yaml, warnings } = run(rollout({ progressDeadlineSeconds: 120, progressDeadlineAbort: true }));
@@ -136,3 +135,5 @@ test('a Rollout\'s progressDeadlineSeconds and progressDeadlineAbort become the 
   const bg = run(rollout({ progressDeadlineSeconds: 90, strategy: { blueGreen: { activeService: 'web' } } })).yaml;
   assert.match(bg, /name: blue-green[\s\S]*progressDeadlineSeconds: 90/);
 });
+
+test.run();
