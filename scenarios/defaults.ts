@@ -24,6 +24,7 @@ export function defaultStrategy(name: StrategyName): StrategySpec {
       return {
         name, previewReplicaCount: null, autoPromotionEnabled: true, autoPromotionSeconds: 0,
         scaleDownDelaySeconds: 30_000, abortScaleDownDelaySeconds: 30_000, prePromotionAnalysis: null,
+        postPromotionAnalysis: null, previewMatch: null,
         progressDeadlineSeconds: 600_000, progressDeadlineAbort: false,
       };
     case 'canary':

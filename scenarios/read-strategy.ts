@@ -18,7 +18,7 @@ const ARGO_SERVICE_NAMES = ['canaryService', 'stableService'];
 export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   recreate: ['name'],
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
-  'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
+  'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'postPromotionAnalysis', 'previewMatch', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
   canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
   ab: ['name', 'match', 'duration', 'then', 'replicas'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
@@ -52,6 +52,8 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
       if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
       if (f.prePromotionAnalysis !== undefined) s.prePromotionAnalysis = readAnalysis(r, f.prePromotionAnalysis, at('prePromotionAnalysis'));
+      if (f.postPromotionAnalysis !== undefined) s.postPromotionAnalysis = readAnalysis(r, f.postPromotionAnalysis, at('postPromotionAnalysis'));
+      if (f.previewMatch !== undefined) s.previewMatch = readMatch(r, f.previewMatch, at('previewMatch'));
       readDeadline(r, f, s, at);
       return s;
     case 'canary':

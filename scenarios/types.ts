@@ -428,6 +428,10 @@ export interface BlueGreenKnobs {
   scaleDownDelaySeconds: number;
   abortScaleDownDelaySeconds: number;
   prePromotionAnalysis: AnalysisSpec | null;
+  /** After the switch, with blue still up: failure switches back to blue. */
+  postPromotionAnalysis: AnalysisSpec | null;
+  /** Requests routed to green while it is the preview (test traffic for pre-promotion analysis); null: none. */
+  previewMatch: MatchRule | null;
   /** Argo `spec.progressDeadlineSeconds` (ms). */
   progressDeadlineSeconds: number;
   /** Argo `spec.progressDeadlineAbort`: abort at the deadline instead of waiting degraded. */

@@ -5,9 +5,16 @@
  * catch up), then scale blue down. A green that is not fully available is never
  * switched to. Works for any service in the topology: weights live on the router of the
  * released service, whoever its callers are.
+ *
+ * Preview traffic (`previewMatch`): the requests that match — testers by header, a
+ * percentage of users — reach green through the preview route once it is available, as
+ * Argo's previewService receives test traffic, so `prePromotionAnalysis` has something to
+ * measure. `postPromotionAnalysis` runs after the switch with blue still up: a failure
+ * switches back to blue (rolled-back), success marks green stable and starts the
+ * scale-down delay (Argo's order).
  */
 import type { BlueGreenKnobs } from '../scenarios/types.ts';
-import { outcome, scale, setWeights, sleep, step, type Plan, type StrategyContext } from './protocol.ts';
+import { outcome, scale, setRoutes, setWeights, sleep, step, type Plan, type StrategyContext } from './protocol.ts';
 import { runAnalysis } from './analysis/thresholds.ts';
 import { formatMs, versionState } from './common.ts';
 import { awaitPromotion } from './approvals.ts';
@@ -28,6 +35,10 @@ export function* blueGreenPlan(ctx: StrategyContext): Plan {
   yield* scale(svc, green, previewCount);
   if (!(yield* waitProgress(svc, green, previewCount, deadline))) return yield* abort(ctx, k);
 
+  if (k.previewMatch) {
+    yield* step('preview traffic');
+    yield* setRoutes(svc, [{ match: k.previewMatch, version: green }]);
+  }
   if (k.prePromotionAnalysis) {
     yield* step('pre-promotion analysis');
     const verdict = yield* runAnalysis(k.prePromotionAnalysis, svc, green, blue);
@@ -51,6 +62,14 @@ export function* blueGreenPlan(ctx: StrategyContext): Plan {
   const g = yield* versionState(svc, green);
   if (g.available < ctx.replicas && !(yield* waitProgress(svc, green, ctx.replicas, deadline))) return yield* abort(ctx, k);
   yield* setWeights(svc, { [blue]: 0, [green]: 100 });
+  if (k.previewMatch) yield* setRoutes(svc, []);
+
+  if (k.postPromotionAnalysis) {
+    yield* step('post-promotion analysis');
+    const verdict = yield* runAnalysis(k.postPromotionAnalysis, svc, green, null);
+    if (verdict === 'failed') return yield* abort(ctx, k);
+    if (verdict === 'inconclusive' && !(yield* awaitPromotion(ctx, 'analysis inconclusive'))) return;
+  }
 
   yield* step('scale down blue');
   yield* sleep(k.scaleDownDelaySeconds);
@@ -62,6 +81,7 @@ function* abort(ctx: StrategyContext, k: BlueGreenKnobs): Plan {
   const svc = ctx.service.name;
   yield* step('rollback');
   yield* setWeights(svc, { [ctx.from]: 100, [ctx.to]: 0 });
+  if (k.previewMatch) yield* setRoutes(svc, []);
   yield* sleep(k.abortScaleDownDelaySeconds);
   yield* scale(svc, ctx.to, 0);
   yield* outcome('rolled-back');

@@ -7,7 +7,7 @@ import { FakePlatform, healthyWindow } from './fake-platform.ts';
 import { analysis, context, scenario, service } from './fixture.ts';
 
 function bg(over: Partial<BlueGreenKnobs> = {}): StrategySpec {
-  return { name: 'blue-green', previewReplicaCount: null, autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 30_000, abortScaleDownDelaySeconds: 30_000, prePromotionAnalysis: null, progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over };
+  return { name: 'blue-green', previewReplicaCount: null, autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 30_000, abortScaleDownDelaySeconds: 30_000, prePromotionAnalysis: null, postPromotionAnalysis: null, previewMatch: null, progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over };
 }
 
 /** Every moment the router gives green a share, green is fully available. */

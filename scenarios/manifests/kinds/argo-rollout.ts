@@ -142,10 +142,13 @@ function blueGreen(state: ImportState, w: Workload): ReturnType<typeof rolloutSt
   }
   const preview = r.int(`${b}.previewReplicaCount`, { min: 1 });
   if (preview !== undefined) fields.push(['previewReplicaCount', preview, r.source(`${b}.previewReplicaCount`)]);
-  if (r.map(`${b}.prePromotionAnalysis`)) {
-    const a = analysisFromTemplates(state, r, `${b}.prePromotionAnalysis`);
-    if (a) fields.push(['prePromotionAnalysis', a, r.source(`${b}.prePromotionAnalysis`)]);
+  for (const key of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) {
+    if (!r.map(`${b}.${key}`)) continue;
+    const a = analysisFromTemplates(state, r, `${b}.${key}`);
+    if (a) fields.push([key, a, r.source(`${b}.${key}`)]);
   }
-  if (r.map(`${b}.postPromotionAnalysis`)) state.warn(r.doc, `${b}.postPromotionAnalysis`, 'not modelled: relsim\'s blue-green judges before promotion only');
+  if (r.map(`${b}.prePromotionAnalysis`)) {
+    state.warn(r.doc, `${b}.prePromotionAnalysis`, 'measures the preview, whose test traffic is not in the manifests: green gets no requests before the switch (and the analysis is inconclusive) unless the model gives release.strategy.previewMatch, the requests that reach the preview (e.g. a tester header)');
+  }
   return { fields, steps: [] };
 }

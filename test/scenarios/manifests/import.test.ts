@@ -136,4 +136,17 @@ test('a Rollout\'s progressDeadlineSeconds and progressDeadlineAbort become the 
   assert.match(bg, /name: blue-green[\s\S]*progressDeadlineSeconds: 90/);
 });
 
+test('blueGreen pre- and post-promotion analyses are read; a pre-promotion one asks for the preview\'s traffic', () => {
+  const template = YAML.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'sr' }, spec: { metrics: [
+    { name: 'errors', interval: '30s', successCondition: 'result[0] <= 0.05', provider: { prometheus: { address: 'http://p', query: 'sum(rate(x{code=~"5.."}[1m])) / sum(rate(x[1m]))' } } },
+  ] } });
+  const ref = { templates: [{ templateName: 'sr' }] };
+  const { yaml, warnings } = run(rollout({ strategy: { blueGreen: { activeService: 'web', prePromotionAnalysis: ref, postPromotionAnalysis: ref } } }, [template]));
+  assert.match(yaml, /prePromotionAnalysis: \{successRate: 0\.95, interval: 30s\} # Rollout\/web spec\.strategy\.blueGreen\.prePromotionAnalysis/);
+  assert.match(yaml, /postPromotionAnalysis: \{successRate: 0\.95, interval: 30s\} # Rollout\/web spec\.strategy\.blueGreen\.postPromotionAnalysis/);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /blueGreen\.prePromotionAnalysis: measures the preview, whose test traffic is not in the manifests.*previewMatch/);
+  assert.not.match(warnings.join('\n'), /postPromotionAnalysis/);
+});
+
 test.run();
