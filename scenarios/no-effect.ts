@@ -461,6 +461,9 @@ function warnOnFailure(r: Reader, ctx: Context): void {
 
 /** progressDeadlineAbort in Flagger's shorthand: Flagger always rolls back at the deadline. */
 function warnDeadlineAbort(r: Reader, ctx: Context, st: StrategySpec): void {
+  if (st.name === 'canary' && st.sessionAffinity !== null && !st.trafficRouting) {
+    r.warn('release.strategy.sessionAffinity', 'has no effect with trafficRouting: false: the weight is a replica ratio, and no router sets or reads a cookie; set trafficRouting: true, or remove it');
+  }
   if (st.name === 'canary' && st.flagger !== null && ctx.given('release', 'strategy', 'progressDeadlineAbort')) {
     r.warn('release.strategy.progressDeadlineAbort', 'has no effect with the Flagger shorthand (interval, stepWeight, …): Flagger always rolls back a canary that misses progressDeadlineSeconds; remove it');
   }

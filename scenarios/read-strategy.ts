@@ -19,7 +19,7 @@ export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   recreate: ['name'],
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
   'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'postPromotionAnalysis', 'previewMatch', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
-  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
+  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', 'sessionAffinity', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
   ab: ['name', 'match', 'duration', 'then', 'replicas'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
 };
@@ -63,6 +63,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
       if (f.scaleDownDelaySeconds !== undefined) s.scaleDownDelaySeconds = r.secondsAsMs(f.scaleDownDelaySeconds, at('scaleDownDelaySeconds'));
       readDeadline(r, f, s, at);
+      if (f.sessionAffinity !== undefined) s.sessionAffinity = readAffinity(r, f.sessionAffinity, at('sessionAffinity'));
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
       for (const k of ARGO_SERVICE_NAMES) {
@@ -92,6 +93,18 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.teardown !== undefined) s.teardown = r.boolean(f.teardown, at('teardown'));
       return s;
   }
+}
+
+/** Flagger's cookie lifetime: `maxAge` 86400 s by default. */
+const AFFINITY_MAX_AGE_MS = 86_400_000;
+
+/** `sessionAffinity: true` or `{maxAge: 1h}` (Flagger's `cookieName` is accepted and changes nothing). */
+function readAffinity(r: Reader, v: Raw, p: string): { maxAge: number } | null {
+  if (v === false || v === null) return null;
+  if (v === true) return { maxAge: AFFINITY_MAX_AGE_MS };
+  const f = r.fields(v, p, ['maxAge', 'cookieName'], 'true, or a map {maxAge, cookieName}');
+  if (f.cookieName !== undefined) r.name(f.cookieName, join(p, 'cookieName'), 'a cookie name');
+  return { maxAge: f.maxAge === undefined ? AFFINITY_MAX_AGE_MS : r.duration(f.maxAge, join(p, 'maxAge'), { positive: true }) };
 }
 
 /** Argo's Rollout-level progress deadline, written on the strategy in relsim. */

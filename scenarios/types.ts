@@ -416,6 +416,11 @@ export interface CanaryKnobs {
   progressDeadlineSeconds: number;
   /** Argo `spec.progressDeadlineAbort`: abort at the deadline instead of waiting degraded (Flagger always does). */
   progressDeadlineAbort: boolean;
+  /**
+   * Flagger's `sessionAffinity`: a user routed to the canary gets a cookie and stays on it
+   * for `maxAge` (ms) while the canary has weight; others are routed by weight. Null: off.
+   */
+  sessionAffinity: { maxAge: number } | null;
   /** Flagger-style shorthand, expanded into `steps` by the loader when given. */
   flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number } | null;
 }

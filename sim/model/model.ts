@@ -36,6 +36,7 @@ import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
 import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, gone } from './lifecycle.ts';
 import { onCrash } from './crash.ts';
+import { affinityOf, type Affinity } from './affinity.ts';
 import { onViewUpdate, onRouteUpdate, onLanesUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
@@ -128,6 +129,8 @@ export class Model {
   readonly desired: Int32Array[];
   /** @internal Ready this long before "available": the instance setting, or a rolling release's minReadySeconds. */
   readonly minReadyMs: number[];
+  /** Per service: the canary's sticky users (session affinity), or null where it is off. */
+  readonly affinity: (Affinity | null)[];
   readonly laneUsage: Map<number, number>[] = [];
   readonly laneRequests: number[] = [];
 
@@ -217,6 +220,7 @@ export class Model {
     this.routeConfigs.push({ weights: null, routes: -1 });
     this.currentRoute = new Array(S).fill(0);
     this.minReadyMs = this.topo.services.map((svc) => minReadyMs(scenario, svc.name));
+    this.affinity = affinityOf(scenario, this.topo);
 
     const e = this.engine;
     this.K_ARRIVAL = e.register(() => onArrival(this));

@@ -19,6 +19,7 @@ import { armTimeout } from './caller-timeouts.ts';
 import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LANE_UNSEEN, MISROUTE_LANE_DOWN, MISROUTE_BASE_TO_LANE } from './lanes.ts';
 import { drained, gone } from './lifecycle.ts';
 import { inSystemTick } from './accounting.ts';
+import { stickyVersion } from './affinity.ts';
 
 /** The outcome of a call that succeeded (failures carry a CAUSE_*). */
 const OK = -1;
@@ -151,7 +152,11 @@ function route(m: Model, view: View, c: number, r: number): number {
     } else if (heard.strict) return -1;
   }
   if (view.routes >= 0) want = matchRoute(m, view.routes, user);
-  if (want < 0 && view.weights !== null) want = pickVersion(view.weights, view.uRoute);
+  if (want < 0 && view.weights !== null) {
+    const sticky = m.affinity[t];
+    const w = view.weights;
+    want = sticky === null ? pickVersion(w, view.uRoute) : stickyVersion(sticky, w, user, now, () => pickVersion(w, view.uRoute));
+  }
   m.routedVersion = want;
   const i = choose(m, view, want, now, user, avoid);
   // Untagged at this hop: base traffic must not reach a lane version, and a request that

@@ -424,4 +424,10 @@ test('onFailure: rollback-all with one released service; requires naming every v
   hasEffect('services.a.versions.v2.requires', mod((d) => { d.services.a.versions.v2 = { requires: { b: 'v2' } }; }), base());
 });
 
+test('sessionAffinity without a router; with one it pins users', () => {
+  const canary = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'canary', steps: [{ setWeight: 25 }, { pause: { duration: '40s' } }], ...knobs }; };
+  noEffect('release.strategy.sessionAffinity', /trafficRouting: false/, mod(canary({ trafficRouting: false, sessionAffinity: true })), mod(canary({ trafficRouting: false })));
+  hasEffect('release.strategy.sessionAffinity', mod(canary({ sessionAffinity: true })), mod(canary({})));
+});
+
 test.run();

@@ -139,8 +139,8 @@ function analysisWarnings(state: ImportState, r: ManifestReader, a: string, kind
       : 'not modelled: relsim mirrors no requests; the new version gets no shadow traffic before the switch');
   }
   if (r.has(`${a}.mirrorWeight`)) state.warn(r.doc, `${a}.mirrorWeight`, 'not modelled: relsim mirrors no requests');
-  if (r.map(`${a}.sessionAffinity`)) {
-    state.warn(r.doc, `${a}.sessionAffinity`, 'not modelled: relsim routes each request by weight, so a user who reached the canary is not kept on it by a cookie');
+  if (r.map(`${a}.sessionAffinity`) && kind !== 'canary') {
+    state.warn(r.doc, `${a}.sessionAffinity`, 'has no effect here: Flagger pins users to the canary only while it shifts traffic by weight');
   }
   if ((r.int(`${a}.stepWeightPromotion`) ?? 0) > 0) {
     state.warn(r.doc, `${a}.stepWeightPromotion`, 'not modelled: at promotion relsim moves all traffic to the new version at once');
@@ -204,6 +204,11 @@ function canary(state: ImportState, r: ManifestReader, a: string): StrategyImpor
   fields.push(['trafficRouting', true, r.has('spec.provider') ? r.source('spec.provider') : `${by}: Flagger shifts traffic by weight on its mesh or ingress router`]);
   const interval = intervalOf(state, r, a);
   if (r.has(`${a}.interval`)) fields.push(['interval', formatDuration(interval), r.source(`${a}.interval`)]);
+  if (r.map(`${a}.sessionAffinity`)) {
+    // Flagger's cookie lifetime defaults to a day.
+    const maxAge = r.int(`${a}.sessionAffinity.maxAge`, { min: 1 });
+    fields.push(['sessionAffinity', maxAge === undefined ? true : { maxAge: formatDuration(maxAge * 1000) }, r.source(`${a}.sessionAffinity`)]);
+  }
 
   const step = r.int(`${a}.stepWeight`) ?? 0;
   const list = (r.list(`${a}.stepWeights`) ?? []).map((_, i) => {

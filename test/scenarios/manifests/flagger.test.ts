@@ -207,6 +207,8 @@ test('what relsim does not model is one warning each, saying what relsim does in
   const { yaml: withDeadline, warnings } = imported(analysis, spec);
   // the deadline is modelled: Flagger's canary rolls back when its pods are not ready in time
   assert.is((strategyOf(withDeadline) as Record<string, unknown>).progressDeadlineSeconds, 120);
+  // and the cookie: a user the canary took stays on it
+  assert.equal((strategyOf(withDeadline) as Record<string, unknown>).sessionAffinity, { maxAge: '1h' });
   const expected = [
     /\(Canary\/web\): spec\.surprise: not modelled: relsim does not know this field/,
     /spec\.suspend: a suspended Canary does not run; relsim runs it anyway/,
@@ -216,7 +218,6 @@ test('what relsim does not model is one warning each, saying what relsim does in
     /spec\.analysis\.bogus: not modelled: relsim does not know this field/,
     /spec\.analysis\.mirror: not modelled: relsim mirrors no requests; the canary gets no shadow traffic/,
     /spec\.analysis\.mirrorWeight: not modelled: relsim mirrors no requests/,
-    /spec\.analysis\.sessionAffinity: not modelled: relsim routes each request by weight/,
     /spec\.analysis\.stepWeightPromotion: not modelled: at promotion relsim moves all traffic to the new version at once/,
     /spec\.analysis\.primaryReadyThreshold: not modelled/,
     /spec\.analysis\.canaryReadyThreshold: not modelled: relsim waits until every new instance is ready/,
