@@ -66,6 +66,10 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.sessionAffinity !== undefined) s.sessionAffinity = readAffinity(r, f.sessionAffinity, at('sessionAffinity'));
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
+      if (!s.trafficRouting) {
+        const k = s.steps.findIndex((x) => 'setMirrorRoute' in x);
+        if (k >= 0) r.fail(join(join(at('steps'), k), 'setMirrorRoute'), 'needs trafficRouting: true: Argo mirrors through its traffic router, and without one there is no route to copy from');
+      }
       for (const k of ARGO_SERVICE_NAMES) {
         if (f[k] !== undefined) r.warn(at(k), 'has no effect: it names a Kubernetes Service, and relsim routes by its own service names; `relsim import` reads a Rollout together with its Services');
       }
@@ -130,7 +134,7 @@ function readBatches(r: Reader, v: Raw, path: string): { replicas: number | stri
   });
 }
 
-const STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis', 'setMirrorRoute'] as const;
 
 function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
   return r.list(v, path, 'a list of steps').map((step, i) => {
@@ -166,6 +170,16 @@ function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
       }
       case 'analysis':
         return { analysis: readAnalysis(r, body, q) };
+      case 'setMirrorRoute': {
+        // Argo names its mirror routes; relsim keeps one per service, so a name changes nothing.
+        const f = r.fields(body, q, ['percentage', 'percent', 'match', 'name'], 'a map {percentage, match}');
+        if (f.percentage !== undefined && f.percent !== undefined) r.fail(join(q, 'percent'), 'give percentage (Argo\'s name) or percent, not both');
+        const pct = f.percentage ?? f.percent;
+        return { setMirrorRoute: {
+          percent: pct === undefined ? 100 : r.number(pct, join(q, f.percentage !== undefined ? 'percentage' : 'percent'), { min: 0, max: 100, what: 'a percentage between 0 and 100' }),
+          match: f.match === undefined ? null : readMatch(r, f.match, join(q, 'match')),
+        } };
+      }
     }
   });
 }

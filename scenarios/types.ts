@@ -399,7 +399,9 @@ export type CanaryStep =
   | { setWeight: number }
   | { pause: { duration: number | null } }
   | { setCanaryScale: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } }
-  | { analysis: AnalysisSpec };
+  | { analysis: AnalysisSpec }
+  /** Argo's setMirrorRoute: copy `percent` of (matching) stable traffic to the canary; 0 removes it. */
+  | { setMirrorRoute: { percent: number; match: MatchRule | null } };
 
 /** All *Seconds knobs are ms here (the file gives seconds). */
 export interface CanaryKnobs {

@@ -29,7 +29,7 @@
  * shorthand, as Flagger rolls back) — progress-deadline.ts.
  */
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
-import { outcome, scale, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
+import { outcome, scale, setMirror, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
 import { formatMs, resolveFenceposts } from './common.ts';
 import { awaitPromotion } from './approvals.ts';
@@ -72,6 +72,8 @@ class CanaryRun {
   private sinceMeasureMs = 0;
   /** The background run took its `count` measurements and completed. */
   private backgroundDone = false;
+  /** A mirror route is set (Argo removes it when the rollout ends either way). */
+  private mirrored = false;
   /** New pods late: Argo waits degraded unless progressDeadlineAbort; Flagger rolls back. */
   private readonly deadline: ProgressDeadline;
 
@@ -110,6 +112,11 @@ class CanaryRun {
         else if (cs.weight !== undefined) this.fixedScale = routedCanaryReplicas(cs.weight, this.ctx.replicas);
         else this.fixedScale = null;
         if (!(yield* this.applyWeight(this.weight))) return 'aborted';
+      } else if ('setMirrorRoute' in s) {
+        const { percent, match } = s.setMirrorRoute;
+        yield* step(percent > 0 ? `setMirrorRoute ${percent}%` : 'remove mirror route');
+        this.mirrored = percent > 0;
+        yield* setMirror(this.svc, percent > 0 ? { version: this.ctx.to, percent, match } : null);
       } else if ('analysis' in s) {
         yield* step('analysis');
         const verdict = yield* runAnalysis(s.analysis, this.svc, this.ctx.to, this.ctx.from);
@@ -196,8 +203,9 @@ class CanaryRun {
       this.sinceMeasureMs += chunk;
       if (this.sinceMeasureMs >= bg.spec.interval) {
         this.sinceMeasureMs = 0;
-        // No canary traffic yet means nothing to judge, not an inconclusive measurement.
-        if (this.weight === 0 && this.k.trafficRouting) continue;
+        // No canary traffic yet (no weight, no mirror) means nothing to judge, not an
+        // inconclusive measurement.
+        if (this.weight === 0 && !this.mirrored && this.k.trafficRouting) continue;
         const phase: AnalysisPhase = yield* measure(bg, this.svc, this.ctx.to, this.ctx.from, bg.spec.interval);
         if (phase === 'successful') {
           this.backgroundDone = true;
@@ -218,6 +226,7 @@ class CanaryRun {
   *abort(): Plan {
     const R = this.ctx.replicas;
     yield* step('rollback');
+    yield* this.unmirror();
     if (this.k.trafficRouting) {
       yield* this.route(0);
       yield* sleep(this.k.abortScaleDownDelaySeconds);
@@ -232,9 +241,15 @@ class CanaryRun {
     yield* outcome('rolled-back');
   }
 
+  private *unmirror(): Plan {
+    if (this.mirrored) yield* setMirror(this.svc, null);
+    this.mirrored = false;
+  }
+
   *promote(): Plan {
     const R = this.ctx.replicas;
     yield* step('promote');
+    yield* this.unmirror();
     if (this.k.trafficRouting) {
       // Argo applies setCanaryScale while a step is current: promotion sizes the canary to full.
       this.fixedScale = null;

@@ -11,6 +11,13 @@ export interface HeaderRoute {
   version: string;
 }
 
+/** Mirrored traffic: `percent` of the requests matching `match` (all when null) that go elsewhere, copied to `version`. */
+export interface MirrorRoute {
+  version: string;
+  percent: number;
+  match: MatchRule | null;
+}
+
 export interface VersionState {
   /** Replicas asked for by the last scale. */
   desired: number;

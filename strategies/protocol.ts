@@ -17,15 +17,17 @@
  * they give each answer its type.
  */
 import type { LaneSpec, ReleaseSpec, Scenario, ServiceSpec, StrategySpec } from '../scenarios/types.ts';
-import type { HeaderRoute, VersionState, WindowStats } from './protocol-types.ts';
+import type { HeaderRoute, MirrorRoute, VersionState, WindowStats } from './protocol-types.ts';
 import type { ApprovalBook } from './approvals.ts';
 
-export type { HeaderRoute, VersionState, WindowStats };
+export type { HeaderRoute, MirrorRoute, VersionState, WindowStats };
 
 export type Action =
   | { do: 'scale'; service: string; version: string; replicas: number }
   | { do: 'setWeights'; service: string; weights: Record<string, number> | null }
   | { do: 'setRoutes'; service: string; routes: HeaderRoute[] }
+  /** Copies a share of the service's other traffic to `version` (responses discarded); null removes it. */
+  | { do: 'setMirror'; service: string; mirror: MirrorRoute | null }
   | { do: 'setLanes'; lanes: LaneSpec[]; mode: 'permissive' | 'strict' }
   | { do: 'markDown'; service: string; version: string; count: number; down: boolean }
   | { do: 'sleep'; ms: number }
@@ -75,6 +77,9 @@ export function* setWeights(service: string, weights: Record<string, number> | n
 }
 export function* setRoutes(service: string, routes: HeaderRoute[]): Plan {
   yield { do: 'setRoutes', service, routes };
+}
+export function* setMirror(service: string, mirror: MirrorRoute | null): Plan {
+  yield { do: 'setMirror', service, mirror };
 }
 export function* setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): Plan {
   yield { do: 'setLanes', lanes, mode };

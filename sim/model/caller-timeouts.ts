@@ -6,7 +6,7 @@
  */
 import type { Model } from './model.ts';
 import { CLASS_TIMEOUT } from './topology.ts';
-import { CALL_QUEUED, CALL_WAITING } from './calls.ts';
+import { CALL_QUEUED, CALL_WAITING, ORPHAN_ABANDONED } from './calls.ts';
 import { CAUSE_TIMEOUT } from './metrics.ts';
 import { deliver } from './request-path.ts';
 
@@ -37,7 +37,7 @@ export function onTimeout(m: Model, edge: number): void {
 /** The caller gives up on attempt c; the callee keeps working on it, unobserved. */
 function timeOut(m: Model, c: number): void {
   const C = m.calls;
-  C.orphan[c] = 1;
+  C.orphan[c] = ORPHAN_ABANDONED;
   m.views[C.view[c]].ended(C.inst[c]); // Envoy stops counting it as active on timeout
   const c2 = C.alloc(C.req[c], C.parent[c], C.view[c], C.edge[c], C.tag[c]);
   m.reqs.refs[C.req[c]]++;

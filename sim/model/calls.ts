@@ -6,6 +6,7 @@
 import { grown } from '../kernel/typed-arrays.ts';
 
 export const CALL_FREE = 0, CALL_QUEUED = 1, CALL_SERVING = 2, CALL_WAITING = 3, CALL_PENDING = 4;
+export const ORPHAN_ABANDONED = 1, ORPHAN_MIRROR = 2;
 
 export class CallPool {
   capacity: number;
@@ -18,6 +19,7 @@ export class CallPool {
   inst: Int32Array;
   attempt: Int32Array;
   state: Uint8Array;
+  /** 0: a caller waits for it; ORPHAN_ABANDONED: it gave up (timeout) or died; ORPHAN_MIRROR: a mirrored copy nobody waits for. */
   orphan: Uint8Array;
   child: Int32Array;
   next: Int32Array;

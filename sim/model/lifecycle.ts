@@ -8,7 +8,7 @@
 import type { Model } from './model.ts';
 import { CLASS_RESET } from './topology.ts';
 import { ST_STARTING, ST_UP, ST_READY, ST_TERMINATING, ST_DRAINING, ST_GONE } from './instances.ts';
-import { CALL_QUEUED, CALL_WAITING, CALL_PENDING } from './calls.ts';
+import { CALL_QUEUED, CALL_WAITING, CALL_PENDING, ORPHAN_ABANDONED } from './calls.ts';
 import { CAUSE_RESET } from './metrics.ts';
 import { deliver } from './request-path.ts';
 import { publish } from './propagation.ts';
@@ -145,9 +145,9 @@ export function resetInFlight(m: Model, i: number): void {
   I.busy[i] = 0;
   I.load[i] = 0;
   for (const c of victims) {
-    if (C.state[c] === CALL_WAITING && C.child[c] >= 0) C.orphan[C.child[c]] = 1;
+    if (C.state[c] === CALL_WAITING && C.child[c] >= 0) C.orphan[C.child[c]] = ORPHAN_ABANDONED;
     m.metrics.served(now, I.gv[i], false, now - C.sent[c]);
-    if (C.orphan[c] === 0) m.views[C.view[c]].ended(i);
+    if (C.orphan[c] !== ORPHAN_ABANDONED) m.views[C.view[c]].ended(i);
     if (C.conn[c] >= 0) {
       releaseConnection(m, m.views[C.view[c]], C.conn[c], i, now, false);
       C.conn[c] = -1;

@@ -30,13 +30,14 @@ import { Propagation, GATEWAY_CALLER, registryFor, type Channel } from './regist
 import { Metrics } from './metrics.ts';
 import { Arrivals, Users, type CompiledMatch } from './traffic.ts';
 import { hashString } from '../balancers/hash.ts';
-import type { HeaderRoute, VersionState, WindowStats } from '../../strategies/protocol-types.ts';
+import type { HeaderRoute, MirrorRoute, VersionState, WindowStats } from '../../strategies/protocol-types.ts';
 import type { RunResult } from '../result/run-result.ts';
 import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
 import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, gone } from './lifecycle.ts';
 import { onCrash } from './crash.ts';
 import { affinityOf, type Affinity } from './affinity.ts';
+import { setMirror, type Mirror, type MirrorCounts } from './mirror.ts';
 import { onViewUpdate, onRouteUpdate, onLanesUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
@@ -129,6 +130,15 @@ export class Model {
   readonly desired: Int32Array[];
   /** @internal Ready this long before "available": the instance setting, or a rolling release's minReadySeconds. */
   readonly minReadyMs: number[];
+  /** Per service: its mirror route (mirror.ts), or null. */
+  readonly mirrors: (Mirror | null)[];
+  /** @internal Any mirror is set (the request path skips the check otherwise). */
+  mirrorsOn = false;
+  readonly mirrorCounts: MirrorCounts = { sent: 0, ok: 0, failed: 0 };
+  /** @internal The version a mirrored copy is being routed to (−1: not routing a copy). */
+  mirrorTo = -1;
+  /** @internal Draws which requests are copied. */
+  readonly uMirror: Uniform;
   /** Per service: the canary's sticky users (session affinity), or null where it is off. */
   readonly affinity: (Affinity | null)[];
   readonly laneUsage: Map<number, number>[] = [];
@@ -221,6 +231,8 @@ export class Model {
     this.currentRoute = new Array(S).fill(0);
     this.minReadyMs = this.topo.services.map((svc) => minReadyMs(scenario, svc.name));
     this.affinity = affinityOf(scenario, this.topo);
+    this.mirrors = this.topo.services.map(() => null);
+    this.uMirror = st.stream('mirror');
 
     const e = this.engine;
     this.K_ARRIVAL = e.register(() => onArrival(this));
@@ -348,6 +360,7 @@ export class Model {
   /** Version weights on the router of every caller of `service` (null: pool by replicas). The routing changes return when the last caller routes by them. */
   setWeights(service: string, weights: Record<string, number> | null): number { return control.setWeights(this, service, weights); }
   setRoutes(service: string, routes: HeaderRoute[]): number { return control.setRoutes(this, service, routes); }
+  setMirror(service: string, mirror: MirrorRoute | null): void { setMirror(this, service, mirror); }
   /** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
   setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): number { return control.setLanes(this, lanes, mode); }
   /** Takes `count` ready instances of a version out of (or back into) every caller's list. */

@@ -20,6 +20,8 @@ import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LAN
 import { drained, gone } from './lifecycle.ts';
 import { inSystemTick } from './accounting.ts';
 import { stickyVersion } from './affinity.ts';
+import { mirrors } from './mirror.ts';
+import { ORPHAN_ABANDONED, ORPHAN_MIRROR } from './calls.ts';
 
 /** The outcome of a call that succeeded (failures carry a CAUSE_*). */
 const OK = -1;
@@ -55,7 +57,29 @@ export function onArrival(m: Model): void {
 /** One attempt: route, pick, and hand the call to the instance (or fail at once). */
 function send(m: Model, c: number): void {
   const cause = attempt(m, c);
+  if (m.mirrorsOn) {
+    const cls = m.failClass; // the copy's attempt overwrites the scratch fields
+    mirrorCall(m, c);
+    if (cause !== SENT) deliver(m, c, cause, cls);
+    return;
+  }
   if (cause !== SENT) deliver(m, c, cause, m.failClass);
+}
+
+/** Copies call c to its service's mirror version when the mirror takes it (mirror.ts). */
+function mirrorCall(m: Model, c: number): void {
+  const C = m.calls;
+  const mr = m.mirrors[m.views[C.view[c]].target];
+  const r = C.req[c];
+  if (mr === null || C.orphan[c] !== 0 || !mirrors(mr, m.routedVersion, m.reqs.user[r], m.uMirror, m)) return;
+  const copy = C.alloc(r, C.parent[c], C.view[c], C.edge[c], C.tag[c]);
+  C.orphan[copy] = ORPHAN_MIRROR;
+  m.reqs.refs[r]++;
+  m.mirrorCounts.sent++;
+  m.mirrorTo = mr.version;
+  const cause = attempt(m, copy);
+  m.mirrorTo = -1;
+  if (cause !== SENT) deliver(m, copy, cause, m.failClass);
 }
 
 /**
@@ -109,7 +133,7 @@ function attempt(m: Model, c: number): number {
   if (m.pathsOn) notePath(m, r, I.gv[i]);
   const edge = C.edge[c];
   const timeout = m.topo.edgeTimeout[edge];
-  if (timeout > 0) armTimeout(m, edge, now + timeout, c);
+  if (timeout > 0 && C.orphan[c] !== ORPHAN_MIRROR) armTimeout(m, edge, now + timeout, c); // nobody waits for a copy
   I.load[i]++;
   if (I.busy[i] < m.topo.concurrency[s]) {
     I.busy[i]++;
@@ -130,6 +154,7 @@ function route(m: Model, view: View, c: number, r: number): number {
   const user = m.reqs.user[r];
   const avoid = m.calls.tried[c];
   m.routedVersion = -1;
+  if (m.mirrorTo >= 0) return choose(m, view, m.mirrorTo, now, user, avoid);
   // The common case: no lane was ever set up and this caller has a plain pool.
   if (!m.pathsOn && view.routes < 0 && view.weights === null) return choose(m, view, -1, now, user, avoid);
   // This caller routes by the lanes it has heard of; misroutes are judged by the lanes as set.
@@ -249,11 +274,11 @@ function finish(m: Model, c: number, cause: number): void {
   const C = m.calls, I = m.inst, now = m.engine.now;
   const i = C.inst[c];
   m.metrics.served(now, I.gv[i], cause === OK, now - C.sent[c]);
-  if (C.orphan[c] === 0) m.views[C.view[c]].ended(i);
+  if (C.orphan[c] !== ORPHAN_ABANDONED) m.views[C.view[c]].ended(i);
   const k = C.conn[c];
   if (k >= 0) {
-    // An orphan's caller gave up on it (timeout) or died: its connection is not reused.
-    releaseConnection(m, m.views[C.view[c]], k, i, now, C.orphan[c] === 0);
+    // An abandoned call's caller gave up on it (timeout) or died: its connection is not reused.
+    releaseConnection(m, m.views[C.view[c]], k, i, now, C.orphan[c] !== ORPHAN_ABANDONED);
     C.conn[c] = -1;
   }
   if (I.state[i] >= ST_TERMINATING && m.topo.services[I.svc[i]].proactiveNotification) {
@@ -286,7 +311,11 @@ export function deliver(m: Model, c: number, cause: number, cls: number): void {
   // One turn per attempt: a retry that fails at once comes back here as the next turn
   // (retry.attempts may be in the millions), one that was sent returns to the event loop.
   for (;;) {
-    if (C.orphan[c] === 1) {
+    if (C.orphan[c] !== 0) {
+      if (C.orphan[c] === ORPHAN_MIRROR) {
+        if (cause === OK) m.mirrorCounts.ok++;
+        else m.mirrorCounts.failed++;
+      }
       releaseCall(m, c);
       return;
     }

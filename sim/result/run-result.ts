@@ -75,6 +75,11 @@ export interface RunMeta {
    */
   incompatible?: { calls: number; dropped: number };
   /**
+   * Mirrored copies (setMirrorRoute; simulator runs that mirrored): sent, answered ok,
+   * failed. Their failures are never drops: no user waited for them.
+   */
+  mirrored?: { sent: number; ok: number; failed: number };
+  /**
    * misroute drops by kind (they sum to `requests.byCause.misroute`); simulator runs that
    * set up lanes only (absent from replays and older results).
    */

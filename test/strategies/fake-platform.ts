@@ -115,6 +115,7 @@ export class FakePlatform implements Platform {
         return;
       }
       case 'now': return resume(now);
+      case 'setMirror': return resume(undefined);
       case 'sleepUntil': {
         const id = this.park(resume);
         this.env.schedule(Math.max(0, action.atMs - now), this.K_RESUME, id);

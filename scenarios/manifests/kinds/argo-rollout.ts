@@ -115,9 +115,22 @@ function canaryStep(state: ImportState, w: Workload, at: string): unknown {
       if (!a) state.warn(r.doc, at, 'skipped: none of its metrics is one relsim can evaluate');
       return a ? { analysis: a } : null;
     }
+    case 'setMirrorRoute': {
+      // Argo: without `match` the named route is removed; `percentage` defaults to 100.
+      const list = r.list(`${at}.setMirrorRoute.match`);
+      if (!list || list.length === 0) return { setMirrorRoute: { percentage: 0 } };
+      const pct = r.int(`${at}.setMirrorRoute.percentage`) ?? 100;
+      if (pct > 100) r.expected(`${at}.setMirrorRoute.percentage`, 'a percentage 0–100', pct);
+      const only = list.length === 1 ? r.map(`${at}.setMirrorRoute.match[0]`) : undefined;
+      const headers = only && Object.keys(only).length === 1 ? r.map(`${at}.setMirrorRoute.match[0].headers`) : undefined;
+      const names = headers ? Object.keys(headers) : [];
+      const exact = names.length === 1 ? r.string(`${at}.setMirrorRoute.match[0].headers.${names[0]}.exact`) : undefined;
+      if (exact !== undefined) return { setMirrorRoute: { percentage: pct, match: { header: { name: names[0], value: exact } } } };
+      state.warn(r.doc, `${at}.setMirrorRoute.match`, 'relsim matches one exact header only: its method, path and other conditions are dropped, so the mirror copies that share of every request');
+      return { setMirrorRoute: { percentage: pct } };
+    }
     case 'experiment':
     case 'setHeaderRoute':
-    case 'setMirrorRoute':
     case 'plugin':
       state.warn(r.doc, at, `skipped: relsim does not model ${kind} steps`);
       return null;

@@ -149,4 +149,22 @@ test('blueGreen pre- and post-promotion analyses are read; a pre-promotion one a
   assert.not.match(warnings.join('\n'), /postPromotionAnalysis/);
 });
 
+test('setMirrorRoute steps: a percentage with one exact header, other conditions warned about, no match removes it', () => {
+  const steps = [
+    { setCanaryScale: { replicas: 1 } },
+    { setMirrorRoute: { name: 'm', percentage: 40, match: [{ headers: { 'x-mirror': { exact: '1' } } }] } },
+    { pause: { duration: 30 } },
+    { setMirrorRoute: { name: 'm', percentage: 100, match: [{ method: { exact: 'GET' }, path: { prefix: '/' } }] } },
+    { setMirrorRoute: { name: 'm' } },
+  ];
+  const { yaml, warnings } = run(rollout({ strategy: { canary: { trafficRouting: { smi: {} }, steps } } }));
+  const strategy = (YAML.parse(yaml) as { release: { strategy: { steps: unknown[] } } }).release.strategy;
+  assert.equal(strategy.steps[1], { setMirrorRoute: { percentage: 40, match: { header: { name: 'x-mirror', value: '1' } } } });
+  assert.match(yaml, /# Rollout\/web spec\.strategy\.canary\.steps\[1\]\n\s+- setMirrorRoute:/);
+  assert.match(yaml, /\{setMirrorRoute: \{percentage: 100\}\} # Rollout\/web spec\.strategy\.canary\.steps\[3\]/);
+  assert.match(yaml, /\{setMirrorRoute: \{percentage: 0\}\} # Rollout\/web spec\.strategy\.canary\.steps\[4\]/);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /steps\[3\]\.setMirrorRoute\.match: relsim matches one exact header only/);
+});
+
 test.run();
