@@ -16,6 +16,9 @@ header.top .sub { color:var(--muted); font-size:15px; }
 .kpi.bad .v { color:var(--bad); }
 .why { background:#fff7ed; border-left:5px solid #E69F00; padding:12px 16px; border-radius:4px; margin:0 0 22px; font-size:16px; }
 .why b { display:block; font-size:12.5px; text-transform:uppercase; letter-spacing:.06em; color:#9a5b00; margin-bottom:2px; }
+.also { background:#f1f5f9; border-left:5px solid #56B4E9; padding:8px 16px; border-radius:4px; margin:-10px 0 22px; font-size:14.5px; }
+.also b { display:block; font-size:12.5px; text-transform:uppercase; letter-spacing:.06em; color:#285e7a; margin-bottom:2px; }
+.also ul { margin:0; padding-left:18px; }
 .why code, td code { background:#fde7c8; padding:0 4px; border-radius:3px; font-size:.95em; }
 .slo { background:#fff; border:1px solid var(--line); border-left:5px solid var(--bad); padding:10px 16px; margin:0 0 22px; border-radius:4px; }
 .slo.pass { border-left-color:var(--ok); }

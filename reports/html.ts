@@ -2,6 +2,7 @@
  * The HTML training report: one self-contained file (inline SVG and CSS, no scripts, no
  * network) for a run or a comparison of strategies.
  */
+import { sideNotes } from './side-notes.ts';
 import { DROP_CAUSES, type CompareResult, type RunResult } from '../sim/result/run-result.ts';
 import { explain, explainRuns, rankCauses } from './explain.ts';
 import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
@@ -23,6 +24,7 @@ export function renderRunHtml(r: RunResult): string {
       `${outcomeBadge(r)} ${r.slo.pass ? '<span class="badge pass">SLO PASS</span>' : '<span class="badge fail">SLO FAIL</span>'}</header>`,
     kpis(r),
     `<div class="why"><b>Why</b>${md(explain(r))}</div>`,
+    sideNotes(r).length ? `<div class="also"><b>Also</b><ul>${sideNotes(r).map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : '',
     r.slo.violations.length ? `<div class="slo"><b>SLO violations</b><ul>${r.slo.violations.map((v) => `<li>${esc(v)}</li>`).join('')}</ul></div>` : '',
     section('Topology', 'Services left to right by call depth; versions as chips (first = base); lane versions outlined in the lane colour.', renderTopology(r, { title: '' })),
     section('Rollout', 'Each step of the strategy over time; red fill is proportional to the step\'s dropped requests.', renderRolloutTimeline(r, { title: '' })),

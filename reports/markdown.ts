@@ -2,6 +2,7 @@
  * Markdown for CI job summaries (GitHub's $GITHUB_STEP_SUMMARY and the like): the summary
  * and comparison tables plus the explanation line. Tables only, no HTML.
  */
+import { sideNotes } from './side-notes.ts';
 import { DROP_CAUSES, type CompareResult, type DropCause, type Interval, type RunResult } from '../sim/result/run-result.ts';
 import { explain, explainRuns, rankCauses } from './explain.ts';
 import { fmtCount, fmtFrequency, fmtInterval, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
@@ -47,6 +48,8 @@ export function renderRunMarkdown(r: RunResult): string {
     out.push('');
   }
   out.push(`> ${esc(explain(r))}`, '');
+  for (const note of sideNotes(r)) out.push(`- ${esc(note)}`);
+  if (sideNotes(r).length) out.push('');
   return out.join('\n');
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CompareResult, CompareRow, RunResult } from '../sim/result/run-result.ts';
 import { explain, rankCauses } from './explain.ts';
+import { sideNotes } from './side-notes.ts';
 import { fmtConfidence, fmtCount, fmtFrequency, fmtInterval, fmtMetric, fmtMs, fmtPct, METRIC_LABELS } from './format.ts';
 
 export function summarizeRun(r: RunResult): string {
@@ -27,6 +28,7 @@ export function summarizeRun(r: RunResult): string {
     if (rows.length) for (const l of table(['step', 'start', 'end', 'dropped', 'causes'], rows, [false, true, true, true, false])) lines.push(`  ${l}`);
   }
   lines.push(`cost      ${fmtCount(Math.round(r.cost.instanceSeconds))} instance-seconds, peak ${fmtCount(r.cost.peakInstances)} instances`);
+  for (const note of sideNotes(r)) lines.push(`also      ${note}`);
   lines.push(`slo       ${r.slo.pass ? 'pass' : `FAIL: ${r.slo.violations.join('; ')}`}`);
   lines.push(`why       ${explain(r)}`);
   return lines.join('\n');
