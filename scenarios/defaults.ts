@@ -36,7 +36,7 @@ export function defaultStrategy(name: StrategyName): StrategySpec {
         progressDeadlineSeconds: 600_000, progressDeadlineAbort: false,
       };
     case 'ab':
-      return { name, match: { percent: 50 }, duration: 60_000, then: 'promote', replicas: null };
+      return { name, match: { percent: 50 }, duration: 60_000, then: 'promote', replicas: null, analysis: null };
     case 'lanes':
       return { name, lanes: [], mode: 'permissive', duration: 60_000, teardown: true };
   }

@@ -20,7 +20,7 @@ export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
   'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'postPromotionAnalysis', 'previewMatch', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
   canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', 'sessionAffinity', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
-  ab: ['name', 'match', 'duration', 'then', 'replicas'],
+  ab: ['name', 'match', 'duration', 'iterations', 'then', 'replicas', 'analysis'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
 };
 
@@ -67,8 +67,11 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
       if (!s.trafficRouting) {
-        const k = s.steps.findIndex((x) => 'setMirrorRoute' in x);
-        if (k >= 0) r.fail(join(join(at('steps'), k), 'setMirrorRoute'), 'needs trafficRouting: true: Argo mirrors through its traffic router, and without one there is no route to copy from');
+        const k = s.steps.findIndex((x) => 'setMirrorRoute' in x || 'setHeaderRoute' in x);
+        if (k >= 0) {
+          const kind = 'setMirrorRoute' in s.steps[k] ? 'setMirrorRoute' : 'setHeaderRoute';
+          r.fail(join(join(at('steps'), k), kind), `needs trafficRouting: true: Argo sets ${kind === 'setMirrorRoute' ? 'mirror' : 'header'} routes on its traffic router, and without one there is no route to set`);
+        }
       }
       for (const k of ARGO_SERVICE_NAMES) {
         if (f[k] !== undefined) r.warn(at(k), 'has no effect: it names a Kubernetes Service, and relsim routes by its own service names; `relsim import` reads a Rollout together with its Services');
@@ -87,6 +90,13 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
     case 'ab':
       if (f.match !== undefined) s.match = readMatch(r, f.match, at('match'));
       if (f.duration !== undefined) s.duration = r.duration(f.duration, at('duration'), { positive: true });
+      if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
+      if (f.iterations !== undefined) {
+        // Flagger's A/B: the test lasts iterations × the analysis interval.
+        if (f.duration !== undefined) r.fail(at('iterations'), 'give duration or iterations (× analysis.interval), not both');
+        if (!s.analysis) r.fail(at('iterations'), 'iterations counts analysis intervals: give an analysis (with its interval), or a duration');
+        s.duration = r.integer(f.iterations, at('iterations'), 1) * s.analysis.interval;
+      }
       if (f.then !== undefined) s.then = r.oneOf(f.then, at('then'), ['promote', 'rollback'] as const);
       if (f.replicas !== undefined) s.replicas = r.replicas(f.replicas, at('replicas'), 1);
       return s;
@@ -97,6 +107,16 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.teardown !== undefined) s.teardown = r.boolean(f.teardown, at('teardown'));
       return s;
   }
+}
+
+/** Argo's `[{headerName, headerValue: {exact}}]` (one header), or relsim's match rule. */
+function readHeaderRouteMatch(r: Reader, v: Raw, p: string): MatchRule {
+  if (!Array.isArray(v)) return readMatch(r, v, p);
+  if (v.length !== 1) r.fail(p, `relsim matches one header per route, got ${v.length} conditions`);
+  const f = r.fields(v[0], join(p, 0), ['headerName', 'headerValue'], 'a map {headerName, headerValue: {exact}}');
+  const value = r.fields(required(r, f.headerValue, join(join(p, 0), 'headerValue')), join(join(p, 0), 'headerValue'), ['exact', 'prefix', 'regex']);
+  if (value.exact === undefined) r.fail(join(join(p, 0), 'headerValue'), 'relsim matches exact header values only: expected {exact: value}');
+  return { header: { name: r.name(f.headerName, join(join(p, 0), 'headerName'), 'a header name'), value: String(value.exact) } };
 }
 
 /** Flagger's cookie lifetime: `maxAge` 86400 s by default. */
@@ -134,7 +154,7 @@ function readBatches(r: Reader, v: Raw, path: string): { replicas: number | stri
   });
 }
 
-const STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis', 'setMirrorRoute'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis', 'setMirrorRoute', 'setHeaderRoute'] as const;
 
 function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
   return r.list(v, path, 'a list of steps').map((step, i) => {
@@ -170,6 +190,11 @@ function readSteps(r: Reader, v: Raw, path: string): CanaryStep[] {
       }
       case 'analysis':
         return { analysis: readAnalysis(r, body, q) };
+      case 'setHeaderRoute': {
+        // relsim's match rule, or Argo's list form with one header; no match removes the route.
+        const f = r.fields(body, q, ['match', 'name'], 'a map {match}');
+        return { setHeaderRoute: { match: f.match === undefined || f.match === null ? null : readHeaderRouteMatch(r, f.match, join(q, 'match')) } };
+      }
       case 'setMirrorRoute': {
         // Argo names its mirror routes; relsim keeps one per service, so a name changes nothing.
         const f = r.fields(body, q, ['percentage', 'percent', 'match', 'name'], 'a map {percentage, match}');

@@ -401,7 +401,9 @@ export type CanaryStep =
   | { setCanaryScale: { replicas?: number; weight?: number; matchTrafficWeight?: boolean } }
   | { analysis: AnalysisSpec }
   /** Argo's setMirrorRoute: copy `percent` of (matching) stable traffic to the canary; 0 removes it. */
-  | { setMirrorRoute: { percent: number; match: MatchRule | null } };
+  | { setMirrorRoute: { percent: number; match: MatchRule | null } }
+  /** Argo's setHeaderRoute: requests matching go to the canary whatever the weight; null removes it. */
+  | { setHeaderRoute: { match: MatchRule | null } };
 
 /** All *Seconds knobs are ms here (the file gives seconds). */
 export interface CanaryKnobs {
@@ -456,8 +458,10 @@ export interface MatchRule {
 
 export interface AbKnobs {
   match: MatchRule;
-  /** How long the test runs, ms. */
+  /** How long the test runs, ms (Flagger: iterations × the analysis interval). */
   duration: number;
+  /** Measured every interval during the test (Flagger's A/B analysis); failure ends it with a rollback. */
+  analysis: AnalysisSpec | null;
   /** What happens after the test. */
   then: 'promote' | 'rollback';
   replicas: number | null;

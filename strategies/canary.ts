@@ -29,7 +29,7 @@
  * shorthand, as Flagger rolls back) — progress-deadline.ts.
  */
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
-import { outcome, scale, setMirror, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
+import { outcome, scale, setMirror, setRoutes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
 import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
 import { formatMs, resolveFenceposts } from './common.ts';
 import { awaitPromotion } from './approvals.ts';
@@ -74,6 +74,8 @@ class CanaryRun {
   private backgroundDone = false;
   /** A mirror route is set (Argo removes it when the rollout ends either way). */
   private mirrored = false;
+  /** A header route sends matching requests to the canary (removed at the end, as Argo does). */
+  private headerRouted = false;
   /** New pods late: Argo waits degraded unless progressDeadlineAbort; Flagger rolls back. */
   private readonly deadline: ProgressDeadline;
 
@@ -117,6 +119,11 @@ class CanaryRun {
         yield* step(percent > 0 ? `setMirrorRoute ${percent}%` : 'remove mirror route');
         this.mirrored = percent > 0;
         yield* setMirror(this.svc, percent > 0 ? { version: this.ctx.to, percent, match } : null);
+      } else if ('setHeaderRoute' in s) {
+        const match = s.setHeaderRoute.match;
+        yield* step(match ? 'setHeaderRoute' : 'remove header route');
+        this.headerRouted = match !== null;
+        yield* setRoutes(this.svc, match ? [{ match, version: this.ctx.to }] : []);
       } else if ('analysis' in s) {
         yield* step('analysis');
         const verdict = yield* runAnalysis(s.analysis, this.svc, this.ctx.to, this.ctx.from);
@@ -205,7 +212,7 @@ class CanaryRun {
         this.sinceMeasureMs = 0;
         // No canary traffic yet (no weight, no mirror) means nothing to judge, not an
         // inconclusive measurement.
-        if (this.weight === 0 && !this.mirrored && this.k.trafficRouting) continue;
+        if (this.weight === 0 && !this.mirrored && !this.headerRouted && this.k.trafficRouting) continue;
         const phase: AnalysisPhase = yield* measure(bg, this.svc, this.ctx.to, this.ctx.from, bg.spec.interval);
         if (phase === 'successful') {
           this.backgroundDone = true;
@@ -241,9 +248,12 @@ class CanaryRun {
     yield* outcome('rolled-back');
   }
 
+  /** Argo removes its managed routes (mirror, header) when the rollout ends either way. */
   private *unmirror(): Plan {
     if (this.mirrored) yield* setMirror(this.svc, null);
+    if (this.headerRouted) yield* setRoutes(this.svc, []);
     this.mirrored = false;
+    this.headerRouted = false;
   }
 
   *promote(): Plan {

@@ -21,7 +21,7 @@ test('recreate: no new instance exists until every old one is gone', () => {
 
 test('A/B: cohort route for the duration, then promote with an atomic switch', () => {
   const match = { header: { name: 'x-beta', value: '1' } };
-  const sc = scenario({ name: 'ab', match, duration: 60_000, then: 'promote', replicas: 1 }, [service('a', 3)]);
+  const sc = scenario({ name: 'ab', match, duration: 60_000, then: 'promote', replicas: 1, analysis: null }, [service('a', 3)]);
   const p = new FakePlatform({ a: { v1: 3 } }, { readyDelayMs: 5000 }).run(abPlan(context(sc)));
   const routes = p.of('setRoutes').map((r) => [r.t, r.action.routes.length]);
   assert.equal(routes[0], [5000, 1]);
@@ -34,7 +34,7 @@ test('A/B: cohort route for the duration, then promote with an atomic switch', (
 });
 
 test('A/B then rollback: routes cleared, B removed, stable never lost traffic', () => {
-  const sc = scenario({ name: 'ab', match: { userIds: [1, 2] }, duration: 30_000, then: 'rollback', replicas: null }, [service('a', 2)]);
+  const sc = scenario({ name: 'ab', match: { userIds: [1, 2] }, duration: 30_000, then: 'rollback', replicas: null, analysis: null }, [service('a', 2)]);
   const p = new FakePlatform({ a: { v1: 2 } }).run(abPlan(context(sc)));
   assert.equal(p.of('setRoutes').map((r) => r.action.routes.length), [1, 0]);
   assert.ok(p.of('setWeights').every((r) => r.action.weights!.v1 === 100));

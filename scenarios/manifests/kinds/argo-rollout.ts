@@ -129,8 +129,17 @@ function canaryStep(state: ImportState, w: Workload, at: string): unknown {
       state.warn(r.doc, `${at}.setMirrorRoute.match`, 'relsim matches one exact header only: its method, path and other conditions are dropped, so the mirror copies that share of every request');
       return { setMirrorRoute: { percentage: pct } };
     }
+    case 'setHeaderRoute': {
+      // Argo: without `match` the named route is removed.
+      const list = r.list(`${at}.setHeaderRoute.match`);
+      if (!list || list.length === 0) return { setHeaderRoute: {} };
+      const name = list.length === 1 ? r.string(`${at}.setHeaderRoute.match[0].headerName`) : undefined;
+      const exact = name !== undefined ? r.string(`${at}.setHeaderRoute.match[0].headerValue.exact`) : undefined;
+      if (name !== undefined && exact !== undefined) return { setHeaderRoute: { match: { header: { name, value: exact } } } };
+      state.warn(r.doc, at, 'skipped: relsim\'s header route matches one header by its exact value');
+      return null;
+    }
     case 'experiment':
-    case 'setHeaderRoute':
     case 'plugin':
       state.warn(r.doc, at, `skipped: relsim does not model ${kind} steps`);
       return null;

@@ -312,13 +312,18 @@ function ab(state: ImportState, r: ManifestReader, a: string): StrategyImport {
   if (rules.length > 1) {
     state.warn(r.doc, `${a}.match`, `${rules.length} match rules; relsim's A/B test takes one, so only match[0] goes to the canary (requests matching only the others stay on the primary)`);
   }
-  unjudgedMetrics(state, r, a, `relsim's A/B test has no analysis and always runs its ${iterations} iterations`);
   const fields: Fields = [
     ['name', 'ab', r.source(a)],
     ['match', matchRule(state, r, `${a}.match[0]`), r.source(`${a}.match[0]`)],
     ['duration', formatDuration(iterations * interval), `${r.source(`${a}.iterations`)} (${iterations}) × interval (${formatDuration(interval)})`],
     ['then', 'promote', `${by}: Flagger promotes after the last iteration`],
   ];
+  // Flagger judges the cohort at every iteration and rolls back at `threshold` failed checks.
+  const analysis = builtinMetrics(state, r, a, interval);
+  if (analysis) {
+    const t = r.int(`${a}.threshold`) || FLAGGER.threshold;
+    fields.push(['analysis', { ...analysis, interval: formatDuration(interval), failureLimit: t - 1 }, r.source(`${a}.metrics`)]);
+  }
   return { fields, steps: null };
 }
 

@@ -146,8 +146,10 @@ test('A/B testing: iterations with match → ab with the first rule, for iterati
   const more = ab([{ headers: { 'x-canary': { exact: 'insider' } } }, { headers: { cookie: { regex: '^(.*?;)?(canary=always)(;.*)?$' } } }],
     { metrics: [{ name: 'request-success-rate', thresholdRange: { min: 99 } }, { name: 'request-duration', thresholdRange: { max: 500 } }] });
   oneWarning(more.warnings, /spec\.analysis\.match: 2 match rules; relsim's A\/B test takes one, so only match\[0\] goes to the canary/);
-  oneWarning(more.warnings, /spec\.analysis\.metrics: not evaluated: relsim's A\/B test has no analysis and always runs its 3 iterations, so "request-success-rate", "request-duration" are treated as passing/);
-  assert.is(more.warnings.length, 2, more.warnings.join('\n'));
+  // the metrics judge the cohort at each iteration, rolling back at `threshold` (2) failed checks
+  assert.equal(strategyOf(more.yaml).analysis, { successRate: 0.99, latency: { p: 99, max: '500ms' }, interval: '2m', failureLimit: 1 });
+  oneWarning(more.warnings, /metrics\[0\]: metric "request-success-rate": Flagger queries the last 1m \(its default window\)/);
+  assert.is(more.warnings.length, 3, more.warnings.join('\n'));
 
   // conditions relsim cannot express are errors: dropping one would widen the cohort
   fails([deployment(), canary({ iterations: 2, match: [{ headers: { 'x-canary': { prefix: 'in' } } }] })], /spec\.analysis\.match\[0\]\.headers\.x-canary: relsim matches exact values: expected \{exact: value\}/);

@@ -55,7 +55,7 @@ test('what relsim cannot model is one warning each, never dropped silently; --st
     ] } },
     strategy: { canary: {
       dynamicStableScale: true,
-      steps: [{ setWeight: 20 }, { setHeaderRoute: { name: 'h' } }, { experiment: {} }, { pause: {} }],
+      steps: [{ setWeight: 20 }, { setHeaderRoute: { name: 'h', match: [{ headerName: 'x-a', headerValue: { prefix: 'a' } }] } }, { experiment: {} }, { pause: {} }],
     } },
   }, ['apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec: {minAvailable: 1}\n']);
   const { warnings, yaml } = run(text);
@@ -66,7 +66,7 @@ test('what relsim cannot model is one warning each, never dropped silently; --st
     /containers\[0\]\.startupProbe: not modelled/,
     /\(PodDisruptionBudget\/web\): has no effect on a rollout/,
     /spec\.strategy\.canary\.dynamicStableScale: not modelled: stable keeps its full size/,
-    /steps\[1\]: skipped: relsim does not model setHeaderRoute steps/,
+    /steps\[1\]: skipped: relsim's header route matches one header by its exact value/,
     /steps\[2\]: skipped: relsim does not model experiment steps/,
   ];
   assert.is(warnings.length, expected.length, warnings.join('\n'));
@@ -165,6 +165,15 @@ test('setMirrorRoute steps: a percentage with one exact header, other conditions
   assert.match(yaml, /\{setMirrorRoute: \{percentage: 0\}\} # Rollout\/web spec\.strategy\.canary\.steps\[4\]/);
   assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.match(warnings[0], /steps\[3\]\.setMirrorRoute\.match: relsim matches one exact header only/);
+});
+
+test('setHeaderRoute steps: one exact header becomes the canary\'s header route; no match removes it', () => {
+  const steps = [{ setCanaryScale: { replicas: 1 } }, { setHeaderRoute: { name: 'h', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } }, { pause: { duration: 30 } }, { setHeaderRoute: { name: 'h' } }];
+  const { yaml, warnings } = run(rollout({ strategy: { canary: { trafficRouting: { smi: {} }, steps } } }));
+  assert.equal(warnings, []);
+  const strategy = (YAML.parse(yaml) as { release: { strategy: { steps: unknown[] } } }).release.strategy;
+  assert.equal(strategy.steps[1], { setHeaderRoute: { match: { header: { name: 'x-beta', value: 'yes' } } } });
+  assert.equal(strategy.steps[3], { setHeaderRoute: {} });
 });
 
 test.run();
