@@ -20,6 +20,13 @@ export interface BackendConfig {
   queue: number;
   /** Delay before listening (image pull + app init), scenario ms, already sampled. */
   startupMs: number;
+  /**
+   * A failing version (`versions.<v>.crashAfter`): the process exits on its own this long
+   * after it starts listening, scenario ms, already sampled; null: it never does. Disarmed
+   * by SIGTERM or CRASH_DISARM_SIGNAL (a terminating pod's crash changes nothing, as in
+   * the simulator's crash.ts). Absent: never.
+   */
+  crashAfterMs?: number | null;
   shutdown: 'graceful' | 'abrupt';
   /**
    * The service's keep-alive behaviour when some caller pools connections to it
@@ -36,3 +43,9 @@ export interface BackendConfig {
 
 /** First line a backend prints once it listens: `RELSIM-READY <port>`. */
 export const READY_PREFIX = 'RELSIM-READY ';
+
+/** The exit code of a backend that crashed on its `crashAfterMs` (EX_SOFTWARE). */
+export const CRASH_EXIT_CODE = 70;
+
+/** Sent to a backend whose pod is being deleted: it no longer crashes. */
+export const CRASH_DISARM_SIGNAL: NodeJS.Signals = 'SIGUSR2';

@@ -9,13 +9,16 @@
  * (`x-relsim-path: a:v2>b:v1>c:v2`), the instance, and the lane tag it received.
  * SIGTERM: graceful = stop accepting, finish in-flight, exit, with keep-alive connections
  * treated as `keepAlive.onShutdown` says; abrupt = exit at once.
+ * A failing version (`crashAfterMs`) exits on its own that long after it starts listening,
+ * abruptly: whatever is in flight and every connection die with the process, as a crash
+ * does; the platform restarts it as the kubelet would (replay-platform.ts).
  */
 import http from 'node:http';
 import net, { type Socket } from 'node:net';
 import type { DropCause } from '../sim/result/run-result.ts';
 import { makeSampler } from '../sim/kernel/distributions.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
-import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
+import { CRASH_DISARM_SIGNAL, CRASH_EXIT_CODE, READY_PREFIX, type BackendConfig } from './backend-config.ts';
 import { coldFactor } from '../sim/rules/cold-start.ts';
 import { DROP_HEADER, LANE_ECHO_HEADER, LANE_HEADER, PATH_HEADER, REQUEST_ID_HEADER, USER_HEADER, classifyResponse, classifyTransportError } from './classify.ts';
 
@@ -160,7 +163,17 @@ function maybeExit(): void {
   if (shuttingDown && inFlight === 0 && (onShutdown === 'close-idle' || sockets.size === 0)) process.exit(0);
 }
 
+/** The crash due `crashAfterMs` after listening; cleared once the pod is being deleted. */
+let crashTimer: NodeJS.Timeout | null = null;
+function disarmCrash(): void {
+  if (crashTimer) clearTimeout(crashTimer);
+  crashTimer = null;
+}
+// Installed before listening, so the platform's signal never meets Node's default (exit).
+process.on(CRASH_DISARM_SIGNAL, disarmCrash);
+
 process.on('SIGTERM', () => {
+  disarmCrash();
   if (cfg.shutdown === 'abrupt') process.exit(0);
   shuttingDown = true;
   listener.close();
@@ -178,6 +191,9 @@ setTimeout(() => {
     const addr = listener.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     process.stdout.write(`${READY_PREFIX}${port}\n`);
+    // The crash: the process ends here and now, and the kernel closes its sockets under
+    // the requests in flight (callers see them reset) and refuses new connections.
+    if (cfg.crashAfterMs != null) crashTimer = setTimeout(() => process.exit(CRASH_EXIT_CODE), Math.max(0, cfg.crashAfterMs / cfg.speed));
   });
 // The scenario's start-up runs from pod creation, i.e. from this process's spawn (where
 // performance.now() starts): Node and tsx take ~0.7-1.2 s of it already, so only the rest

@@ -43,6 +43,9 @@ interface Finished {
   latencyMs: number;
 }
 
+/** From a crash until the proxy stopped sending to the crashed process, real ms. */
+export interface CrashSpan { from: number; to: number }
+
 export class LoadRecorder {
   offered = 0;
   ok = 0;
@@ -70,6 +73,14 @@ export class LoadRecorder {
   private readonly unanswered = new Set<SentRequest>();
   /** Real ms at which the backend on each port was sent SIGTERM (the platform tells). */
   private readonly stoppedAt = new Map<number, number>();
+  /** Failing versions: from each crash until the proxy stopped sending to that process (real ms). */
+  private readonly crashSpans: CrashSpan[] = [];
+  /**
+   * Drops owed to crashes (`meta.crashes`, as the simulator counts them): refused and reset
+   * requests that failed while a crashed process was still in the proxy's list, i.e. in
+   * flight when it died, or sent to it before the proxy heard.
+   */
+  readonly crashDropped = { refused: 0, reset: 0 };
 
   constructor(readonly speed: number, readonly bucketMs: number) {}
 
@@ -124,7 +135,7 @@ export class LoadRecorder {
       this.bump('ok', r.sentAt);
       (this.bucketLatencies[this.bucket(r.sentAt)] ??= []).push(latency);
     } else {
-      this.drop(r, cause);
+      this.drop(r, cause, at);
     }
   }
 
@@ -154,11 +165,26 @@ export class LoadRecorder {
     return at !== undefined && r.sentAt >= at;
   }
 
-  /** No response: a transport error, a timeout, or lost when the server closed. */
-  drop(r: SentRequest, cause: DropCause): void {
+  /**
+   * A backend crashed about `at` (real ms): drops from then on are owed to it until
+   * `crashSettled` (the proxy no longer lists it).
+   */
+  crashBegan(at: number): CrashSpan {
+    const span = { from: at, to: Infinity };
+    this.crashSpans.push(span);
+    return span;
+  }
+
+  crashSettled(span: CrashSpan, at = this.now()): void {
+    span.to = at;
+  }
+
+  /** No response: a transport error, a timeout, or lost when the server closed; failed at `at` (real ms). */
+  drop(r: SentRequest, cause: DropCause, at = this.now()): void {
     if (r.done) return;
     this.settle(r);
     this.byCause[cause]++;
+    if ((cause === 'refused' || cause === 'reset') && this.crashSpans.some((c) => at >= c.from && at <= c.to)) this.crashDropped[cause]++;
     this.bump('dropped', r.sentAt);
     this.bump(`dropped.${cause}`, r.sentAt);
     const s = this.stepDrops.get(this.step) ?? {};

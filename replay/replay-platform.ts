@@ -9,28 +9,43 @@
  * readiness probe's delay passed (+ registrationDelay); it leaves when termination starts
  * (or `deregistrationLead` before it, for lossless offline). Whatever time the proxy takes
  * to apply that (an nginx reload, an HAProxy API call) is the propagation delay.
+ *
+ * Failing versions, as the simulator runs them (sim/model/crash.ts): a `neverReady`
+ * version listens but never joins the proxy; a `crashAfter` version's backend exits on its
+ * own, and any exit of a backend that is not terminating is a crash: the pod stays (it
+ * counts toward its version, and a scale-down may pick it), not ready; its endpoint leaves
+ * the proxy the way a deregistration does; after the kubelet's back-off
+ * (sim/rules/crash-loop.ts) a new process (a new port, a fresh start-up, cold) runs in the
+ * same instance, and probes tick from that restart.
  */
 import type { ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nodeEntry } from './supervision/node-entry.ts';
-import type { Scenario, ServiceSpec } from '../scenarios/types.ts';
+import type { DistSpec, Scenario, ServiceSpec, VersionSpec } from '../scenarios/types.ts';
 import type { VersionState } from '../strategies/protocol-types.ts';
-import { makeSampler } from '../sim/kernel/distributions.ts';
+import { makeSampler, type Sampler } from '../sim/kernel/distributions.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
 import { minReadyMs, emptyVersionState, Stage, tally, waitReadySatisfied } from '../sim/rules/availability.ts';
 import { readyTime } from '../sim/rules/readiness.ts';
+import { nextRestart, restartDelay } from '../sim/rules/crash-loop.ts';
 import { pickVictims } from '../sim/rules/scale-down.ts';
 import { goesAtOnce, terminationSchedule } from '../sim/rules/termination.ts';
 import { StepLog } from '../sim/result/step-log.ts';
 import type { Action, Platform } from '../strategies/protocol.ts';
-import { READY_PREFIX, type BackendConfig } from './backend-config.ts';
+import { CRASH_DISARM_SIGNAL, READY_PREFIX, type BackendConfig } from './backend-config.ts';
 import { isRunning, signalGroup, spawnTracked, waitExit } from './supervision/cleanup.ts';
 import type { Endpoint, ProxyAdapter, RoutingState } from './proxy.ts';
 import type { LoadRecorder } from './recorder.ts';
 import { waitForLine } from './tools.ts';
 import { Propagation, registryFor } from '../sim/model/registry.ts';
 import { dict } from '../scenarios/dict.ts';
+
+/** How long (real ms) before the platform dates a crash the process may have died. */
+const CRASH_SEEN_LATE_MS = 50;
+
+/** One run of a backend process, just spawned. */
+interface Spawned { child: ChildProcess; startup: number; crashAfter: number | null }
 
 /** readyAt of the initial instances: as long ago as the simulator's (−10¹² ms). */
 const INITIAL_READY_AT = -1e12;
@@ -53,14 +68,41 @@ export interface ReplayInstance {
   phase: 'starting' | 'ready' | 'terminating' | 'gone';
   /** Creation order (the scale-down tie-break). */
   seq: number;
-  /** Real ms (recorder clock); upAt is −1 until the app listens. */
+  /** Real ms (recorder clock); upAt is −1 until the app listens (again, after a crash). */
   createdAt: number;
+  /** Real ms the container last started: createdAt, then each restart (readiness probes tick from it). */
+  startedAt: number;
   upAt: number;
   readyAt: number;
   endedAt: number;
   down: boolean;
   /** Deleted by a scale-down (its exit is expected). */
   deleted?: boolean;
+  /** Runs of the process so far − 1 (0 until the first crash): work of an earlier run is stale. */
+  run: number;
+  /** Restart number in the current back-off sequence (sim/rules/crash-loop.ts). */
+  backoffStep: number;
+  /** This run's endpoint was published to the registry (ready, registration delay passed). */
+  registered: boolean;
+  /** The port last handed to the proxy's addServer (−1: none); its removal follows it in the proxy's order. */
+  listedPort: number;
+  /** This run's `crashAfter` (scenario ms), null: it does not crash. */
+  crashAfterMs: number | null;
+}
+
+/** One crash of a backend (`meta.replay.crashLog`), scenario ms. */
+export interface ReplayCrash {
+  instance: string;
+  service: string;
+  version: string;
+  /** When the process exited: crashAfter after it listened (a crash on schedule), else when its exit was seen. */
+  atMs: number;
+  /** How long that run had listened. */
+  ranMs: number;
+  /** The kubelet's back-off before the restart (restartDelay). */
+  restartInMs: number;
+  /** False: the version has no `crashAfter` and its backend exited anyway (restarted all the same). */
+  expected: boolean;
 }
 
 export class ReplayPlatform implements Platform {
@@ -81,11 +123,14 @@ export class ReplayPlatform implements Platform {
    * while a change is on its way.
    */
   readonly propagationMs: number[] = [];
-  /** Per service, in creation order, real ms from spawning a new instance until it listened (the scenario's start-up, or the process spawn when longer; the drawn start-up for one deleted before it listened). */
+  /** Per service, in creation order, real ms from spawning a new instance until it listened (the scenario's start-up, or the process spawn when longer; the drawn start-up for one deleted before it listened). A crashed instance's restart is a spawn too, listed when it happens. */
   readonly startupMs = new Map<string, number[]>();
+  /** Every crash, in order. */
+  readonly crashes: ReplayCrash[] = [];
 
   private readonly desired = new Map<string, number>();
   private readonly streams: RandomStreams;
+  private readonly samplers = new Map<string, Sampler>();
   private seq = 0;
   private stopping = false;
   private readonly propagation: Propagation | null;
@@ -116,17 +161,17 @@ export class ReplayPlatform implements Platform {
    * in order per caller, exactly as the simulator times it). Without it, the proxy's own
    * reload/API time is the only propagation.
    */
-  private propagationDelay(): Promise<void> {
+  private propagationDelay(publishedMs = this.nowMs()): Promise<void> {
     if (!this.propagation) return Promise.resolve();
     const now = this.nowMs();
-    const at = this.propagation.landing(this.propagation.gatewayChannel(), now, this.lastDelivery);
+    const at = this.propagation.landing(this.propagation.gatewayChannel(), Math.min(publishedMs, now), this.lastDelivery);
     this.lastDelivery = at;
     // Landings are in order, but two timers due at the same landing (a down mark published
     // while a registration is on its way lands with it) may fire in either order: libuv
     // starts a timer from its cached loop time. A down mark that overtook the registration
     // reloaded nginx with no live server (13-18 no-endpoint at speed 4, now and then). So
     // each change also waits for the one before it.
-    const turn = Promise.all([sleepMs((at - now) / this.speed), this.previousTurn]).then(() => undefined);
+    const turn = Promise.all([sleepMs(Math.max(0, at - now) / this.speed), this.previousTurn]).then(() => undefined);
     this.previousTurn = turn;
     return turn;
   }
@@ -145,6 +190,8 @@ export class ReplayPlatform implements Platform {
       case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
       case 'setWeights': this.routingChange(this.proxy().applyWeights(action.service, action.weights), resume); return;
       case 'setRoutes': this.routingChange(this.proxy().applyRoutes(action.service, action.routes), resume); return;
+      // Refused by preflight (mirroring is simulated only); removing a mirror changes nothing here.
+      case 'setMirror': resume(undefined); return;
       case 'setLanes':
         this.routingChange(
           (async () => {
@@ -191,6 +238,8 @@ export class ReplayPlatform implements Platform {
       // backends and the proxy took to start (plus minReadySeconds), and a rollout that
       // waits on availability (maxSurge 0: ~2 s of scenario time at speed 10) started late.
       inst.readyAt = INITIAL_READY_AT;
+      inst.registered = true;
+      inst.listedPort = inst.port;
       this.state.endpoints.set(inst.id, this.endpointOf(inst));
     }
   }
@@ -296,9 +345,29 @@ export class ReplayPlatform implements Platform {
   // ---- instance lifecycle ---------------------------------------------------------------
 
   private async spawnInstance(svc: ServiceSpec, version: string, warm: boolean): Promise<ReplayInstance> {
-    const ver = svc.versions.find((v) => v.name === version);
-    const startup = warm ? 0 : Math.max(0, makeSampler(svc.instance.startup, this.streams.stream(`replay/startup/${svc.name}`)).sample());
     const id = `${svc.name}-${version}-${++this.seq}`;
+    const spawned = this.spawnProcess(svc, id, version, warm);
+    const now = this.rec.now();
+    const inst: ReplayInstance = {
+      id, service: svc.name, version, child: spawned.child, port: 0, phase: 'starting', seq: this.seq,
+      createdAt: now, startedAt: now, upAt: -1, readyAt: -1, endedAt: -1, down: false, run: 0, backoffStep: 0, registered: false, listedPort: -1,
+      crashAfterMs: spawned.crashAfter,
+    };
+    this.instances.push(inst);
+    this.peakInstances = Math.max(this.peakInstances, this.instances.filter((i) => i.phase !== 'gone').length);
+    await this.processUp(svc, inst, spawned, warm);
+    return inst;
+  }
+
+  /**
+   * Starts one run of an instance's process: draws its start-up (and, for a failing
+   * version, how long it will run before it crashes) and spawns the backend.
+   */
+  private spawnProcess(svc: ServiceSpec, id: string, version: string, warm: boolean): Spawned {
+    const ver = this.versionSpec(svc, version);
+    const startup = warm ? 0 : Math.max(0, this.sampler(`startup/${svc.name}/${version}`, ver?.startup ?? svc.instance.startup, `replay/startup/${svc.name}`).sample());
+    // Initial (warm) instances never crash, as in the simulator: they never pass through start-up.
+    const crashAfter = warm || !ver?.crashAfter ? null : Math.max(0, this.sampler(`crash/${svc.name}/${version}`, ver.crashAfter, `replay/crash/${svc.name}/${version}`).sample());
     const cfg: BackendConfig = {
       service: svc.name, version, instanceId: id, seed: this.scenario.seed, speed: this.speed,
       serviceTime: ver?.serviceTime ?? svc.instance.serviceTime,
@@ -308,6 +377,7 @@ export class ReplayPlatform implements Platform {
       concurrency: svc.instance.concurrency,
       queue: svc.instance.queue,
       startupMs: startup,
+      crashAfterMs: crashAfter,
       shutdown: svc.instance.shutdown,
       keepAlive: this.state.front(svc.name).pool ? svc.instance.keepAlive : null,
       propagatesLane: svc.propagatesLane,
@@ -316,49 +386,129 @@ export class ReplayPlatform implements Platform {
     };
     const child = spawnTracked(process.execPath, [...BACKEND, JSON.stringify(cfg)], { cwd: REPO_ROOT });
     yieldToProxyAndLoad(child);
+    return { child, startup, crashAfter };
+  }
+
+  /** Waits for a run of the process (just spawned, in this tick) to listen. */
+  private async processUp(svc: ServiceSpec, inst: ReplayInstance, spawned: Spawned, warm: boolean): Promise<void> {
+    const { child, startup } = spawned;
     // Slot in creation order (a simulator fed the trace draws start-ups in that order).
     const ups = warm ? null : this.startupMs.get(svc.name) ?? [];
     const slot = ups ? ups.push(startup / this.speed) - 1 : -1;
     if (ups) this.startupMs.set(svc.name, ups);
-    const inst: ReplayInstance = {
-      id, service: svc.name, version, child, port: 0, phase: 'starting', seq: this.seq,
-      createdAt: this.rec.now(), upAt: -1, readyAt: -1, endedAt: -1, down: false,
-    };
-    this.instances.push(inst);
-    this.peakInstances = Math.max(this.peakInstances, this.instances.filter((i) => i.phase !== 'gone').length);
-    child.once('exit', () => { if (inst.endedAt < 0) inst.endedAt = this.rec.now(); inst.phase = 'gone'; });
+    child.once('exit', () => this.onExit(svc, inst, child));
     try {
       inst.port = Number(await waitForLine(child, READY_PREFIX, 20_000 + startup / this.speed));
     } catch (e) {
-      if (inst.deleted) return inst; // scaled away while starting: gone by design, not a failure
+      if (inst.deleted) return; // scaled away while starting: gone by design, not a failure
       throw e;
     }
     inst.upAt = this.rec.now();
     this.rec.backendStarted(inst.port);
-    if (ups) ups[slot] = inst.upAt - inst.createdAt;
+    if (ups) ups[slot] = inst.upAt - inst.startedAt;
     child.stdout?.resume();
     child.stderr?.resume();
-    return inst;
+  }
+
+  /**
+   * A backend exited. Expected when its pod is terminating or deleted, or the run is over;
+   * before it ever listened, a failed start (its ready line never comes: the spawn fails the
+   * run). Otherwise it crashed.
+   */
+  private onExit(svc: ServiceSpec, inst: ReplayInstance, child: ChildProcess): void {
+    if (child !== inst.child) return; // an earlier run's process
+    if (this.stopping || inst.deleted || inst.upAt < 0 || (inst.phase !== 'starting' && inst.phase !== 'ready')) {
+      if (inst.endedAt < 0) inst.endedAt = this.rec.now();
+      inst.phase = 'gone';
+      return;
+    }
+    void this.crash(svc, inst).catch((e) => this.fail(e));
+  }
+
+  /**
+   * A crash, with the simulator's semantics (sim/model/crash.ts): the pod stays, starting
+   * again (not ready, not available); its endpoint leaves the proxy as a deregistration
+   * would (published at the crash, after the registry's delay); after the kubelet's back-off a new
+   * process runs in it, its probes ticking from the restart, and it rejoins once ready.
+   */
+  private async crash(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
+    // The exit is seen a little after it happened (its notice, a busy machine: 10–100 ms
+    // real). A crash on schedule happened crashAfter after the process listened, and dates
+    // what follows (the registry's delay, the back-off) from there, as in the simulator.
+    const seen = this.rec.now();
+    const now = inst.crashAfterMs === null ? seen : Math.min(seen, inst.upAt + inst.crashAfterMs / this.speed);
+    const ranMs = (now - inst.upAt) * this.speed;
+    const expected = this.versionSpec(svc, inst.version)?.crashAfter != null;
+    const oldPort = inst.port;
+    this.rec.backendStopped(oldPort);
+    inst.phase = 'starting';
+    inst.upAt = -1;
+    inst.readyAt = -1;
+    inst.run++;
+    const run = inst.run;
+    inst.backoffStep = nextRestart(inst.backoffStep, ranMs);
+    const backoff = restartDelay(inst.backoffStep);
+    this.crashes.push({ instance: inst.id, service: svc.name, version: inst.version, atMs: now * this.speed, ranMs, restartInMs: backoff, expected });
+    if (!expected) this.onProgress(`${inst.id} exited on its own: restarting it as a crash`);
+    // As the simulator: only a registered endpoint is deregistered (one whose registration
+    // is still on its way lands first, and is dropped there as stale). Drops from a little
+    // before the crash (the process listened before its ready line was read) are owed to
+    // it, until the proxy lets it go.
+    if (inst.registered) {
+      inst.registered = false;
+      const span = this.rec.crashBegan(now - CRASH_SEEN_LATE_MS);
+      void this.deregisterCrashed(inst, oldPort, now).finally(() => this.rec.crashSettled(span)).catch((e) => this.fail(e));
+    }
+    await sleepMs(Math.max(0, now + backoff / this.speed - this.rec.now()));
+    if (inst.run !== run || inst.deleted || this.stopping || inst.phase !== 'starting') return;
+    inst.startedAt = this.rec.now();
+    const spawned = this.spawnProcess(svc, inst.id, inst.version, false);
+    inst.child = spawned.child;
+    inst.crashAfterMs = spawned.crashAfter;
+    await this.processUp(svc, inst, spawned, false);
+    if (inst.run !== run) return;
+    await this.becomeReady(svc, inst);
+  }
+
+  /**
+   * The crashed process's endpoint leaves the proxy, through the registry as any
+   * deregistration. Removed when it was handed to the proxy (an addServer still queued in
+   * the proxy's order is applied first, so none outlives the removal).
+   */
+  private async deregisterCrashed(inst: ReplayInstance, port: number, crashedAt: number): Promise<void> {
+    const applied = this.publishChange(crashedAt);
+    await this.propagationDelay(crashedAt * this.speed);
+    if (inst.listedPort !== port || this.stopping) { applied(); return; }
+    inst.listedPort = -1;
+    await this.proxy().removeServer(inst.id);
+    applied();
   }
 
   private async becomeReady(svc: ServiceSpec, inst: ReplayInstance): Promise<void> {
-    // The probe's schedule, in scenario ms since creation (the real clock ÷ speed).
-    const upAt = (inst.upAt - inst.createdAt) * this.speed;
+    if (inst.phase !== 'starting' || inst.upAt < 0) return; // gone, or crashed before this was called
+    // neverReady: the process listens, its readiness probe never passes.
+    if (this.versionSpec(svc, inst.version)?.neverReady) return;
+    // The probe's schedule, in scenario ms since the container started (the real clock ÷ speed).
+    const run = inst.run;
+    const upAt = (inst.upAt - inst.startedAt) * this.speed;
     const readyAt = readyTime(0, upAt, svc.instance.readinessProbe);
-    await sleepMs(Math.max(0, readyAt - (this.rec.now() - inst.createdAt) * this.speed) / this.speed);
-    if (inst.phase !== 'starting') return;
+    await sleepMs(Math.max(0, readyAt - (this.rec.now() - inst.startedAt) * this.speed) / this.speed);
+    if (inst.phase !== 'starting' || inst.run !== run) return;
     // readyAfterRegistration: the pod is ready (and counts toward progress) only once registered.
     const tied = svc.instance.readyAfterRegistration;
     if (tied && svc.instance.registrationDelay > 0) {
       await sleepMs(svc.instance.registrationDelay / this.speed);
-      if (inst.phase !== 'starting') return;
+      if (inst.phase !== 'starting' || inst.run !== run) return;
     }
     inst.phase = 'ready';
     inst.readyAt = this.rec.now();
     if (!tied && svc.instance.registrationDelay > 0) await sleepMs(svc.instance.registrationDelay / this.speed);
+    if (inst.run !== run) return; // crashed before it registered: nothing to publish
+    inst.registered = true;
     const applied = this.publishChange();
     await this.propagationDelay();
-    if (inst.phase !== 'ready' || this.stopping) { applied(); return; }
+    if (inst.phase !== 'ready' || inst.run !== run || this.stopping) { applied(); return; }
+    inst.listedPort = inst.port;
     await this.proxy().addServer(this.endpointOf(inst));
     applied();
   }
@@ -379,6 +529,9 @@ export class ReplayPlatform implements Platform {
     }
     const plan = terminationSchedule(svc.instance);
     inst.phase = 'terminating';
+    // A terminating pod's crash changes nothing the simulator counts (crash.ts): its
+    // process is told not to crash now, and drains or is killed as any other.
+    if (this.versionSpec(svc, inst.version)?.crashAfter && isRunning(inst.child)) signalGroup(inst.child, CRASH_DISARM_SIGNAL);
     const deregister = async (): Promise<void> => {
       const applied = this.publishChange();
       await this.propagationDelay();
@@ -412,6 +565,20 @@ export class ReplayPlatform implements Platform {
     return this.instances.filter((i) => i.service === service && i.version === version && (i.phase === 'starting' || i.phase === 'ready'));
   }
 
+  private versionSpec(svc: ServiceSpec, version: string): VersionSpec | undefined {
+    return svc.versions.find((v) => v.name === version);
+  }
+
+  /** One sampler per distribution use, drawing from a seeded stream (deterministic per seed). */
+  private sampler(key: string, spec: DistSpec, stream: string): Sampler {
+    let s = this.samplers.get(key);
+    if (!s) {
+      s = makeSampler(spec, this.streams.stream(stream));
+      this.samplers.set(key, s);
+    }
+    return s;
+  }
+
   private service(name: string): ServiceSpec {
     const s = this.scenario.services.find((x) => x.name === name);
     if (!s) throw new Error(`unknown service ${name}`);
@@ -431,13 +598,13 @@ export class ReplayPlatform implements Platform {
   }
 
   /**
-   * A change (endpoint or routing) is published now: returns the call that records, in
-   * publishing order, how long it took until the proxy served by it (propagationMs), so
-   * a simulator fed the trace meets each change at its own delay.
+   * A change (endpoint or routing) is published now (or at `published`, real ms: a crash is
+   * dated before its exit was seen): returns the call that records, in publishing order, how
+   * long it took until the proxy served by it (propagationMs), so a simulator fed the trace
+   * meets each change at its own delay.
    */
-  private publishChange(): () => void {
+  private publishChange(published = this.rec.now()): () => void {
     const k = this.propagationMs.push(NaN) - 1;
-    const published = this.rec.now();
     return () => { this.propagationMs[k] = this.rec.now() - published; };
   }
 

@@ -188,12 +188,16 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
     lanes: rec.laneResults,
     series,
     meta: {
+      // As the simulator's: crashes, and the drops that failed at a crashed process.
+      ...(platform.crashes.length > 0 ? { crashes: { restarts: platform.crashes.length, ...rec.crashDropped } } : {}),
       replay: {
         proxy: proxy.kind, speed, proxyReloads: proxy.reloads, proxyUnsettled: proxy.unsettled,
         proxyChangeMs: proxy.changeMs.map((x) => Math.round(x)), proxyStaleMs: proxy.staleMs.map((x) => Math.round(x)),
         proxyQuitMs: proxy.quitMs.map((x) => Math.round(x)),
         propagationMs: platform.propagationMs.filter(Number.isFinite).map((x) => Math.round(x)),
         startupMs: Object.fromEntries([...platform.startupMs].map(([svc, xs]) => [svc, xs.map((x) => Math.round(x))])),
+        // Failing versions: every crash the platform saw, scenario ms (replay-platform.ts ReplayCrash).
+        ...(platform.crashes.length > 0 ? { crashLog: platform.crashes.map((c) => ({ ...c, atMs: Math.round(c.atMs), ranMs: Math.round(c.ranMs) })) } : {}),
         lostOnServerClose: rec.lostOnServerClose, resentAfterClose: rec.resentAfterClose, outOfOrderResponses: rec.outOfOrderResponses,
         wallSeconds: r3(endReal / 1000), log: platform.log,
         ...(recordArrivals ? { arrivalsMs: rec.arrivals.map((x) => Math.round(x * speed)) } : {}),

@@ -63,7 +63,7 @@ export interface RunMeta {
   /** no-endpoint drops while the registry already listed a usable instance (the caller had not heard yet). */
   noEndpointStale?: number;
   /**
-   * Failing versions (simulator runs where a process crashed): how many crashes, and the
+   * Failing versions (runs where a process crashed, simulated or replayed): how many crashes, and the
    * drops whose failure met a crashed process (sent to it before callers heard, or in
    * flight when it died).
    */
