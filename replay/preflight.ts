@@ -11,6 +11,12 @@ import { PROXIES } from './proxies/index.ts';
 import type { ProxyKind } from './proxy.ts';
 
 export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
+  const where = scenario.file || scenario.name;
+  const st = scenario.release?.strategy;
+  if (st?.name === 'canary') {
+    const k = st.steps.findIndex((x) => 'setMirrorRoute' in x && x.setMirrorRoute.percent > 0);
+    if (k >= 0) throw new UserError(`${where}: release.strategy.steps[${k}].setMirrorRoute: cannot be replayed: the replay's proxies do not mirror traffic (mirroring is simulated only); run it with relsim run`, 2);
+  }
   const check = PROXIES[proxy].checkMatch;
   for (const { path, match, tag } of routedStrings(scenario)) {
     try {
@@ -26,7 +32,8 @@ export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
  * Settings the replay runs differently from the simulator, one warning each: the proxies
  * talk HTTP/1.1 keep-alive to backends and notice a backend's close of an idle connection
  * at once, so `pool.http2`, `pool.connections` and `pool.closeNotice` are simulated only;
- * and nginx, reloading for every change, empties its pools each time (`survivesUpdates`).
+ * nginx, reloading for every change, empties its pools each time (`survivesUpdates`); and
+ * HAProxy answers a crash's in-flight requests with a refusal (`crashAfter`).
  */
 export function replayCaveats(scenario: Scenario, proxy: ProxyKind): string[] {
   const out: string[] = [];
@@ -39,6 +46,21 @@ export function replayCaveats(scenario: Scenario, proxy: ProxyKind): string[] {
     if (proxy === 'nginx' && pool.survivesUpdates) out.push(`${where}: ${path}: nginx reloads on every endpoint change, and its new workers start with empty keep-alive caches; set ${path}.survivesUpdates: false to simulate what nginx does`);
     if (pool.closeNotice !== 1) out.push(`${where}: ${path}.closeNotice: a real proxy notices a backend's close of an idle connection when it happens; the replay cannot lengthen that window`);
   }
+  if (proxy === 'haproxy') {
+    for (const svc of scenario.services) {
+      for (const v of svc.versions) {
+        if (!v.crashAfter) continue;
+        out.push(`${where}: services.${svc.name}.versions.${v.name}.crashAfter: HAProxy re-sends a request whose reused connection the crash closed, and the dead port refuses it: requests in flight at a crash mostly count as refused, not reset (refused + reset is the simulator's)`);
+      }
+    }
+  }
+  for (const svc of scenario.services) {
+    for (const v of svc.versions) {
+      if (Object.keys(v.requires).length > 0) out.push(`${where}: services.${svc.name}.versions.${v.name}.requires: the replay's backends do not know which version answered them, so calls between versions that do not work together succeed there (simulated only)`);
+    }
+  }
+  const aff = scenario.release?.strategy;
+  if (aff?.name === 'canary' && aff.sessionAffinity) out.push(`${where}: release.strategy.sessionAffinity: the replay's proxies route every request by weight and set no cookie (session affinity is simulated only)`);
   const release = scenario.release;
   if (release && !release.routing.waitApplied && writesRouting(release.strategy)) {
     out.push(`${where}: release.routing.waitApplied: the replay's plan goes on only once the proxy serves by each routing change (an nginx reload, an HAProxy API call), as waitApplied: true simulates; the simulator's plan, as written, goes on at once`);
@@ -62,6 +84,12 @@ function routedStrings(s: Scenario): { path: string; match: MatchRule; tag: stri
   if (strategy?.name === 'ab') return [{ path: 'release.strategy.match', match: strategy.match, tag: null }];
   if (strategy?.name === 'lanes') {
     return strategy.lanes.map((lane, i) => ({ path: `release.strategy.lanes[${i}]`, match: lane.match, tag: lane.tag }));
+  }
+  if (strategy?.name === 'blue-green' && strategy.previewMatch) return [{ path: 'release.strategy.previewMatch', match: strategy.previewMatch, tag: null }];
+  if (strategy?.name === 'canary') {
+    // Header routes reach the proxy's config (mirror routes are refused before this).
+    return strategy.steps.flatMap((x, i) => ('setHeaderRoute' in x && x.setHeaderRoute.match
+      ? [{ path: `release.strategy.steps[${i}].setHeaderRoute.match`, match: x.setHeaderRoute.match, tag: null }] : []));
   }
   return [];
 }

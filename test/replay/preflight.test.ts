@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../../scenarios/load.ts';
-import { preflightScenario } from '../../replay/preflight.ts';
+import { preflightScenario, replayCaveats } from '../../replay/preflight.ts';
 import { UserError } from '../../scenarios/user-error.ts';
 
 const lanes = (match: string): string => `duration: 5s\ntraffic: {rate: 5}\nservices:\n  a: {serviceTime: 1ms, versions: [v1, v2]}\n` +
@@ -34,6 +34,23 @@ test('HAProxy cannot carry a lone "}" as a header value; nginx can', () => {
   const text = lanes('{header: {name: x-user, value: "}"}}');
   assert.match(refusal(text, 'haproxy'), /^x\.yaml: release\.strategy\.lanes\[0\]: cannot be replayed through haproxy/);
   preflightScenario(parseScenario(text, 'x.yaml'), 'nginx');
+});
+
+const withStrategy = (strategy: string, extra = ''): string => `duration: 5s\ntraffic: {rate: 5}\nservices:\n  a: {serviceTime: 1ms, versions: ${extra || '[v1, v2]'}}\n` +
+  `release: {services: [a], to: v2, strategy: ${strategy}}\n`;
+
+test('blue-green previewMatch and canary header routes reach the proxy: checked the same way; a mirror route is refused', () => {
+  assert.match(refusal(withStrategy('{name: blue-green, previewMatch: {header: {name: x_t, value: "1"}}}'), 'nginx'), /release\.strategy\.previewMatch: cannot be replayed through nginx/);
+  assert.match(refusal(withStrategy('{name: canary, steps: [{setHeaderRoute: {match: {header: {name: x-t, value: "}"}}}}]}'), 'haproxy'), /release\.strategy\.steps\[0\]\.setHeaderRoute\.match: cannot be replayed through haproxy/);
+  assert.match(refusal(withStrategy('{name: canary, steps: [{setMirrorRoute: {percentage: 20}}]}'), 'haproxy'), /steps\[0\]\.setMirrorRoute: cannot be replayed: the replay's proxies do not mirror traffic/);
+  preflightScenario(parseScenario(withStrategy('{name: canary, steps: [{setHeaderRoute: {match: {header: {name: x-t, value: "1"}}}}]}'), 'x.yaml'), 'nginx');
+});
+
+test('what the replay does not carry is a warning: requires, session affinity', () => {
+  const req = replayCaveats(parseScenario(`duration: 5s\ntraffic: {rate: 5}\nservices:\n  w: {serviceTime: 1ms, versions: {v1: {}, v2: {requires: {a: v2}}}, calls: [a]}\n  a: {serviceTime: 1ms, versions: [v1, v2]}\n`, 'x.yaml'), 'nginx');
+  assert.ok(req.some((w) => /services\.w\.versions\.v2\.requires: the replay's backends do not know/.test(w)), req.join('\n'));
+  const aff = replayCaveats(parseScenario(withStrategy('{name: canary, sessionAffinity: true, steps: [{setWeight: 20}]}'), 'x.yaml'), 'haproxy');
+  assert.ok(aff.some((w) => /sessionAffinity: the replay's proxies route every request by weight/.test(w)), aff.join('\n'));
 });
 
 test('relsim replay exits 2 with that one line, before starting a process', () => {
