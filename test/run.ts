@@ -66,10 +66,13 @@ function testFiles(root: string, pattern: string): string[] {
   return found.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 }
 
-/** Files that wait on real processes take longest; starting them first keeps both workers busy to the end. */
+/**
+ * Files that wait on real processes take longest; starting them first keeps both workers
+ * busy to the end. A file marked `// test:slow` (measured at 25 s or more) goes before all.
+ */
 function weight(file: string): number {
   const source = readFileSync(file, 'utf8');
-  return (/replay|conformance/.test(file) ? 2 : 0) + (/runRelsim|spawn\(/.test(source) ? 1 : 0);
+  return (/^\/\/ test:slow\b/m.test(source) ? 4 : 0) + (/replay|conformance/.test(file) ? 2 : 0) + (/runRelsim|spawn\(/.test(source) ? 1 : 0);
 }
 
 function isExclusive(file: string): boolean {

@@ -1,3 +1,4 @@
+// test:slow
 /**
  * Platform conformance: the same plans on the simulator, on the test fake, and replayed
  * through real nginx and real HAProxy must step through the same boundaries. The rules

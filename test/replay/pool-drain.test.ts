@@ -29,13 +29,15 @@ test('pool drain (nginx, speed 4): close-idle refuses cause by cause as simulate
   // empty pool, v1 still listed) and the deregistration reload. nginx runs those two one
   // after the other; the fed simulator draws their delays from the measured ones
   // independently, so its window is shorter (measured: 10 simulated vs 20-26 replayed).
-  // Held here: both lose less than half of what close-idle loses.
+  // That window grows with the reload time, which grows with the machine's load (a quiet
+  // run: 20-26 of ~110 close-idle; a loaded one: 141 of 214), so what is held here is the
+  // direction, on both platforms: keeping connections loses less than closing them.
   const none = withShutdown(closeIdle, 'none');
   const repNone = await replay(none, { proxy: 'nginx', speed: 4, registryDelay: true, recordArrivals: true });
   const simNone = simulatedCauses(none, measuresOf(repNone), 10);
   console.log(`pool-drain none nginx x4: ${formatCauses(compareCauses(simNone, repNone))}`);
-  assert.ok(repNone.requests.byCause.refused < 0.5 * repClose.requests.byCause.refused, `nginx: none ${repNone.requests.byCause.refused} vs close-idle ${repClose.requests.byCause.refused}`);
-  assert.ok(simNone.refused < 0.5 * repClose.requests.byCause.refused, `simulated none: ${simNone.refused}`);
+  assert.ok(repNone.requests.byCause.refused < repClose.requests.byCause.refused, `nginx: none ${repNone.requests.byCause.refused} vs close-idle ${repClose.requests.byCause.refused}`);
+  assert.ok(simNone.refused < repClose.requests.byCause.refused, `simulated none: ${simNone.refused}`);
   assert.is(repNone.requests.byCause.reset, 0);
 });
 

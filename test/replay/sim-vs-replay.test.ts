@@ -23,7 +23,7 @@ import { assertCausesAgree, measuresOf } from './sim-like-replay.ts';
 // down (proxyQuitMs), which is what the replay now waits for.
 //
 // Cost on a quiet 2-core machine (wall): kill in place 7 s; rolling-one-replica 13 s at
-// speed 2 and 7 s at speed 4 on each proxy (start-up included), 41 s in all.
+// speed 2 on each proxy (start-up included), ~33 s in all (speed 4 and 8: the matrix).
 
 const SEEDS = 10;
 
@@ -64,7 +64,8 @@ test('kill in place (nginx, speed 2): each cause as the simulator predicts with 
 // records, nginx refused for 100 ms of real time more than it measured (its old worker),
 // and HAProxy counted 70-150 ms of `haproxy -c` as propagation it did not have.
 for (const proxy of ['nginx', 'haproxy'] as const) {
-  for (const speed of [2, 4]) {
+  // Speed 2 only here: the matrix (npm run test:matrix, a CI gate) runs speeds 4 and 8.
+  for (const speed of [2]) {
     test(`rolling, one replica (${proxy}, speed ${speed}): each cause as the simulator predicts`, async () => {
       requireProxy(proxy);
       const s = fixture('rolling-one-replica.yaml');

@@ -1,3 +1,4 @@
+// test:slow
 /**
  * `relsim gate` end to end through the real CLI: exit 1 on a scenario whose SLO is
  * violated, 0 on the fixed one, JUnit a CI system can read, and a baseline regression

@@ -1,3 +1,4 @@
+// test:slow
 // No scenario string can inject configuration into the generated nginx / HAProxy configs.
 // Each hostile string goes into every position of a RoutingState a scenario can fill with a
 // string, fed straight to the generators (bypassing the scenario validator: this is the
