@@ -39,31 +39,16 @@ export function* abPlan(ctx: StrategyContext): Plan {
   if (verdict === 'paused') return;
   if (verdict === 'failed') {
     yield* step('rollback');
-    yield* setRoutes(svc, []);
-    yield* sleep(AB_SCALE_DOWN_DELAY_MS);
-    yield* scale(svc, to, 0);
-    yield* outcome('rolled-back');
-    return;
+    return yield* withdrawB(svc, to);
   }
-
   if (k.then === 'rollback') {
     yield* step('end test');
-    yield* setRoutes(svc, []);
-    yield* sleep(AB_SCALE_DOWN_DELAY_MS);
-    yield* scale(svc, to, 0);
-    yield* outcome('rolled-back');
-    return;
+    return yield* withdrawB(svc, to);
   }
   yield* step('promote B');
   if (bReplicas < ctx.replicas) {
     yield* scale(svc, to, ctx.replicas);
-    if (!(yield* waitReady(svc, to, ctx.replicas, READY_TIMEOUT_MS))) {
-      yield* setRoutes(svc, []);
-      yield* sleep(AB_SCALE_DOWN_DELAY_MS);
-      yield* scale(svc, to, 0);
-      yield* outcome('rolled-back');
-      return;
-    }
+    if (!(yield* waitReady(svc, to, ctx.replicas, READY_TIMEOUT_MS))) return yield* withdrawB(svc, to);
   }
   yield* setWeights(svc, { [from]: 0, [to]: 100 });
   yield* setRoutes(svc, []);
@@ -71,6 +56,14 @@ export function* abPlan(ctx: StrategyContext): Plan {
   yield* sleep(AB_SCALE_DOWN_DELAY_MS);
   yield* scale(svc, from, 0);
   yield* outcome('promoted');
+}
+
+/** The cohort back to A, B scaled down once in-flight work has drained: rolled back. */
+function* withdrawB(svc: string, to: string): Plan {
+  yield* setRoutes(svc, []);
+  yield* sleep(AB_SCALE_DOWN_DELAY_MS);
+  yield* scale(svc, to, 0);
+  yield* outcome('rolled-back');
 }
 
 /**

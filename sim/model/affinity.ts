@@ -30,10 +30,12 @@ export function affinityOf(s: Scenario, t: Topology): (Affinity | null)[] {
   return out;
 }
 
-/** The version for `user` among `weights`: the canary while its cookie lasts, else `draw()` (which may set one). */
-export function stickyVersion(a: Affinity, weights: Float64Array, user: number, now: number, draw: () => number): number {
-  if (weights[a.canary] > 0 && (a.until.get(user) ?? -Infinity) > now) return a.canary;
-  const v = draw();
-  if (v === a.canary) a.until.set(user, now + a.maxAge);
-  return v;
+/** Whether `user` goes to the canary by cookie: it lasts and the canary has weight. */
+export function hasCookie(a: Affinity, weights: Float64Array, user: number, now: number): boolean {
+  return weights[a.canary] > 0 && (a.until.get(user) ?? -Infinity) > now;
+}
+
+/** The router sent `user` to the canary by weight: the response sets the cookie. */
+export function setCookie(a: Affinity, user: number, now: number): void {
+  a.until.set(user, now + a.maxAge);
 }

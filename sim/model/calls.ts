@@ -7,6 +7,8 @@ import { grown } from '../kernel/typed-arrays.ts';
 
 export const CALL_FREE = 0, CALL_QUEUED = 1, CALL_SERVING = 2, CALL_WAITING = 3, CALL_PENDING = 4;
 export const ORPHAN_ABANDONED = 1, ORPHAN_MIRROR = 2;
+/** RequestPool.owed bits: one of its attempts met a crashed process / an incompatible callee. */
+export const OWED_CRASH = 1, OWED_INCOMPATIBLE = 2;
 
 export class CallPool {
   capacity: number;
@@ -105,6 +107,8 @@ export class RequestPool {
   path: Float64Array;
   hops: Uint8Array;
   misrouted: Uint8Array;
+  /** What a failure of the request was owed to (OWED_* bits), for meta.crashes / meta.incompatible. */
+  owed: Uint8Array;
   nonIdempotent: Uint8Array;
   /** Call records still pointing at the request (orphans outlive the request's outcome). */
   refs: Int32Array;
@@ -122,6 +126,7 @@ export class RequestPool {
     this.path = new Float64Array(capacity);
     this.hops = new Uint8Array(capacity);
     this.misrouted = new Uint8Array(capacity);
+    this.owed = new Uint8Array(capacity);
     this.nonIdempotent = new Uint8Array(capacity);
     this.refs = new Int32Array(capacity);
     this.done = new Uint8Array(capacity);
@@ -155,7 +160,7 @@ export class RequestPool {
   private grow(): void {
     const cap = this.capacity * 2;
     this.start = grown(this.start, cap); this.user = grown(this.user, cap); this.lane = grown(this.lane, cap);
-    this.path = grown(this.path, cap); this.hops = grown(this.hops, cap); this.misrouted = grown(this.misrouted, cap);
+    this.path = grown(this.path, cap); this.hops = grown(this.hops, cap); this.misrouted = grown(this.misrouted, cap); this.owed = grown(this.owed, cap);
     this.nonIdempotent = grown(this.nonIdempotent, cap); this.refs = grown(this.refs, cap); this.done = grown(this.done, cap);
     this.free = grown(this.free, cap);
     this.capacity = cap;

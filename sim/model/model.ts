@@ -135,8 +135,6 @@ export class Model {
   /** @internal Any mirror is set (the request path skips the check otherwise). */
   mirrorsOn = false;
   readonly mirrorCounts: MirrorCounts = { sent: 0, ok: 0, failed: 0 };
-  /** @internal The version a mirrored copy is being routed to (−1: not routing a copy). */
-  mirrorTo = -1;
   /** @internal Draws which requests are copied. */
   readonly uMirror: Uniform;
   /** Per service: the canary's sticky users (session affinity), or null where it is off. */
@@ -157,14 +155,10 @@ export class Model {
   noEndpointStale = 0;
   /** Process crashes so far (failing versions, crash.ts). */
   crashes = 0;
-  /** @internal Requests whose last failed attempt met a crashed process (cleared at completion). */
-  readonly crashHit = new Set<number>();
   /** Drops whose failure met a crashed process, by cause code (refused, reset). */
   readonly crashDropped = new Float64Array(16);
   /** Calls answered with an error because the caller's version requires another version of the callee. */
   incompatibleCalls = 0;
-  /** @internal Requests one of whose calls was incompatible (cleared at completion). */
-  readonly incompatibleHit = new Set<number>();
   /** `error` drops with an incompatible call in their request. */
   incompatibleDropped = 0;
   /** Misroute drops by kind, indexed by the MISROUTE_* code (lanes.ts; index 0 unused). */

@@ -19,9 +19,9 @@ import { armTimeout } from './caller-timeouts.ts';
 import { laneOf, notePath, countPath, UNTRACKED, MISROUTE_TAG_LOST, MISROUTE_LANE_UNSEEN, MISROUTE_LANE_DOWN, MISROUTE_BASE_TO_LANE } from './lanes.ts';
 import { drained, gone } from './lifecycle.ts';
 import { inSystemTick } from './accounting.ts';
-import { stickyVersion } from './affinity.ts';
+import { hasCookie, setCookie } from './affinity.ts';
 import { mirrors } from './mirror.ts';
-import { ORPHAN_ABANDONED, ORPHAN_MIRROR } from './calls.ts';
+import { ORPHAN_ABANDONED, ORPHAN_MIRROR, OWED_CRASH, OWED_INCOMPATIBLE } from './calls.ts';
 
 /** The outcome of a call that succeeded (failures carry a CAUSE_*). */
 const OK = -1;
@@ -46,6 +46,7 @@ export function onArrival(m: Model): void {
   R.path[r] = 0;
   R.hops[r] = m.pathsOn ? 0 : UNTRACKED; // paths are counted from the moment lanes exist
   R.misrouted[r] = 0;
+  R.owed[r] = 0;
   R.nonIdempotent[r] = tr.nonIdempotent > 0 && m.uIdem() < tr.nonIdempotent ? 1 : 0;
   m.metrics.offer(now);
   inSystemTick(m, now, -1);
@@ -76,9 +77,7 @@ function mirrorCall(m: Model, c: number): void {
   C.orphan[copy] = ORPHAN_MIRROR;
   m.reqs.refs[r]++;
   m.mirrorCounts.sent++;
-  m.mirrorTo = mr.version;
   const cause = attempt(m, copy);
-  m.mirrorTo = -1;
   if (cause !== SENT) deliver(m, copy, cause, m.failClass);
 }
 
@@ -154,7 +153,8 @@ function route(m: Model, view: View, c: number, r: number): number {
   const user = m.reqs.user[r];
   const avoid = m.calls.tried[c];
   m.routedVersion = -1;
-  if (m.mirrorTo >= 0) return choose(m, view, m.mirrorTo, now, user, avoid);
+  // A mirrored copy goes to the mirror version, whatever the routes and weights say.
+  if (m.calls.orphan[c] === ORPHAN_MIRROR) return choose(m, view, m.mirrors[view.target]!.version, now, user, avoid);
   // The common case: no lane was ever set up and this caller has a plain pool.
   if (!m.pathsOn && view.routes < 0 && view.weights === null) return choose(m, view, -1, now, user, avoid);
   // This caller routes by the lanes it has heard of; misroutes are judged by the lanes as set.
@@ -180,7 +180,11 @@ function route(m: Model, view: View, c: number, r: number): number {
   if (want < 0 && view.weights !== null) {
     const sticky = m.affinity[t];
     const w = view.weights;
-    want = sticky === null ? pickVersion(w, view.uRoute) : stickyVersion(sticky, w, user, now, () => pickVersion(w, view.uRoute));
+    if (sticky !== null && hasCookie(sticky, w, user, now)) want = sticky.canary;
+    else {
+      want = pickVersion(w, view.uRoute);
+      if (sticky !== null && want === sticky.canary) setCookie(sticky, user, now);
+    }
   }
   m.routedVersion = want;
   const i = choose(m, view, want, now, user, avoid);
@@ -241,7 +245,7 @@ export function onDone(m: Model, c: number, gen: number): void {
   if (bad !== null && C.parent[c] >= 0 && bad[m.inst.gv[C.inst[C.parent[c]]] * m.topo.gvCount + gv] === 1) {
     // The caller's version needs an API this version does not have (versions.<v>.requires).
     m.incompatibleCalls++;
-    m.incompatibleHit.add(C.req[c]);
+    m.reqs.owed[C.req[c]] |= OWED_INCOMPATIBLE;
     finish(m, c, CAUSE_ERROR);
     return;
   }
@@ -340,7 +344,7 @@ export function deliver(m: Model, c: number, cause: number, cls: number): void {
   }
   const parent = C.parent[c];
   const r = C.req[c];
-  if (m.crashes > 0 && (cause === CAUSE_REFUSED || cause === CAUSE_RESET) && crashedNow(m, C.tried[c])) m.crashHit.add(r);
+  if (m.crashes > 0 && (cause === CAUSE_REFUSED || cause === CAUSE_RESET) && crashedNow(m, C.tried[c])) m.reqs.owed[r] |= OWED_CRASH;
   releaseCall(m, c);
   if (parent < 0) complete(m, r, cause);
   else childReturned(m, parent, cause);
@@ -379,8 +383,11 @@ function complete(m: Model, r: number, cause: number): void {
       m.misrouteBy[R.misrouted[r]]++;
     } else m.metrics.succeed(now, now - R.start[r]);
   } else m.metrics.drop(now, cause);
-  if (m.crashHit.size > 0 && m.crashHit.delete(r) && cause !== OK) m.crashDropped[cause]++;
-  if (m.incompatibleHit.size > 0 && m.incompatibleHit.delete(r) && cause === CAUSE_ERROR) m.incompatibleDropped++;
+  const owed = R.owed[r];
+  if (owed !== 0 && cause !== OK) {
+    if ((owed & OWED_CRASH) !== 0) m.crashDropped[cause]++;
+    if ((owed & OWED_INCOMPATIBLE) !== 0 && cause === CAUSE_ERROR) m.incompatibleDropped++;
+  }
   if (m.pathsOn) countPath(m, r);
   inSystemTick(m, now, 0);
   R.release(r);

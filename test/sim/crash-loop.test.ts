@@ -78,7 +78,8 @@ test('neverReady: listening but never in the endpoints, so nothing is dropped an
   const plan = function* (): Plan { yield* scale('api', 'v2', 1); yield* sleep(1e9); };
   const r = simulate(scenario(yaml('neverReady: true')), { plan: plan() });
   assert.is(r.requests.dropped, 0);
-  assert.ok((r.timeline.series['share.api.v2'] ?? []).every((x) => x === 0));
+  const share = r.timeline.series['share.api.v2'];
+  assert.ok(share.length > 0 && share.every((x) => x === 0), 'v2 never served');
   assert.ok(r.timeline.series['instances.api.v2.starting'].slice(5).every((x) => x === 1));
 });
 
