@@ -18,6 +18,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 const TERM_GRACE_MS = 1000;
 const KILL_WAIT_MS = 1000;
 const POLL_MS = 50;
+const REMOVE_AGAIN_MS = 200;
 const HAVE_PROCFS = existsSync('/proc/self/stat');
 
 /** Process group id → its leader's start time when registered (null: unknown). */
@@ -65,12 +66,20 @@ async function cleanUp() {
   for (const g of stubborn) signal(g, 'SIGKILL');
   await waitUntil(() => { const r = runningGroups(); return !stubborn.some(r); }, KILL_WAIT_MS);
   const leftDirs = [...dirs].filter((d) => existsSync(d));
-  for (const d of leftDirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  removeDirs(leftDirs);
+  // A process that died a moment ago may still have been writing into a dir as it was
+  // removed (ENOTEMPTY mid-removal, or a file recreated): look once more and remove again.
+  await new Promise((r) => setTimeout(r, REMOVE_AGAIN_MS));
+  removeDirs(leftDirs.filter((d) => existsSync(d)));
   if (live.length > 0 || leftDirs.length > 0) {
     process.stderr.write(`relsim watchdog: relsim ended without cleaning up; stopped ${live.length} process group(s) it left`
       + `${stubborn.length > 0 ? ` (${stubborn.length} needed SIGKILL)` : ''}, removed ${leftDirs.length} temp dir(s)\n`);
   }
   process.exit(0);
+}
+
+function removeDirs(list) {
+  for (const d of list) { try { rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch { /* best effort */ } }
 }
 
 /**

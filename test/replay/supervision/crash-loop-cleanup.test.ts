@@ -29,8 +29,8 @@ function commandsMentioning(marker: string): string[] {
   return out;
 }
 
-// Created at 1 s, each run listening 5 s after it starts (1 s real at speed 5: longer than a
-// backend takes to spawn, so the times are the scenario's). v2: up 6 s, crash 7 s, restart
+// Created at 1 s, each run listening 5 s after it starts (2.5 s real at speed 2: longer than a
+// backend takes to spawn, so the times are the scenario's, even beside another replay file: at speed 5, 1 s real, a loaded spawn was late). v2: up 6 s, crash 7 s, restart
 // at once, up 12 s, crash 13 s: deleted at 16 s in its 10 s back-off (it would restart at
 // 23 s). v3 (a 9 s start-up): up 10 s, crash 11 s, restart at once: deleted at 16 s while
 // that process starts (it would listen at 20 s). v4 (crashAfter 4 s): crash 10 s and 19 s;
@@ -73,7 +73,7 @@ test('HAProxy: a crash-looping pod scaled away in its back-off or mid-restart st
     yield* sleep(1e9);
   }
   try {
-    const r = await replay(s, { proxy: 'haproxy', speed: 5, plan: plan(true) });
+    const r = await replay(s, { proxy: 'haproxy', speed: 2, plan: plan(true) });
     const sim = simulate(s, { plan: plan(false) });
     const crashes = ((r.meta?.replay as { crashLog?: ReplayCrash[] }).crashLog ?? []);
     const byVersion = (v: string) => crashes.filter((c) => c.version === v).map((c) => c.restartInMs);
