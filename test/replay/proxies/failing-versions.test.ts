@@ -1,3 +1,4 @@
+// test:exclusive (crash times and per-crash drops are compared with simulations; a replay beside it delays spawns and shifts them)
 // Failing versions replayed through HAProxy, held to the simulator: a `crashAfter` version
 // crash-loops with the kubelet's back-off and costs, per crash, the requests sent to it
 // before the proxy heard of the removal (and those in flight); a `neverReady` version never
