@@ -26,8 +26,11 @@
  * id, and the user's attributes, which the model keeps in one set that header, cookie and
  * query rules all read. So each attribute goes out three ways, as a header, a cookie and a
  * query parameter, and a lane or A/B rule of any kind matches the same users as in the model.
+ * An attribute named `cookie` is the user's Cookie header: its pairs go out as cookies of
+ * their own (the model's cookie rules read them there too), before the other attributes'.
  */
 import autocannon from 'autocannon';
+import { COOKIE_HEADER, cookiePairs } from '../scenarios/matching.ts';
 import type { TrafficSpec } from '../scenarios/types.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
 import { Users, type CompiledMatch } from '../sim/model/traffic.ts';
@@ -104,8 +107,14 @@ export function userRequest(user: number, attributes: UserAttribute[]): UserRequ
   const headers: Record<string, string> = { [USER_HEADER]: String(user) };
   for (const a of attributes) headers[a.name] = a.value;
   if (attributes.length === 0) return { headers, path: '/' };
-  const pairs = attributes.map((a) => `${encodeURIComponent(a.name)}=${encodeURIComponent(a.value)}`);
-  headers.cookie = pairs.join('; ');
+  // Names lower case and both sides URL-encoded, as the proxies' rules expect them (the
+  // nginx and HAProxy configs match `name=value` as sent).
+  const pair = (name: string, value: string): string => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  const pairs = attributes.map((a) => pair(a.name, a.value));
+  const own = attributes.find((a) => a.name === COOKIE_HEADER);
+  const cookies = [...(own ? cookiePairs(own.value).map(([n, v]) => pair(n, v)) : []), ...attributes.filter((a) => a !== own).map((a) => pair(a.name, a.value))];
+  if (cookies.length > 0) headers.cookie = cookies.join('; ');
+  else delete headers.cookie;
   return { headers, path: `/?${pairs.join('&')}` };
 }
 

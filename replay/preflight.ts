@@ -7,6 +7,7 @@
  */
 import type { MatchRule, Scenario, StrategySpec } from '../scenarios/types.ts';
 import { UserError } from '../scenarios/user-error.ts';
+import { exactRule } from './match-expansion.ts';
 import { PROXIES } from './proxies/index.ts';
 import type { ProxyKind } from './proxy.ts';
 
@@ -20,7 +21,7 @@ export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
   const check = PROXIES[proxy].checkMatch;
   for (const { path, match, tag } of routedStrings(scenario)) {
     try {
-      check(match, tag, path);
+      check(exactRule(match, scenario.traffic), tag, path);
     } catch (e) {
       const where = scenario.file || scenario.name;
       throw new UserError(`${where}: ${path}: cannot be replayed through ${proxy}: ${(e as Error).message}`, 2);

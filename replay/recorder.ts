@@ -6,7 +6,8 @@
  *
  * Time: `now()` is real ms since start; buckets are in scenario ms (real × speed).
  */
-import type { LaneSpec, MatchRule } from '../scenarios/types.ts';
+import type { LaneSpec, MatchRule, MatchValue } from '../scenarios/types.ts';
+import { alternatives, cookiePairs, valueMatches } from '../scenarios/matching.ts';
 import type { WindowStats } from '../strategies/protocol-types.ts';
 import { DROP_CAUSES, emptyByCause, type DropCause } from '../sim/result/run-result.ts';
 import { LANE_ECHO_HEADER, PATH_HEADER, classifyResponse, upstreamPort } from './classify.ts';
@@ -321,7 +322,7 @@ export class LoadRecorder {
   /** The lane this request belongs to by the given lanes' match rules (first match). */
   private expectedLane(lanes: LaneSpec[], r: SentRequest, headers: Record<string, string>): LaneSpec | null {
     for (const lane of lanes) {
-      const m = matches(lane.match, r);
+      const m = requestMatches(lane.match, r);
       if (m === true) return lane;
       // Percentages are hashed by the proxy; trust the tag the entry backend received.
       if (m === null && headers[LANE_ECHO_HEADER] === lane.tag) return lane;
@@ -345,23 +346,38 @@ export class LoadRecorder {
 }
 
 /**
- * Whether a request falls under a match rule, from what was sent: every condition must
- * hold, as in the model. null: a percentage decides, which the proxy hashes its own way.
+ * Whether a request falls under a match rule, from what was sent, by the model's rules
+ * (scenarios/matching.ts): one alternative must hold, and in it every condition. null: a
+ * percentage decides, which the proxy hashes its own way.
  */
-function matches(m: MatchRule, r: SentRequest): boolean | null {
-  if (m.header && r.headers[m.header.name.toLowerCase()] !== m.header.value) return false;
-  if (m.cookie && cookieValue(r.headers.cookie, m.cookie.name.toLowerCase()) !== m.cookie.value) return false;
-  if (m.query && new URLSearchParams(r.path.split('?')[1] ?? '').get(m.query.name.toLowerCase()) !== m.query.value) return false;
+export function requestMatches(rule: MatchRule, r: Pick<SentRequest, 'headers' | 'path' | 'user'>): boolean | null {
+  let undecided = false;
+  for (const m of alternatives(rule)) {
+    const x = matchesAll(m, r);
+    if (x === true) return true;
+    if (x === null) undecided = true;
+  }
+  return undecided ? null : false;
+}
+
+function matchesAll(m: MatchRule, r: Pick<SentRequest, 'headers' | 'path' | 'user'>): boolean | null {
+  const userId = (kv: MatchValue): boolean | null => (kv.name.toLowerCase() === 'x-user-id' ? valueMatches(kv, String(r.user)) : null);
+  if (m.header) {
+    const v = r.headers[m.header.name.toLowerCase()];
+    if (v === undefined || !valueMatches(m.header, v)) return false;
+  }
+  if (m.cookie && !(userId(m.cookie) ?? sentCookies(r.headers.cookie).some(([n, v]) => n === m.cookie!.name.toLowerCase() && valueMatches(m.cookie!, v)))) return false;
+  if (m.query) {
+    const v = new URLSearchParams(r.path.split('?')[1] ?? '').get(m.query.name.toLowerCase());
+    if (!(userId(m.query) ?? (v !== null && valueMatches(m.query, v)))) return false;
+  }
   if (m.userIds && !m.userIds.includes(r.user)) return false;
   return m.percent !== undefined && m.percent < 100 ? null : true;
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const pair of (header ?? '').split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && decodeURIComponent(pair.slice(0, eq).trim()) === name) return decodeURIComponent(pair.slice(eq + 1).trim());
-  }
-  return undefined;
+/** The cookies sent, decoded (load.ts sends names and values URL-encoded). */
+function sentCookies(header: string | undefined): [string, string][] {
+  return cookiePairs(header ?? '').map(([n, v]) => [decodeURIComponent(n), decodeURIComponent(v)]);
 }
 
 export function quantile(sortedXs: number[], q: number): number {

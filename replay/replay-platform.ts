@@ -18,6 +18,7 @@
  * (sim/rules/crash-loop.ts) a new process (a new port, a fresh start-up, cold) runs in the
  * same instance, and probes tick from that restart.
  */
+import { exactRule } from './match-expansion.ts';
 import type { ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -189,7 +190,11 @@ export class ReplayPlatform implements Platform {
       case 'sleepUntil': setTimeout(() => resume(undefined), Math.max(0, action.atMs - this.nowMs()) / this.speed).unref(); return;
       case 'scale': this.scale(action.service, action.version, action.replicas); resume(undefined); return;
       case 'setWeights': this.routingChange(this.proxy().applyWeights(action.service, action.weights), resume); return;
-      case 'setRoutes': this.routingChange(this.proxy().applyRoutes(action.service, action.routes), resume); return;
+      case 'setRoutes': {
+        const routes = action.routes.map((r) => ({ ...r, match: exactRule(r.match, this.scenario.traffic) }));
+        this.routingChange(this.proxy().applyRoutes(action.service, routes), resume);
+        return;
+      }
       // Refused by preflight (mirroring is simulated only); removing a mirror changes nothing here.
       case 'setMirror': resume(undefined); return;
       case 'setLanes':
@@ -197,7 +202,8 @@ export class ReplayPlatform implements Platform {
           (async () => {
             this.rec.beginLaneChange(action.lanes);
             try {
-              await this.proxy().applyLanes(action.lanes, action.mode);
+              // The recorder judges by the rules as written; the proxy gets them with exact values.
+              await this.proxy().applyLanes(action.lanes.map((l) => ({ ...l, match: exactRule(l.match, this.scenario.traffic) })), action.mode);
               await this.proxy().settled();
             } finally {
               this.rec.endLaneChange();

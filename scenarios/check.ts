@@ -4,6 +4,7 @@
  * lane versions are declared, there are no more versions in all than lane paths can
  * record, lane paths in the SLO name real lanes, services and versions.
  */
+import { alternatives, nameCarried } from './matching.ts';
 import type { ClientSpec, MatchRule, Scenario, ServiceSpec } from './types.ts';
 import { Reader, join } from './reader.ts';
 import { didYouMean } from './nearest-name.ts';
@@ -146,17 +147,19 @@ function warnPreStopBeyondGrace(r: Reader, s: Scenario): void {
 function warnMatchOnAbsentHeader(r: Reader, s: Scenario): void {
   const st = s.release?.strategy;
   if (!st) return;
-  const carried = new Set(s.traffic.headers.map((h) => h.name.toLowerCase()));
-  carried.add('x-user-id');
   const rules: [string, MatchRule][] = st.name === 'ab' ? [['release.strategy.match', st.match]]
     : st.name === 'lanes' ? st.lanes.map((l, i): [string, MatchRule] => [join(join('release.strategy.lanes', i), 'match'), l.match]) : [];
-  for (const [path, m] of rules) {
-    for (const kind of ['header', 'cookie', 'query'] as const) {
-      const kv = m[kind];
-      if (kv && !carried.has(kv.name.toLowerCase())) {
-        r.warn(join(path, kind), `no request carries "${kv.name}" (traffic.headers does not set it), so this rule matches no request`);
+  for (const [path, rule] of rules) {
+    alternatives(rule).forEach((m, k) => {
+      const at = rule.any ? join(path, k) : path;
+      for (const kind of ['header', 'cookie', 'query'] as const) {
+        const kv = m[kind];
+        if (kv && kv.name.toLowerCase() !== 'x-user-id' && !nameCarried(s.traffic.headers, kind, kv.name)) {
+          const where = kind === 'cookie' ? 'traffic.headers sets no such header, nor a Cookie header with that cookie' : 'traffic.headers does not set it';
+          r.warn(join(at, kind), `no request carries "${kv.name}" (${where}), so this rule matches no request`);
+        }
       }
-    }
+    });
   }
 }
 

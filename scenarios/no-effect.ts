@@ -21,6 +21,7 @@
  * (read-strategy.ts), preStop beyond the grace period, lb.maxFails outside smooth-wrr and
  * match rules on a header no request carries (check.ts).
  */
+import { COOKIE_HEADER, alternatives, nameCarried, valueMatches, valuesCarried } from './matching.ts';
 import type { ClientSpec, MatchRule, Scenario, ServiceSpec, StrategySpec } from './types.ts';
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import type { ClientOverride } from './read-client.ts';
@@ -398,7 +399,12 @@ function warnTraffic(r: Reader, ctx: Context): void {
   const rel = ctx.s.release;
   if (!rel) return;
   const named = new Set<string>();
-  for (const [, m] of matchRules(ctx)) for (const kv of [m.header, m.cookie, m.query]) if (kv) named.add(kv.name.toLowerCase());
+  for (const [, rule] of matchRules(ctx)) {
+    for (const m of alternatives(rule)) {
+      for (const kv of [m.header, m.cookie, m.query]) if (kv) named.add(kv.name.toLowerCase());
+      if (m.cookie) named.add(COOKIE_HEADER); // a cookie is sought in the Cookie header too
+    }
+  }
   if (t.headers.length > 0) named.add(t.headers[0].name.toLowerCase());
   t.headers.forEach((h, k) => {
     if (k === 0) return;
@@ -592,32 +598,38 @@ function matchRules(ctx: Context): [string, MatchRule][] {
  */
 function warnMatches(r: Reader, ctx: Context): void {
   const t = ctx.s.traffic;
-  for (const [path, m] of matchRules(ctx)) {
-    for (const kind of ['header', 'cookie', 'query'] as const) {
-      const kv = m[kind];
-      if (!kv) continue;
-      const name = kv.name.toLowerCase();
-      if (name === 'x-user-id') {
-        const id = /^\d+$/.test(kv.value) ? Number(kv.value) : NaN;
-        if (!(id >= 1 && id <= t.users)) {
-          r.warn(join(join(path, kind), 'value'), `has no effect: no request carries x-user-id = "${kv.value}" (user ids run from 1 to traffic.users, ${t.users}), so this rule matches no request; pick an id in that range, or raise traffic.users`);
-        }
-        continue;
+  for (const [path, rule] of matchRules(ctx)) {
+    alternatives(rule).forEach((m, k) => warnMatchRule(r, t, m, rule.any ? join(path, k) : path));
+  }
+}
+
+function warnMatchRule(r: Reader, t: Scenario['traffic'], m: MatchRule, path: string): void {
+  for (const kind of ['header', 'cookie', 'query'] as const) {
+    const kv = m[kind];
+    if (!kv) continue;
+    const at = join(join(path, kind), kv.kind ?? 'value');
+    const wanted = kv.kind === undefined ? `= "${kv.value}"` : kv.kind === 'prefix' ? `starting with "${kv.value}"` : `matching /${kv.value}/`;
+    if (kv.name.toLowerCase() === 'x-user-id') {
+      let any = false;
+      for (let u = 1; u <= t.users && !any; u++) any = valueMatches(kv, String(u));
+      if (!any) {
+        r.warn(at, `has no effect: no request carries x-user-id ${wanted} (user ids run from 1 to traffic.users, ${t.users}), so this rule matches no request; pick an id in that range, or raise traffic.users`);
       }
-      const rules = t.headers.filter((h) => h.name.toLowerCase() === name);
-      if (rules.length === 0) continue; // check.ts: no request carries the name at all
-      if (!rules.some((h) => h.value === kv.value && h.fraction > 0)) {
-        const values = [...new Set(rules.filter((h) => h.fraction > 0).map((h) => JSON.stringify(h.value)))];
-        r.warn(join(join(path, kind), 'value'), `has no effect: no request carries ${kv.name} = "${kv.value}" (traffic.headers gives it ${values.length > 0 ? values.join(', ') : 'to no user: fraction 0'}), so this rule matches no request; match a value the traffic carries, or add it to traffic.headers`);
-      }
+      continue;
     }
-    if (m.userIds) {
-      const beyond = m.userIds.filter((u) => u > t.users);
-      if (beyond.length > 0) {
-        const all = beyond.length === m.userIds.length;
-        const shown = beyond.length > 5 ? `${beyond.slice(0, 5).join(', ')}, …` : beyond.join(', ');
-        r.warn(join(path, 'userIds'), `${all ? 'has no effect' : `${shown} ${beyond.length === 1 ? 'has' : 'have'} no effect`}: user ids run from 1 to traffic.users (${t.users}), so ${all ? 'no request matches this rule' : `no request carries ${beyond.length === 1 ? 'that id' : 'those ids'}`}; raise traffic.users, or pick ids in range`);
-      }
+    if (!nameCarried(t.headers, kind, kv.name)) continue; // check.ts: no request carries the name at all
+    const values = valuesCarried(t.headers, kind, kv.name);
+    if (!values.some((v) => valueMatches(kv, v))) {
+      const shown = values.length > 0 ? values.slice(0, 6).map((v) => JSON.stringify(v)).join(', ') + (values.length > 6 ? ', …' : '') : 'to no user: fraction 0';
+      r.warn(at, `has no effect: no request carries ${kv.name} ${wanted} (traffic.headers gives it ${shown}), so this rule matches no request; match a value the traffic carries, or add it to traffic.headers`);
+    }
+  }
+  if (m.userIds) {
+    const beyond = m.userIds.filter((u) => u > t.users);
+    if (beyond.length > 0) {
+      const all = beyond.length === m.userIds.length;
+      const shown = beyond.length > 5 ? `${beyond.slice(0, 5).join(', ')}, …` : beyond.join(', ');
+      r.warn(join(path, 'userIds'), `${all ? 'has no effect' : `${shown} ${beyond.length === 1 ? 'has' : 'have'} no effect`}: user ids run from 1 to traffic.users (${t.users}), so ${all ? 'no request matches this rule' : `no request carries ${beyond.length === 1 ? 'that id' : 'those ids'}`}; raise traffic.users, or pick ids in range`);
     }
   }
 }

@@ -4,9 +4,10 @@
  * expanded here into Argo-style steps.
  */
 import {
-  STRATEGY_NAMES, type AnalysisSpec, type CanaryStep, type LaneSpec, type MatchRule, type StrategyName, type StrategySpec,
+  STRATEGY_NAMES, type AnalysisSpec, type CanaryStep, type LaneSpec, type MatchRule, type MatchValue, type StrategyName, type StrategySpec,
 } from './types.ts';
 import { Reader, join, quoteKey, type Raw, type RawMap } from './reader.ts';
+import { COOKIE_HEADER, wholeRegex } from './matching.ts';
 import { required } from './read-distribution.ts';
 import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
 
@@ -109,14 +110,16 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
   }
 }
 
-/** Argo's `[{headerName, headerValue: {exact}}]` (one header), or relsim's match rule. */
+/** Argo's `[{headerName, headerValue: {exact | prefix | regex}}]` (one header), or relsim's match rule (or list of rules). */
 function readHeaderRouteMatch(r: Reader, v: Raw, p: string): MatchRule {
-  if (!Array.isArray(v)) return readMatch(r, v, p);
-  if (v.length !== 1) r.fail(p, `relsim matches one header per route, got ${v.length} conditions`);
-  const f = r.fields(v[0], join(p, 0), ['headerName', 'headerValue'], 'a map {headerName, headerValue: {exact}}');
-  const value = r.fields(required(r, f.headerValue, join(join(p, 0), 'headerValue')), join(join(p, 0), 'headerValue'), ['exact', 'prefix', 'regex']);
-  if (value.exact === undefined) r.fail(join(join(p, 0), 'headerValue'), 'relsim matches exact header values only: expected {exact: value}');
-  return { header: { name: r.name(f.headerName, join(join(p, 0), 'headerName'), 'a header name'), value: String(value.exact) } };
+  const argo = Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object' && !Array.isArray(x) && 'headerName' in x);
+  if (!argo) return readMatch(r, v, p);
+  if (v.length !== 1) r.fail(p, `relsim matches one header per route in Argo's form, got ${v.length} conditions; write relsim's match rule instead (a list of rules is an OR)`);
+  const at = join(p, 0);
+  const f = r.fields(v[0], at, ['headerName', 'headerValue'], 'a map {headerName, headerValue: {exact | prefix | regex}}');
+  const name = r.token(required(r, f.headerName, join(at, 'headerName')), join(at, 'headerName'), 'a header name');
+  const value = r.fields(required(r, f.headerValue, join(at, 'headerValue')), join(at, 'headerValue'), ['exact', 'prefix', 'regex']);
+  return { header: readMatchValue(r, { name, ...value }, join(at, 'headerValue'), 'header') };
 }
 
 /** Flagger's cookie lifetime: `maxAge` 86400 s by default. */
@@ -275,23 +278,52 @@ function applyFlagger(r: Reader, f: RawMap, path: string, s: StrategySpec & { na
 }
 
 const MATCH_NAME = { header: 'a header name', cookie: 'a cookie name', query: 'a query parameter name' } as const;
+const MATCH_HINT = 'a match rule like {header: {name: x-canary, value: "1"}}, or a list of such rules (one must hold)';
+/** Longer patterns are refused: a regex is compiled from an untrusted file. */
+const MAX_REGEX = 1000;
 
+/** A match rule, or a list of rules one of which must hold (Istio's and Flagger's `match:` list). */
 function readMatch(r: Reader, v: Raw, path: string): MatchRule {
-  const f = r.fields(v, path, ['header', 'cookie', 'query', 'userIds', 'percent'], 'a match rule like {header: {name: x-canary, value: "1"}}');
+  if (!Array.isArray(v)) return readMatchRule(r, v, path);
+  if (v.length === 0) r.expected(path, `${MATCH_HINT}; an empty list matches no request`, v);
+  const any = v.map((x, i) => readMatchRule(r, x, join(path, i)));
+  return any.length === 1 ? any[0] : { any };
+}
+
+function readMatchRule(r: Reader, v: Raw, path: string): MatchRule {
+  if (Array.isArray(v)) r.expected(path, 'a match rule (a map); a list of rules may not nest', v);
+  const f = r.fields(v, path, ['header', 'cookie', 'query', 'userIds', 'percent'], MATCH_HINT);
   if (Object.keys(f).length === 0) r.expected(path, 'at least one of header, cookie, query, userIds, percent', v);
   const m: MatchRule = {};
   for (const k of ['header', 'cookie', 'query'] as const) {
     if (f[k] === undefined) continue;
-    const p = join(path, k);
-    const nv = r.fields(f[k], p, ['name', 'value'], 'a map {name, value}');
-    m[k] = {
-      name: r.token(required(r, nv.name, join(p, 'name')), join(p, 'name'), MATCH_NAME[k]),
-      value: r.fieldValue(required(r, nv.value, join(p, 'value')), join(p, 'value')),
-    };
+    m[k] = readMatchValue(r, f[k], join(path, k), k);
   }
   if (f.userIds !== undefined) m.userIds = r.list(f.userIds, join(path, 'userIds')).map((u, i) => r.integer(u, join(join(path, 'userIds'), i), 1, 'a user id (an integer ≥ 1)'));
   if (f.percent !== undefined) m.percent = r.number(f.percent, join(path, 'percent'), { min: 0, max: 100, what: 'a percentage between 0 and 100' });
   return m;
+}
+
+/** `{name, value}` (exact; `exact` is the same), `{name, prefix}` or `{name, regex}` (the whole value must match). */
+function readMatchValue(r: Reader, v: Raw, p: string, kind: 'header' | 'cookie' | 'query'): MatchValue {
+  const nv = r.fields(v, p, ['name', 'value', 'exact', 'prefix', 'regex'], 'a map {name, value} (or {name, prefix} / {name, regex})');
+  const name = r.token(required(r, nv.name, join(p, 'name')), join(p, 'name'), MATCH_NAME[kind]);
+  if (kind === 'header' && name.toLowerCase() === COOKIE_HEADER) {
+    r.fail(join(p, 'name'), 'the Cookie header holds a list of cookies: match one with cookie: {name, value} (it is sought in the Cookie header too)');
+  }
+  const given = (['value', 'exact', 'prefix', 'regex'] as const).filter((k) => nv[k] !== undefined);
+  if (given.length !== 1) r.fail(p, given.length === 0 ? 'expected one of value (or exact), prefix, regex' : `expected one of value (or exact), prefix, regex, got ${given.join(' and ')}`);
+  const key = given[0];
+  const value = r.fieldValue(nv[key], join(p, key));
+  if (key === 'prefix') return { name, value, kind: 'prefix' };
+  if (key !== 'regex') return { name, value };
+  if (value.length > MAX_REGEX) r.fail(join(p, key), `a regex of at most ${MAX_REGEX} characters, got ${value.length}`);
+  try {
+    wholeRegex(value);
+  } catch (e) {
+    r.fail(join(p, key), `not a valid regular expression: ${(e as Error).message}`);
+  }
+  return { name, value, kind: 'regex' };
 }
 
 function readLanes(r: Reader, v: Raw, path: string): LaneSpec[] {

@@ -447,13 +447,27 @@ export interface BlueGreenKnobs {
   progressDeadlineAbort: boolean;
 }
 
+/**
+ * Conditions on a request, all of which must hold; or, with `any`, a list of such rules of
+ * which one must hold (Istio's and Flagger's list of matches). A rule with `any` has no
+ * conditions of its own, and its alternatives have no `any` (scenarios/matching.ts).
+ */
 export interface MatchRule {
-  header?: { name: string; value: string };
-  cookie?: { name: string; value: string };
-  query?: { name: string; value: string };
+  header?: MatchValue;
+  /** A cookie: sought among the user's attributes and in the pairs of its Cookie header. */
+  cookie?: MatchValue;
+  query?: MatchValue;
   userIds?: number[];
   /** Percentage of users (by user id hash). */
   percent?: number;
+  any?: MatchRule[];
+}
+
+/** A name and how its value must read: exactly `value` (no `kind`), starting with it, or matching it as a whole (a regex). */
+export interface MatchValue {
+  name: string;
+  value: string;
+  kind?: 'prefix' | 'regex';
 }
 
 export interface AbKnobs {

@@ -76,6 +76,19 @@ test('the schema rejects strategy knobs of another strategy, double steps, a reg
   }
 });
 
+test('match rules: a list, prefix and regex values are accepted by both; two value kinds and an empty list by neither', () => {
+  const base = 'duration: 1m\nservices: {a: {serviceTime: 1ms, versions: [v1, v2]}}\ntraffic: {rate: 1, headers: [{name: x, value: beta-1, fraction: 0.5}]}\n';
+  const ab = (match: string) => `${base}release: {strategy: {name: ab, duration: 30s, match: ${match}}}`;
+  for (const match of ['{header: {name: x, prefix: beta}}', '[{header: {name: x, regex: "beta-.*"}}, {cookie: {name: x, exact: beta-1}}]', '{query: {name: x, value: beta-1}, percent: 5}']) {
+    assert.ok(validate(YAML.parse(ab(match))), `${match}: ${ajv.errorsText(validate.errors)}`);
+    parseScenario(ab(match), 'x.yaml');
+  }
+  for (const match of ['{header: {name: x, value: a, regex: b}}', '[]', '{header: {name: x}}', '[[{header: {name: x, value: a}}]]']) {
+    assert.not.ok(validate(YAML.parse(ab(match))), `schema accepted: ${match}`);
+    assert.throws(() => parseScenario(ab(match), 'x.yaml'), undefined, `loader accepted: ${match}`);
+  }
+});
+
 test('the example in docs/scenario-format.md passes the schema and the loader', () => {
   const doc = readFileSync('docs/scenario-format.md', 'utf8');
   const m = /## A complete small example\s+```yaml\n([\s\S]*?)```/.exec(doc);

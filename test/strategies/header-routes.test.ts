@@ -60,7 +60,7 @@ test('errors: iterations with a duration, iterations without analysis, a header 
   assert.throws(() => sc(0, '{name: ab, iterations: 3, duration: 1m, analysis: {interval: 10s}}'), /release\.strategy\.iterations: give duration or iterations/);
   assert.throws(() => sc(0, '{name: ab, iterations: 3}'), /release\.strategy\.iterations: iterations counts analysis intervals/);
   assert.throws(() => sc(0, '{name: canary, trafficRouting: false, steps: [{setHeaderRoute: {match: {header: {name: x-beta, value: "1"}}}}]}'), /steps\[0\]\.setHeaderRoute: needs trafficRouting: true/);
-  assert.throws(() => sc(0, '{name: canary, steps: [{setHeaderRoute: {match: [{headerName: a, headerValue: {exact: "1"}}, {headerName: b, headerValue: {exact: "2"}}]}}]}'), /setHeaderRoute\.match: relsim matches one header per route, got 2/);
+  assert.throws(() => sc(0, '{name: canary, steps: [{setHeaderRoute: {match: [{headerName: a, headerValue: {exact: "1"}}, {headerName: b, headerValue: {exact: "2"}}]}}]}'), /setHeaderRoute\.match: relsim matches one header per route in Argo's form, got 2/);
 });
 
 test.run();

@@ -60,7 +60,7 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
       '  http-after-response set-header x-relsim-srv %s');
     if (front.isEntry) {
       for (const lane of state.lanes) {
-        out.push(`  http-request set-header x-lane ${haproxyLogFormat(lane.tag, 'lane tag')} if !{ req.hdr(x-lane) -m found } ${acl(lane.match, 'lane match')}`);
+        out.push(`  http-request set-header x-lane ${haproxyLogFormat(lane.tag, 'lane tag')} if ${condition(acl(lane.match, 'lane match'), '!{ req.hdr(x-lane) -m found }')}`);
       }
     }
     // req.fhdr: the whole value (req.hdr would split a tag holding a comma).
@@ -71,7 +71,7 @@ export function renderHaproxyConfig(state: RoutingState, dir: string, slots: Map
       if (v) out.push(`  use_backend ${be(v)} if ${tagIs}${state.laneMode === 'strict' ? '' : ` { nbsrv(${be(v)}) gt 0 }`}`);
       else if (state.laneMode === 'strict') out.push(`  http-request return status 503 hdr x-relsim-srv <NOSRV> if ${tagIs}`);
     }
-    for (const r of state.routes.get(front.service) ?? []) out.push(`  use_backend ${be(r.version)} if ${acl(r.match, 'header route match')}`);
+    for (const r of state.routes.get(front.service) ?? []) out.push(`  use_backend ${be(r.version)} if ${condition(acl(r.match, 'header route match'))}`);
     out.push(`  default_backend b${i}`);
 
     const all = slots.get(i) ?? [];
@@ -143,7 +143,30 @@ export function checkHaproxyMatch(m: MatchRule, tag: string | null, what: string
   if (tag !== null) { haproxyLogFormat(tag, 'lane tag'); haproxyPatterns([tag], 'lane tag'); }
 }
 
-function acl(m: MatchRule, what: string): string {
+/**
+ * HAProxy conditions have no parentheses: AND binds tighter than `||`. So a rule is a list
+ * of alternatives, each an AND of anonymous ACLs, and anything ANDed to the rule (`prefix`)
+ * is repeated in every alternative. No alternative (an OR of nothing) never holds.
+ */
+function condition(alternatives: string[], prefix = ''): string {
+  if (alternatives.length === 0) return 'FALSE';
+  return alternatives.map((a) => (prefix ? `${prefix} ${a}` : a)).join(' || ');
+}
+
+/** The rule's alternatives (one, without `any`), each an AND of anonymous ACLs. */
+function acl(m: MatchRule, what: string): string[] {
+  if (m.any) return m.any.map((alt, k) => {
+    if (alt.any) throw new Error(`HAProxy config: ${what}: alternative ${k} nests a list of rules`);
+    return conjunction(alt, what);
+  });
+  return [conjunction(m, what)];
+}
+
+function conjunction(m: MatchRule, what: string): string {
+  for (const kind of ['header', 'cookie', 'query'] as const) {
+    // The replay expands prefix and regex values into the exact ones its traffic carries (replay/match-expansion.ts).
+    if (m[kind]?.kind) throw new Error(`HAProxy config: ${what} ${kind} ${m[kind]!.kind}: expected exact values (expand the rule first)`);
+  }
   const conds: string[] = [];
   if (m.header) {
     const name = haproxyHeaderName(m.header.name, `${what} header name`);

@@ -198,6 +198,23 @@ export function checkNginxMatch(m: MatchRule, tag: string | null, what: string):
 }
 
 function renderMatch(m: MatchRule, variable: string, rawValue: string, valueWhat: string, what: string): string[] {
+  // A list of rules: each sets its own variable, and the first that holds decides (nginx
+  // has no OR; an empty list never holds).
+  if (m.any) {
+    if (m.any.length === 0) return [`  map $host ${variable} { default ""; }`];
+    const out: string[] = [];
+    const parts = m.any.map((alt, k) => {
+      if (alt.any) throw new Error(`nginx config: ${what}: alternative ${k} nests a list of rules`);
+      out.push(...renderMatch(alt, `${variable}_o${k}`, rawValue, valueWhat, what));
+      return `${variable}_o${k}`;
+    });
+    out.push(...firstNonEmpty([...parts, '""'], variable));
+    return out;
+  }
+  for (const kind of ['header', 'cookie', 'query'] as const) {
+    // The replay expands prefix and regex values into the exact ones its traffic carries (replay/match-expansion.ts).
+    if (m[kind]?.kind) throw new Error(`nginx config: ${what} ${kind} ${m[kind]!.kind}: expected exact values (expand the rule first)`);
+  }
   const value = nginxValue(rawValue, valueWhat);
   const conditions = matchConditions(m, what);
   if (conditions.length === 0) return [`  map $host ${variable} { default ${value}; }`];
