@@ -6,6 +6,7 @@
  * warning. Without `trafficRouting` the canary is Argo's basic canary: weights become
  * replica counts with Argo's own rounding.
  */
+import { wholeRegex } from '../../matching.ts';
 import type { ImportState, Workload } from '../import-state.ts';
 import type { ManifestReader } from '../manifest-reader.ts';
 import { formatDuration } from '../../durations.ts';
@@ -134,9 +135,15 @@ function canaryStep(state: ImportState, w: Workload, at: string): unknown {
       const list = r.list(`${at}.setHeaderRoute.match`);
       if (!list || list.length === 0) return { setHeaderRoute: {} };
       const name = list.length === 1 ? r.string(`${at}.setHeaderRoute.match[0].headerName`) : undefined;
-      const exact = name !== undefined ? r.string(`${at}.setHeaderRoute.match[0].headerValue.exact`) : undefined;
-      if (name !== undefined && exact !== undefined) return { setHeaderRoute: { match: { header: { name, value: exact } } } };
-      state.warn(r.doc, at, 'skipped: relsim\'s header route matches one header by its exact value');
+      const v = `${at}.setHeaderRoute.match[0].headerValue`;
+      // One header, by an exact, prefix or regex value (Argo's headerValue), written as relsim's rule.
+      for (const kind of ['exact', 'prefix', 'regex'] as const) {
+        const value = name !== undefined ? r.string(`${v}.${kind}`) : undefined;
+        if (value === undefined) continue;
+        if (kind === 'regex' && !validRegex(value)) break;
+        return { setHeaderRoute: { match: { header: kind === 'exact' ? { name, value } : { name, [kind]: value } } } };
+      }
+      state.warn(r.doc, at, 'skipped: relsim\'s header route in Argo\'s form matches one header by an exact, prefix or regex value (one JavaScript can read)');
       return null;
     }
     case 'experiment':
@@ -173,4 +180,8 @@ function blueGreen(state: ImportState, w: Workload): ReturnType<typeof rolloutSt
     state.warn(r.doc, `${b}.prePromotionAnalysis`, 'measures the preview, whose test traffic is not in the manifests: green gets no requests before the switch (and the analysis is inconclusive) unless the model gives release.strategy.previewMatch, the requests that reach the preview (e.g. a tester header)');
   }
   return { fields, steps: [] };
+}
+
+function validRegex(pattern: string): boolean {
+  try { wholeRegex(pattern); return true; } catch { return false; }
 }

@@ -55,7 +55,7 @@ test('what relsim cannot model is one warning each, never dropped silently; --st
     ] } },
     strategy: { canary: {
       dynamicStableScale: true,
-      steps: [{ setWeight: 20 }, { setHeaderRoute: { name: 'h', match: [{ headerName: 'x-a', headerValue: { prefix: 'a' } }] } }, { experiment: {} }, { pause: {} }],
+      steps: [{ setWeight: 20 }, { setHeaderRoute: { name: 'h', match: [{ headerName: 'x-a', headerValue: { prefix: 'a' } }, { headerName: 'x-b', headerValue: { exact: 'b' } }] } }, { experiment: {} }, { pause: {} }],
     } },
   }, ['apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec: {minAvailable: 1}\n']);
   const { warnings, yaml } = run(text);
@@ -66,7 +66,7 @@ test('what relsim cannot model is one warning each, never dropped silently; --st
     /containers\[0\]\.startupProbe: not modelled/,
     /\(PodDisruptionBudget\/web\): has no effect on a rollout/,
     /spec\.strategy\.canary\.dynamicStableScale: not modelled: stable keeps its full size/,
-    /steps\[1\]: skipped: relsim's header route matches one header by its exact value/,
+    /steps\[1\]: skipped: relsim's header route in Argo's form matches one header by an exact, prefix or regex value/,
     /steps\[2\]: skipped: relsim does not model experiment steps/,
   ];
   assert.is(warnings.length, expected.length, warnings.join('\n'));
@@ -167,13 +167,23 @@ test('setMirrorRoute steps: a percentage with one exact header, other conditions
   assert.match(warnings[0], /steps\[3\]\.setMirrorRoute\.match: relsim matches one exact header only/);
 });
 
-test('setHeaderRoute steps: one exact header becomes the canary\'s header route; no match removes it', () => {
+test('setHeaderRoute steps: one header (exact, prefix or regex) becomes the canary\'s header route; no match removes it', () => {
   const steps = [{ setCanaryScale: { replicas: 1 } }, { setHeaderRoute: { name: 'h', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } }, { pause: { duration: 30 } }, { setHeaderRoute: { name: 'h' } }];
   const { yaml, warnings } = run(rollout({ strategy: { canary: { trafficRouting: { smi: {} }, steps } } }));
   assert.equal(warnings, []);
   const strategy = (YAML.parse(yaml) as { release: { strategy: { steps: unknown[] } } }).release.strategy;
   assert.equal(strategy.steps[1], { setHeaderRoute: { match: { header: { name: 'x-beta', value: 'yes' } } } });
   assert.equal(strategy.steps[3], { setHeaderRoute: {} });
+  // Argo's prefix and regex values are written as relsim's, and read back as such.
+  const kinds = [{ setHeaderRoute: { name: 'p', match: [{ headerName: 'x-beta', headerValue: { prefix: 'ye' } }] } }, { setHeaderRoute: { name: 'r', match: [{ headerName: 'x-beta', headerValue: { regex: 'y(es)?' } }] } }];
+  const more = run(rollout({ strategy: { canary: { trafficRouting: { smi: {} }, steps: kinds } } }));
+  assert.equal(more.warnings, []);
+  assert.equal((YAML.parse(more.yaml) as { release: { strategy: { steps: unknown[] } } }).release.strategy.steps,
+    [{ setHeaderRoute: { match: { header: { name: 'x-beta', prefix: 'ye' } } } }, { setHeaderRoute: { match: { header: { name: 'x-beta', regex: 'y(es)?' } } } }]);
+  const read = parseScenario(more.yaml, 'imported.yaml').release!.strategy;
+  assert.equal(read.name === 'canary' && read.steps, [{ setHeaderRoute: { match: { header: { name: 'x-beta', value: 'ye', kind: 'prefix' } } } }, { setHeaderRoute: { match: { header: { name: 'x-beta', value: 'y(es)?', kind: 'regex' } } } }]);
+  const unreadable = run(rollout({ strategy: { canary: { trafficRouting: { smi: {} }, steps: [{ setHeaderRoute: { name: 'x', match: [{ headerName: 'x-beta', headerValue: { regex: '(?<=y' } }] } }] } } }));
+  assert.match(unreadable.warnings.join('\n'), /steps\[0\]: skipped: relsim's header route in Argo's form matches one header by an exact, prefix or regex value \(one JavaScript can read\)/);
 });
 
 test.run();

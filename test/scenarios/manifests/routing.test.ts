@@ -78,7 +78,7 @@ const oneWarning = (warnings: string[], re: RegExp) => {
 };
 /** The held weight canary a split of W % with a canary of `replicas` becomes. */
 const heldCanary = (weight: number, replicas = 1) => ({ name: 'canary', trafficRouting: true, steps: [{ setCanaryScale: { replicas } }, { setWeight: weight }, { pause: {} }] });
-const heldAb = (match: Obj, replicas = 1) => ({ name: 'ab', match, replicas, duration: '24h' });
+const heldAb = (match: Obj | Obj[], replicas = 1) => ({ name: 'ab', match, replicas, duration: '24h' });
 
 // ---- ingress-nginx -----------------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ test('ingress-nginx by header: always, or canary-by-header-value; by cookie: alw
   assert.equal(imported(canaryIngress({ [`${N}canary-by-cookie`]: 'beta' })).scenario.release.strategy, heldAb({ cookie: { name: 'beta', value: 'always' } }));
 });
 
-test('ingress-nginx: one route per release — the weight over a header or cookie, the header over a cookie; a pattern is warned about', () => {
+test('ingress-nginx: one route per release — the weight over a header or cookie, the header over a cookie; a pattern is a regex found anywhere in the value', () => {
   const both = imported(canaryIngress({ [`${N}canary-weight`]: '10', [`${N}canary-by-header`]: 'x-canary', [`${N}canary-by-cookie`]: 'beta' }));
   assert.equal(both.scenario.release.strategy, heldCanary(10));
   oneWarning(both.warnings, /canary-by-header"\]: not modelled: relsim runs one route per release and models canary-weight \(10%\)/);
@@ -130,12 +130,15 @@ test('ingress-nginx: one route per release — the weight over a header or cooki
   oneWarning(headerCookie.warnings, /canary-by-cookie"\]: not modelled: relsim matches one rule per A\/B route and models canary-by-header/);
 
   const pattern = imported(canaryIngress({ [`${N}canary-by-header`]: 'x-canary', [`${N}canary-by-header-pattern`]: '^(a|b)$' }));
-  oneWarning(pattern.warnings, /canary-by-header-pattern"\]: not modelled: relsim matches exact header values only/);
-  assert.equal(pattern.scenario.release.strategy, heldCanary(0), 'the canary is still v2, taking nothing');
+  assert.equal(pattern.warnings, []);
+  assert.equal(pattern.scenario.release.strategy, heldAb({ header: { name: 'x-canary', regex: '.*(?:^(a|b)$).*' } }));
+  const unreadable = imported(canaryIngress({ [`${N}canary-by-header`]: 'x-canary', [`${N}canary-by-header-pattern`]: '(?<=a' }));
+  oneWarning(unreadable.warnings, /canary-by-header-pattern"\]: not modelled: "\(\?<=a" is a pattern JavaScript cannot read/);
+  assert.equal(unreadable.scenario.release.strategy, heldCanary(0), 'the canary is still v2, taking nothing');
   const ignored = imported(canaryIngress({ [`${N}canary-by-header`]: 'x', [`${N}canary-by-header-value`]: 'y', [`${N}canary-by-header-pattern`]: 'z' }));
   oneWarning(ignored.warnings, /canary-by-header-pattern"\]: has no effect: canary-by-header-value is set/);
   oneWarning(imported(canaryIngress({ [`${N}canary-by-header-value`]: 'y', [`${N}canary-weight`]: '5' })).warnings, /canary-by-header-value"\]: has no effect without canary-by-header/);
-  assert.throws(() => run(canaryIngress({ [`${N}canary-by-header`]: 'x', [`${N}canary-by-header-pattern`]: 'z' }), { strict: true }), /--strict/);
+  assert.throws(() => run(canaryIngress({ [`${N}canary-by-header`]: 'x', [`${N}canary-by-header-pattern`]: '(?<=a' }), { strict: true }), /--strict/);
 });
 
 test('ingress-nginx: plain Ingresses and other annotations are read and ignored; a canary Ingress needs a main one for its host and path', () => {
@@ -169,7 +172,7 @@ test('HTTPRoute: two weighted backendRefs are a canary at the canary\'s share of
   assert.equal(reversed.scenario.release.services, ['checkout']);
 });
 
-test('HTTPRoute: an Exact header match to another backend than the default rule is an A/B route; other matches are warned about', () => {
+test('HTTPRoute: an Exact or RegularExpression header match to another backend than the default rule is an A/B route; several matches an OR; other types are warned about', () => {
   const rules = (type?: string) => [
     { matches: [{ headers: [{ name: 'x-canary', value: 'on', ...(type ? { type } : {}) }] }], backendRefs: [{ name: 'checkout-canary', port: 80 }] },
     { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'checkout', port: 80 }] },
@@ -180,8 +183,15 @@ test('HTTPRoute: an Exact header match to another backend than the default rule 
   assert.ok(exact.yaml.includes('# HTTPRoute/checkout spec.rules[0].matches'), exact.yaml);
 
   const regex = imported([...PAIR, httpRoute(rules('RegularExpression'))]);
-  oneWarning(regex.warnings, /spec\.rules\[0\]\.matches\[0\]\.headers\[0\]\.type: not modelled: relsim matches exact values only \(RegularExpression x-canary\); the requests this rule sends to its backend stay on the stable version/);
-  assert.equal(regex.scenario.release.strategy, heldCanary(0), 'the canary is still v2, taking nothing');
+  assert.equal(regex.warnings, []);
+  assert.equal(regex.scenario.release.strategy, heldAb({ header: { name: 'x-canary', regex: 'on' } }));
+  const other = imported([...PAIR, httpRoute(rules('ImplementationSpecific'))]);
+  oneWarning(other.warnings, /spec\.rules\[0\]\.matches\[0\]\.headers\[0\]\.type: not modelled: relsim matches Exact and RegularExpression values \(ImplementationSpecific x-canary\); the requests this rule sends to its backend stay on the stable version/);
+  assert.equal(other.scenario.release.strategy, heldCanary(0), 'the canary is still v2, taking nothing');
+  // Two matches are an OR.
+  const two = rules();
+  (two[0] as { matches: Obj[] }).matches.push({ headers: [{ name: 'x-beta', value: '1' }] });
+  assert.equal(imported([...PAIR, httpRoute(two)]).scenario.release.strategy, heldAb([{ header: { name: 'x-canary', value: 'on' } }, { header: { name: 'x-beta', value: '1' } }]));
 
   const withQuery = rules();
   (withQuery[0].matches[0] as Obj).queryParams = [{ name: 'beta', value: '1' }];
@@ -218,7 +228,7 @@ test('HTTPRoute: three backends, a non-Service backend, a mirror and undecidable
 
 // ---- Istio VirtualService ---------------------------------------------------------------------
 
-test('VirtualService: a header exact match to a subset is an A/B route; subsets resolve through the DestinationRule', () => {
+test('VirtualService: a header exact, prefix or regex match to a subset is an A/B route (several blocks: an OR); subsets resolve through the DestinationRule', () => {
   const http = [
     { match: [{ headers: { 'x-canary': { exact: 'on' } } }], route: [{ destination: { host: 'checkout', subset: 'canary' } }] },
     { route: [{ destination: { host: 'checkout.shop.svc.cluster.local', subset: 'stable' } }] },
@@ -229,9 +239,15 @@ test('VirtualService: a header exact match to a subset is an A/B route; subsets 
     assert.equal(scenario.release.strategy, heldAb({ header: { name: 'x-canary', value: 'on' } }), apiVersion);
     assert.equal(Object.keys(scenario.services), ['front', 'checkout'], apiVersion);
   }
-  const prefix = imported([...SUBSET_PAIR, destinationRule, virtualService([{ ...http[0], match: [{ headers: { 'x-canary': { prefix: 'o' } } }] }, http[1]])]);
-  oneWarning(prefix.warnings, /spec\.http\[0\]\.match\[0\]\.headers\.x-canary: not modelled: relsim matches exact values only \(prefix\); the requests this rule sends to its destination stay on the stable version/);
-  assert.equal(prefix.scenario.release.strategy, heldCanary(0));
+  const prefix = imported([...SUBSET_PAIR, destinationRule, virtualService([{ ...http[0], match: [{ headers: { 'x-canary': { prefix: 'o' } } }, { queryParams: { beta: { regex: '1|yes' } } }] }, http[1]])]);
+  assert.equal(prefix.warnings, []);
+  // As written, the OR of a prefix and a regex reads back as the rule it came from.
+  const st = parseScenario(prefix.yaml, 'imported.yaml').release!.strategy;
+  assert.equal(st.name === 'ab' && st.match, { any: [{ header: { name: 'x-canary', value: 'o', kind: 'prefix' } }, { query: { name: 'beta', value: '1|yes', kind: 'regex' } }] });
+  assert.equal(prefix.scenario.release.strategy, heldAb([{ header: { name: 'x-canary', prefix: 'o' } }, { query: { name: 'beta', regex: '1|yes' } }]));
+  const suffix = imported([...SUBSET_PAIR, destinationRule, virtualService([{ ...http[0], match: [{ headers: { 'x-canary': { suffix: 'n' } } }] }, http[1]])]);
+  oneWarning(suffix.warnings, /spec\.http\[0\]\.match\[0\]\.headers\.x-canary: not modelled: relsim matches exact, prefix and regex values \(suffix\); the requests this rule sends to its destination stay on the stable version/);
+  assert.equal(suffix.scenario.release.strategy, heldCanary(0));
   const uri = imported([...SUBSET_PAIR, destinationRule, virtualService([{ ...http[0], match: [{ headers: { 'x-canary': { exact: 'on' } }, uri: { prefix: '/api' } }] }, http[1]])]);
   oneWarning(uri.warnings, /match\[0\]\.uri: not modelled: relsim routes on headers, cookies and query parameters only/);
   assert.is(uri.scenario.release.strategy.name, 'ab');

@@ -8,6 +8,7 @@
  */
 import type { ManifestReader } from '../../manifest-reader.ts';
 import type { ImportState } from '../../import-state.ts';
+import { wholeRegex } from '../../../matching.ts';
 import type { MatchRule } from '../../../types.ts';
 import { percent, pickRoute, stableFirst, type Backend, type MatchedRule, type RoutingKind, type WeightedRule } from './common.ts';
 
@@ -22,13 +23,29 @@ function refs(r: ManifestReader, rule: string): Ref[] {
   });
 }
 
-/** A rule's match as relsim's, null when it has no header or query match (a default rule). */
+/**
+ * A rule's match as relsim's, null when it has no header or query match (a default rule).
+ * Several `matches` are Gateway API's OR: relsim's list of rules. A value's type is `Exact`
+ * or `RegularExpression` (matched against the whole value, as relsim does).
+ */
 function ruleMatch(state: ImportState, r: ManifestReader, rule: string): MatchRule | null | 'unmodelled' {
   const matches = r.list(`${rule}.matches`) ?? [];
   const with_ = matches.map((_, i) => i).filter((i) => (r.list(`${rule}.matches[${i}].headers`) ?? []).length > 0 || (r.list(`${rule}.matches[${i}].queryParams`) ?? []).length > 0);
   if (with_.length === 0) return null;
-  const m = `${rule}.matches[${with_[0]}]`;
-  if (matches.length > 1) state.warn(r.doc, `${rule}.matches`, `${matches.length} matches (any of them routes); relsim matches one rule and models matches[${with_[0]}]`);
+  if (with_.length < matches.length) {
+    state.warn(r.doc, `${rule}.matches`, `${matches.length - with_.length} of its ${matches.length} matches test no header or query parameter; relsim reads only those that do (${with_.map((i) => `matches[${i}]`).join(', ')})`);
+  }
+  const any: MatchRule[] = [];
+  for (const i of with_) {
+    const one = oneMatch(state, r, `${rule}.matches[${i}]`);
+    if (one === 'unmodelled') return 'unmodelled';
+    any.push(one);
+  }
+  return any.length === 1 ? any[0] : { any };
+}
+
+/** One entry of `matches`: all its conditions must hold. */
+function oneMatch(state: ImportState, r: ManifestReader, m: string): MatchRule | 'unmodelled' {
   const out: MatchRule = {};
   for (const [list, key] of [['headers', 'header'], ['queryParams', 'query']] as const) {
     const items = r.list(`${m}.${list}`) ?? [];
@@ -38,12 +55,14 @@ function ruleMatch(state: ImportState, r: ManifestReader, rule: string): MatchRu
     const name = r.string(`${at}.name`);
     const value = r.string(`${at}.value`);
     if (!name || value === undefined) r.fail(at, 'expected name and value');
-    if (type !== 'Exact') {
-      state.warn(r.doc, `${at}.type`, `not modelled: relsim matches exact values only (${type} ${name}); the requests this rule sends to its backend stay on the stable version`);
+    const regexOk = type === 'RegularExpression' && (() => { try { wholeRegex(value); return true; } catch { return false; } })();
+    if (type !== 'Exact' && !regexOk) {
+      const why = type === 'RegularExpression' ? `a regex JavaScript cannot read: ${JSON.stringify(value)}` : `${type} ${name}`;
+      state.warn(r.doc, `${at}.type`, `not modelled: relsim matches Exact and RegularExpression values (${why}); the requests this rule sends to its backend stay on the stable version`);
       return 'unmodelled';
     }
     if (items.length > 1) state.warn(r.doc, `${m}.${list}`, `${items.length} ${list} that must all match; relsim matches one ${key} and models ${name} only, so the cohort is wider than the route's`);
-    out[key] = { name, value };
+    out[key] = type === 'Exact' ? { name, value } : { name, value, kind: 'regex' };
   }
   if (r.has(`${m}.method`)) state.warn(r.doc, `${m}.method`, 'not modelled: relsim requests have no method; read as matching every method');
   const path = r.string(`${m}.path.value`);

@@ -17,6 +17,7 @@
  *
  * See docs/manifests/traffic-routing.md.
  */
+import { matchAsWritten } from '../../../matching.ts';
 import type { ManifestDoc } from '../../documents.ts';
 import { ManifestReader } from '../../manifest-reader.ts';
 import type { FoldedWorkload, FoldRequest, ImportState } from '../../import-state.ts';
@@ -123,7 +124,7 @@ function strategyOf(state: ImportState, c: RoutedCanary, f: FoldedWorkload): Str
   return {
     fields: [
       ['name', 'ab', c.r.source(route.field)],
-      ['match', route.match, c.r.source(route.field)],
+      ['match', matchAsWritten(route.match), c.r.source(route.field)],
       ['replicas', replicas, replicasFrom],
       ['duration', AB_HOLD, `${by}: the route the manifests describe, held for the run (they name no end and no outcome)`],
     ],

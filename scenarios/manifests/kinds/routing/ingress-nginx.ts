@@ -11,6 +11,7 @@
  */
 import { ManifestReader } from '../../manifest-reader.ts';
 import type { ImportState } from '../../import-state.ts';
+import { wholeRegex } from '../../../matching.ts';
 import type { MatchRule } from '../../../types.ts';
 import { percent, type Backend, type Route, type RoutingKind, type Split } from './common.ts';
 
@@ -101,7 +102,13 @@ function canaryRoute(state: ImportState, r: ManifestReader): Route {
       header = { header: { name: headerName, value: headerValue } };
       if (pattern !== undefined) state.warn(r.doc, ann('canary-by-header-pattern'), 'has no effect: canary-by-header-value is set, and ingress-nginx ignores the pattern then');
     } else if (pattern !== undefined) {
-      state.warn(r.doc, ann('canary-by-header-pattern'), `not modelled: relsim matches exact header values only, so requests ingress-nginx sends to the canary by header ${headerName} stay on the stable version`);
+      // ingress-nginx searches the value for the pattern (ngx.re.match, unanchored); relsim's
+      // regex matches the whole value, so the pattern is wrapped to be found anywhere.
+      const wrapped = `.*(?:${pattern}).*`;
+      let ok = true;
+      try { wholeRegex(wrapped); } catch { ok = false; }
+      if (ok) header = { header: { name: headerName, value: wrapped, kind: 'regex' } };
+      else state.warn(r.doc, ann('canary-by-header-pattern'), `not modelled: ${JSON.stringify(pattern)} is a pattern JavaScript cannot read, so requests ingress-nginx sends to the canary by header ${headerName} stay on the stable version`);
     } else {
       header = { header: { name: headerName, value: 'always' } };
     }

@@ -1,7 +1,8 @@
 /**
  * Istio VirtualService (networking.istio.io/v1, v1beta1, v1alpha3). An `http[]` rule without
  * `match` routing to two destinations with `weight`s is a weight split; a rule whose `match`
- * carries `headers.<name>.exact` (or `queryParams.<name>.exact`) and routes to one
+ * carries `headers.<name>` (or `queryParams.<name>`) with an `exact`, `prefix` or `regex`
+ * value, in one or several match blocks (any of which routes), and routes to one
  * destination, while a rule without match routes everyone else to another, is a header A/B
  * route. A destination is a Service (`host`, short or `name.namespace.svc.cluster.local`),
  * or one of its subsets: the DestinationRule for that host gives the subset's labels, which
@@ -11,6 +12,7 @@
 import { ManifestReader } from '../../manifest-reader.ts';
 import type { ImportState } from '../../import-state.ts';
 import type { MatchRule } from '../../../types.ts';
+import { wholeRegex } from '../../../matching.ts';
 import { percent, pickRoute, serviceOfHost, stableFirst, type Backend, type MatchedRule, type RoutingKind, type WeightedRule } from './common.ts';
 
 /** Fields of an http rule that change what the requests meet, which relsim does not model. */
@@ -95,13 +97,29 @@ function destination(state: ImportState, r: ManifestReader, at: string): Backend
   return null;
 }
 
-/** An http rule's match as relsim's; null for a rule without a header or query match (a default rule). */
+/**
+ * An http rule's match as relsim's; null for a rule without a header or query match (a
+ * default rule). Several match blocks are Istio's OR: relsim's list of rules. A value is
+ * `exact`, `prefix` or `regex` (RE2, matched against the whole value as relsim does).
+ */
 function ruleMatch(state: ImportState, r: ManifestReader, rule: string): MatchRule | null | 'unmodelled' {
   const matches = r.list(`${rule}.match`) ?? [];
   const keyed = matches.map((_, i) => i).filter((i) => Object.keys(r.map(`${rule}.match[${i}].headers`) ?? {}).length > 0 || Object.keys(r.map(`${rule}.match[${i}].queryParams`) ?? {}).length > 0);
   if (keyed.length === 0) return null;
-  const m = `${rule}.match[${keyed[0]}]`;
-  if (matches.length > 1) state.warn(r.doc, `${rule}.match`, `${matches.length} match blocks (any of them routes); relsim matches one rule and models match[${keyed[0]}]`);
+  if (keyed.length < matches.length) {
+    state.warn(r.doc, `${rule}.match`, `${matches.length - keyed.length} of its ${matches.length} match blocks test no header or query parameter; relsim reads only those that do (${keyed.map((i) => `match[${i}]`).join(', ')})`);
+  }
+  const any: MatchRule[] = [];
+  for (const i of keyed) {
+    const one = blockMatch(state, r, `${rule}.match[${i}]`);
+    if (one === 'unmodelled') return 'unmodelled';
+    any.push(one);
+  }
+  return any.length === 1 ? any[0] : { any };
+}
+
+/** One match block: all its conditions must hold. */
+function blockMatch(state: ImportState, r: ManifestReader, m: string): MatchRule | 'unmodelled' {
   const out: MatchRule = {};
   for (const [block, key] of [['headers', 'header'], ['queryParams', 'query']] as const) {
     const names = Object.keys(r.map(`${m}.${block}`) ?? {});
@@ -109,13 +127,16 @@ function ruleMatch(state: ImportState, r: ManifestReader, rule: string): MatchRu
     const name = names[0];
     const at = `${m}.${block}.${name}`;
     const exact = r.string(`${at}.exact`);
-    if (exact === undefined) {
-      const how = Object.keys(r.map(at) ?? {})[0] ?? 'an empty match';
-      state.warn(r.doc, at, `not modelled: relsim matches exact values only (${how}); the requests this rule sends to its destination stay on the stable version`);
+    const prefix = r.string(`${at}.prefix`);
+    const regex = r.string(`${at}.regex`);
+    const value = exact !== undefined ? { name, value: exact } : prefix !== undefined ? { name, value: prefix, kind: 'prefix' as const } : regex !== undefined ? { name, value: regex, kind: 'regex' as const } : null;
+    if (value === null || (value.kind === 'regex' && !validRegex(value.value))) {
+      const how = value ? `regex ${JSON.stringify(value.value)}, which JavaScript cannot read` : Object.keys(r.map(at) ?? {})[0] ?? 'an empty match';
+      state.warn(r.doc, at, `not modelled: relsim matches exact, prefix and regex values (${how}); the requests this rule sends to its destination stay on the stable version`);
       return 'unmodelled';
     }
     if (names.length > 1) state.warn(r.doc, `${m}.${block}`, `${names.length} ${block} that must all match; relsim matches one ${key} and models ${name} only, so the cohort is wider than the route's`);
-    out[key] = { name, value: exact };
+    out[key] = value;
   }
   for (const f of Object.keys(r.map(m) ?? {})) {
     if (f === 'headers' || f === 'queryParams' || f === 'name' || f === 'ignoreUriCase') continue;
@@ -123,4 +144,8 @@ function ruleMatch(state: ImportState, r: ManifestReader, rule: string): MatchRu
     state.warn(r.doc, `${m}.${f}`, 'not modelled: relsim routes on headers, cookies and query parameters only; read as matching every request');
   }
   return out;
+}
+
+function validRegex(pattern: string): boolean {
+  try { wholeRegex(pattern); return true; } catch { return false; }
 }
