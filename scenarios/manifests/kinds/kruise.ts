@@ -11,11 +11,15 @@
  *    wait until it is ready, then set the route, then pause. relsim keeps stable at full
  *    size beside the canary, which is Kruise's canary style (`enableExtraWorkloadForCanary`,
  *    the v1alpha1 default for Deployments: a `<name>-canary` Deployment next to the paused
- *    stable one). Kruise's partition style upgrades the canary's pods in place (stable runs
- *    R − n): a warning says so. A step without `traffic` makes Kruise drop the canary route,
+ *    stable one). A step without `traffic` makes Kruise drop the canary route,
  *    so the Service spreads requests over every pod: relsim sets the weight to the canary's
  *    share of the pods (n of R + n, or n of R when partitioned), computed for the replicas
  *    the manifests give (Kubernetes' default 1 when they give none).
+ *    Partition style with a router is `stableScaling: partition` (strategies/canary-partition.ts):
+ *    each step rolls the one Deployment to n new and R − n stable pods within its own
+ *    maxSurge/maxUnavailable (passed through), then routes the step's traffic. A step whose
+ *    traffic is not its pods' share is warned about: one side carries more per pod than
+ *    before the release (Kruise and relsim both route the traffic as written).
  *  - Without `trafficRoutings`: Kruise only moves pods, and requests follow them. This is
  *    relsim's basic canary (`trafficRouting: false`) with `setCanaryScale` + `pause` per
  *    step — canary n, stable R − n, the share following the pods, which is Kruise's partition
