@@ -30,7 +30,7 @@ export function defaultStrategy(name: StrategyName): StrategySpec {
     case 'canary':
       // Argo's code (utils/defaults) sets maxSurge/maxUnavailable to 25%, not the 1 its docs say.
       return {
-        name, steps: defaultCanarySteps(), trafficRouting: true, maxSurge: '25%', maxUnavailable: '25%',
+        name, steps: defaultCanarySteps(), trafficRouting: true, stableScaling: 'full', maxSurge: '25%', maxUnavailable: '25%',
         analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null,
         // Argo Rollouts and Flagger: 600 s; Argo waits degraded unless progressDeadlineAbort.
         progressDeadlineSeconds: 600_000, progressDeadlineAbort: false,

@@ -18,7 +18,7 @@
  *
  * The other no-effect warnings live where their field is read: readinessProbe.failureThreshold
  * (read-services.ts), takeOutFirst + batches and maxSurge/maxUnavailable with a router
- * (read-strategy.ts), preStop beyond the grace period, lb.maxFails outside smooth-wrr and
+ * (read-strategy.ts; not in partition style, which rolls pods with them), preStop beyond the grace period, lb.maxFails outside smooth-wrr and
  * match rules on a header no request carries (check.ts).
  */
 import { COOKIE_HEADER, alternatives, nameCarried, valueMatches, valuesCarried } from './matching.ts';
@@ -539,9 +539,20 @@ function warnStrategy(r: Reader, ctx: Context): void {
         // Without a router, maxSurge also decides the replica counts of each weight step
         // (Argo's basic-canary rounding may surge to R + 1): only promotion uses it otherwise.
         const weighted = steps.slice(0, stop).some((x) => 'setWeight' in x && x.setWeight > 0 && x.setWeight < 100);
-        const promotionOnly = st.trafficRouting ? ['scaleDownDelaySeconds'] : weighted ? ['maxUnavailable'] : ['maxSurge', 'maxUnavailable'];
+        // (Partition style has no scale-down delay at all: warned below.)
+        const promotionOnly = st.trafficRouting ? (st.stableScaling === 'partition' ? [] : ['scaleDownDelaySeconds']) : weighted ? ['maxUnavailable'] : ['maxSurge', 'maxUnavailable'];
         for (const k of promotionOnly) {
           if (given(k)) r.warn(join(p, k), `has no effect: it is used when the canary is promoted, and the rollout never gets past ${at} (${never}); give that pause a duration, or remove it`);
+        }
+      }
+      if (!st.trafficRouting && given('stableScaling')) {
+        r.warn(join(p, 'stableScaling'), 'has no effect with trafficRouting: false: the canary without a router already moves pods (n canary beside R − n stable, the share following them); remove it, or set trafficRouting: true');
+      }
+      if (st.trafficRouting && st.stableScaling === 'partition') {
+        for (const k of ['scaleDownDelaySeconds', 'abortScaleDownDelaySeconds']) {
+          if (given(k)) {
+            r.warn(join(p, k), 'has no effect with stableScaling: partition: stable pods are replaced as the canary\'s pods start (and back on a rollback), so no stable is left to scale down after a delay; remove it');
+          }
         }
       }
       if (!st.trafficRouting) {

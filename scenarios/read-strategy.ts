@@ -12,6 +12,7 @@ import { required } from './read-distribution.ts';
 import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
 
 const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold'];
+const STABLE_SCALINGS = ['full', 'partition'] as const;
 
 /** Argo canary fields naming Kubernetes Services: accepted (so Argo's examples paste in), with a warning. */
 const ARGO_SERVICE_NAMES = ['canaryService', 'stableService'];
@@ -20,7 +21,7 @@ export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   recreate: ['name'],
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
   'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'postPromotionAnalysis', 'previewMatch', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
-  canary: ['name', 'steps', 'trafficRouting', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', 'sessionAffinity', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
+  canary: ['name', 'steps', 'trafficRouting', 'stableScaling', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', 'sessionAffinity', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
   ab: ['name', 'match', 'duration', 'iterations', 'then', 'replicas', 'analysis'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
 };
@@ -59,6 +60,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       return s;
     case 'canary':
       if (f.trafficRouting !== undefined) s.trafficRouting = r.boolean(f.trafficRouting, at('trafficRouting'));
+      if (f.stableScaling !== undefined) s.stableScaling = r.oneOf(f.stableScaling, at('stableScaling'), STABLE_SCALINGS);
       if (f.maxSurge !== undefined) s.maxSurge = r.intOrPercent(f.maxSurge, at('maxSurge'));
       if (f.maxUnavailable !== undefined) s.maxUnavailable = r.intOrPercent(f.maxUnavailable, at('maxUnavailable'));
       if (f.abortScaleDownDelaySeconds !== undefined) s.abortScaleDownDelaySeconds = r.secondsAsMs(f.abortScaleDownDelaySeconds, at('abortScaleDownDelaySeconds'));
@@ -77,8 +79,9 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       for (const k of ARGO_SERVICE_NAMES) {
         if (f[k] !== undefined) r.warn(at(k), 'has no effect: it names a Kubernetes Service, and relsim routes by its own service names; `relsim import` reads a Rollout together with its Services');
       }
-      if (s.trafficRouting) {
-        // With a router the canary is sized from the weight and promotion swaps at once.
+      if (s.trafficRouting && s.stableScaling === 'full') {
+        // With a router the canary is sized from the weight and promotion swaps at once
+        // (partition style rolls its pods within maxSurge/maxUnavailable instead).
         for (const k of ['maxSurge', 'maxUnavailable'] as const) {
           if (f[k] !== undefined) r.warn(at(k), 'has no effect with trafficRouting: true (the router carries the weight; promotion scales the canary to full size at once)');
         }

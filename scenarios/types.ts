@@ -410,6 +410,16 @@ export interface CanaryKnobs {
   steps: CanaryStep[];
   /** true: weights are set on a router (L7); false: weight follows replica ratio. */
   trafficRouting: boolean;
+  /**
+   * With a router, how stable is sized while the canary runs. `full`: stable keeps its R
+   * replicas beside the canary (Argo; Kruise's canary style, a second Deployment).
+   * `partition`: Kruise's partition style, one Deployment whose pods move: each canary
+   * size n is a rolling update within maxSurge/maxUnavailable that stops at n new and
+   * R − n old pods (the partition), and only then is the step's weight routed; promotion
+   * hands the route back to the Service (the share follows the pods) and rolls the rest;
+   * a rollback routes everything to stable, then rolls the canary's pods back.
+   */
+  stableScaling: 'full' | 'partition';
   maxSurge: IntOrPercent;
   maxUnavailable: IntOrPercent;
   /** Background analysis running during all steps (Argo `analysis` / Flagger metrics). */

@@ -1,7 +1,8 @@
 /**
  * A person aborting a release at a chosen time (`release.abortAt`): Argo's
  * `kubectl argo rollouts abort` for a canary, blue-green or A/B, `kubectl rollout undo`
- * for a Deployment's rolling or recreate update.
+ * for a Deployment's rolling or recreate update, and a reverted Deployment for a canary in
+ * Kruise's partition style.
  *
  *   const o = yield* abortable(planFor(ctx), ctx, atMs);   // the plan's outcome, or the abort's
  *
@@ -15,6 +16,7 @@ import type { RollingKnobs } from '../scenarios/types.ts';
 import { now, scale, setRoutes, setWeights, sleep, sleepUntil, step, waitReady, type Action, type Plan, type StrategyContext } from './protocol.ts';
 import { formatMs, versionState, waitGone, type Outcome } from './common.ts';
 import { rollForward } from './rolling.ts';
+import { partitionRollback } from './canary-partition.ts';
 
 /** How long the old version may take to be available again after an abort. */
 const RESTORE_TIMEOUT_MS = 600_000;
@@ -72,6 +74,13 @@ export function* abortPlan(ctx: StrategyContext, atMs: number, label = `abort at
       yield* waitReady(svc, from, R, RESTORE_TIMEOUT_MS);
       break;
     default: {
+      if (k.name === 'canary' && k.trafficRouting && k.stableScaling === 'partition') {
+        // Kruise's partition style: every request to stable first, then the reverted
+        // Deployment rolls the canary's pods back (canary-partition.ts).
+        yield* setWeights(svc, { [from]: 100, [to]: 0 });
+        yield* partitionRollback({ service: svc, from, to, replicas: R, knobs: k, deadline: { ms: k.progressDeadlineSeconds, abort: false } });
+        break;
+      }
       // Argo: the old version back to full size and available, every request routed to it,
       // then the new version scaled down (after abortScaleDownDelaySeconds with a router).
       const routed = k.name === 'blue-green' || k.name === 'ab' || (k.name === 'canary' && k.trafficRouting);

@@ -24,6 +24,9 @@
  * `scaleDownDelaySeconds` (basic canary: a rolling update within maxSurge/maxUnavailable
  * from whatever counts the last step left, R + 1 included).
  *
+ * `stableScaling: partition` (with a router): Kruise's partition style, where the canary's
+ * pods replace stable ones (stable runs R − n) — canary-partition.ts.
+ *
  * Canary pods not available within `progressDeadlineSeconds`: the rollout waits degraded
  * (Argo's default), or aborts with `progressDeadlineAbort` (and always in Flagger's
  * shorthand, as Flagger rolls back) — progress-deadline.ts.
@@ -36,6 +39,7 @@ import { awaitPromotion } from './approvals.ts';
 import { rollForward } from './rolling.ts';
 import { basicCanaryCounts, type CanaryStableCounts } from './basic-canary-counts.ts';
 import { waitProgress, type ProgressDeadline } from './progress-deadline.ts';
+import { partitionBatch, partitionPromote, partitionRollback, type PartitionRelease } from './canary-partition.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
@@ -78,6 +82,8 @@ class CanaryRun {
   private headerRouted = false;
   /** New pods late: Argo waits degraded unless progressDeadlineAbort; Flagger rolls back. */
   private readonly deadline: ProgressDeadline;
+  /** Kruise's partition style (routed only): the release its pod moves act on; null otherwise. */
+  private readonly partition: PartitionRelease | null;
 
   constructor(private readonly ctx: StrategyContext, private readonly k: CanaryKnobs) {
     this.svc = ctx.service.name;
@@ -87,6 +93,9 @@ class CanaryRun {
     // rollout goes on unwatched); without one (count 0) it measures until the rollout ends.
     this.background = k.analysis ? new AnalysisRun(k.analysis) : null;
     this.deadline = { ms: k.progressDeadlineSeconds, abort: k.progressDeadlineAbort || k.flagger !== null };
+    this.partition = k.trafficRouting && k.stableScaling === 'partition'
+      ? { service: this.svc, from: ctx.from, to: ctx.to, replicas: ctx.replicas, knobs: k, deadline: this.deadline }
+      : null;
   }
 
   *runSteps(steps: CanaryStep[]): Plan<Halt | null> {
@@ -138,6 +147,17 @@ class CanaryRun {
   private *applyWeight(w: number): Plan<boolean> {
     this.weight = w;
     const R = this.ctx.replicas;
+    if (this.partition) {
+      // Kruise never lowers a partition: a smaller step keeps the pods already moved.
+      const want = Math.max(this.canaryReplicas, this.fixedScale ?? routedCanaryReplicas(w, R));
+      if (want !== this.canaryReplicas) {
+        if (!(yield* partitionBatch(this.partition, want))) return false;
+        this.canaryReplicas = want;
+        this.stableReplicas = R - want;
+      }
+      yield* this.route(w);
+      return true;
+    }
     if (this.k.trafficRouting) {
       const want = this.fixedScale ?? routedCanaryReplicas(w, R);
       if (want !== this.canaryReplicas) {
@@ -234,6 +254,12 @@ class CanaryRun {
     const R = this.ctx.replicas;
     yield* step('rollback');
     yield* this.unmirror();
+    if (this.partition) {
+      yield* this.route(0);
+      yield* partitionRollback(this.partition);
+      yield* outcome('rolled-back');
+      return;
+    }
     if (this.k.trafficRouting) {
       yield* this.route(0);
       yield* sleep(this.k.abortScaleDownDelaySeconds);
@@ -260,6 +286,11 @@ class CanaryRun {
     const R = this.ctx.replicas;
     yield* step('promote');
     yield* this.unmirror();
+    if (this.partition) {
+      const result = yield* partitionPromote(this.partition);
+      yield* outcome(result === 'rolled-back' ? 'rolled-back' : 'promoted');
+      return;
+    }
     if (this.k.trafficRouting) {
       // Argo applies setCanaryScale while a step is current: promotion sizes the canary to full.
       this.fixedScale = null;

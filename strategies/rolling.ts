@@ -48,9 +48,29 @@ export interface RollForward {
  * `replicas` of `to` and none of `from`. Also used to finish a basic canary.
  */
 export function* rollForward(r: RollForward): Plan<Outcome> {
+  const { reached, oldSpec } = yield* roll(r, r.replicas);
+  return reached ? 'promoted' : yield* rollBack(r, oldSpec);
+}
+
+/**
+ * The same loop stopped at a partition, as OpenKruise's Deployment controller runs it
+ * (rollouts pkg/controller/deployment/rolling.go): `to` grows to at most `target`
+ * (NewRSNewReplicas caps it at the partition) and `from` shrinks to no fewer than
+ * replicas − target (ScaleDownLimitForOld), both within maxSurge/maxUnavailable, until
+ * `target` of `to` are available. With target = replicas it is the Deployment's rolling
+ * update. False only when the progress deadline passed with `abort` (nothing is undone:
+ * the caller decides what a rollback is).
+ */
+export function* rollUntil(r: RollForward, target: number): Plan<boolean> {
+  return (yield* roll(r, target)).reached;
+}
+
+/** rollUntil's loop, also telling rollForward's rollback where `from` was left. */
+function* roll(r: RollForward, target: number): Plan<{ reached: boolean; oldSpec: number }> {
   const { surge, unavailable } = resolveFenceposts(r.maxSurge, r.maxUnavailable, r.replicas);
   const minAvailable = r.replicas - unavailable;
   const maxTotal = r.replicas + surge;
+  const keepOld = r.replicas - target;
   const first = yield* state(r.service);
   let oldSpec = own(first, r.from)?.desired ?? 0;
   let newSpec = own(first, r.to)?.desired ?? 0;
@@ -60,38 +80,38 @@ export function* rollForward(r: RollForward): Plan<Outcome> {
     const st = yield* state(r.service);
     const newAvailable = own(st, r.to)?.available ?? 0;
     const oldAvailable = own(st, r.from)?.available ?? 0;
-    if (newSpec >= r.replicas && oldSpec === 0 && newAvailable >= r.replicas) return 'promoted';
+    if (newSpec >= target && oldSpec <= keepOld && newAvailable >= target) return { reached: true, oldSpec };
 
-    // Scale up: NewRSNewReplicas.
+    // Scale up: NewRSNewReplicas (Kruise's caps it at the partition).
     const total = oldSpec + newSpec;
-    if (total < maxTotal && newSpec < r.replicas) {
-      newSpec += Math.min(maxTotal - total, r.replicas - newSpec);
+    if (total < maxTotal && newSpec < target) {
+      newSpec += Math.min(maxTotal - total, target - newSpec);
       yield* scale(r.service, r.to, newSpec);
     }
-    // Scale down: reconcileOldReplicaSets + scaleDownOldReplicaSetsForRollingUpdate.
+    // Scale down: reconcileOldReplicaSets + scaleDownOldReplicaSetsForRollingUpdate
+    // (Kruise's stop at replicas − partition).
     const newUnavailable = newSpec - newAvailable;
     const maxScaledDown = oldSpec + newSpec - minAvailable - newUnavailable;
     const byAvailability = oldAvailable + newAvailable - minAvailable;
-    const down = Math.min(oldSpec, maxScaledDown, byAvailability);
+    const down = Math.min(oldSpec - keepOld, maxScaledDown, byAvailability);
     if (down > 0) {
       oldSpec -= down;
       yield* scale(r.service, r.from, oldSpec);
     }
-    if (newSpec >= r.replicas && oldSpec === 0) {
-      if (newAvailable >= r.replicas) return 'promoted';
-      if (!(yield* waitProgress(r.service, r.to, r.replicas, r.deadline))) return yield* rollBack(r, oldSpec);
-      return 'promoted';
+    if (newSpec >= target && oldSpec <= keepOld) {
+      if (newAvailable >= target) return { reached: true, oldSpec };
+      return { reached: yield* waitProgress(r.service, r.to, target, r.deadline), oldSpec };
     }
     if (down > 0) { blockedMs = 0; degraded = false; continue; } // room for the next surge: re-evaluate at once
     if (newSpec > newAvailable) {
       blockedMs = 0;
       degraded = false;
       // Progress means one more new pod available (the controller's progress condition).
-      if (!(yield* waitProgress(r.service, r.to, newAvailable + 1, r.deadline))) return yield* rollBack(r, oldSpec);
+      if (!(yield* waitProgress(r.service, r.to, newAvailable + 1, r.deadline))) return { reached: false, oldSpec };
     } else {
       // Blocked by unavailable old pods (nothing of ours is starting): look again shortly.
       if (blockedMs >= r.deadline.ms && !degraded) {
-        if (r.deadline.abort) return yield* rollBack(r, oldSpec);
+        if (r.deadline.abort) return { reached: false, oldSpec };
         degraded = true;
         yield* step(DEADLINE_STEP);
       }

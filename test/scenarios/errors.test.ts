@@ -48,6 +48,8 @@ test('semantic checks name the field', () => {
     ['release: {strategy: {name: canry}}', 'x.yaml: release.strategy.name: expected one of recreate, rolling, blue-green, canary, ab, lanes, got "canry" (did you mean `canary`?)'],
     ['release: {strategy: {name: rolling, steps: []}}', 'x.yaml: release.strategy.steps: unknown field'],
     ['release: {strategy: {name: canary, steps: [{setWeight: 120}]}}', 'x.yaml: release.strategy.steps[0].setWeight: expected a weight between 0 and 100, got 120'],
+    ['release: {strategy: {name: canary, stableScaling: partiton}}', 'x.yaml: release.strategy.stableScaling: expected one of full, partition, got "partiton" (did you mean `partition`?)'],
+    ['release: {strategy: {name: canary, stableScaling: true}}', 'x.yaml: release.strategy.stableScaling: expected one of full, partition, got true'],
     ['release: {strategy: {name: canary, steps: [{setWeigth: 10}]}}', 'x.yaml: release.strategy.steps[0].setWeigth: unknown field (did you mean `setWeight`?)'],
     ['release: {strategy: {name: canary, interval: 1m, steps: [{setWeight: 10}]}}', 'x.yaml: release.strategy.steps: steps cannot be combined with the Flagger shorthand'],
     ['release: {strategy: {name: lanes, lanes: [{name: g, match: {percent: 5}, services: {a: v9}}]}}', 'x.yaml: release.strategy.lanes[0].services.a: version "v9" is not declared by service "a"'],

@@ -303,6 +303,26 @@ test('blue-green: a preview as large as the service; promotion knobs with autoPr
   hasEffect('release.strategy.scaleDownDelaySeconds', mod(bg({ autoPromotionSeconds: 10, scaleDownDelaySeconds: 5 })), mod(bg({ autoPromotionSeconds: 10 })));
 });
 
+test('canary stableScaling: partition without a router, and the scale-down delays it has no use for', () => {
+  const canary = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'canary', ...knobs }; };
+  const basic = { trafficRouting: false, steps: [{ setCanaryScale: { replicas: 1 } }, { pause: '5s' }] };
+  noEffect('release.strategy.stableScaling', /has no effect with trafficRouting: false: the canary without a router already moves pods/,
+    mod(canary({ ...basic, stableScaling: 'partition' })), mod(canary(basic)));
+  const routed = { steps: [{ setCanaryScale: { replicas: 1 } }, { setWeight: 20 }, { pause: '5s' }] };
+  hasEffect('release.strategy.stableScaling', mod(canary({ ...routed, stableScaling: 'partition' })), mod(canary(routed)));
+  // v2 fails half its requests: the analysis rolls it back, which partition style does without a delay
+  const bad = (knobs: object) => (d: Doc): void => { d.services.a.versions.v2 = { errorRate: 0.5 }; canary(knobs)(d); };
+  const partition = { ...routed, stableScaling: 'partition', analysis: { interval: '2s', successRate: 0.9, minRequests: 5 } };
+  noEffect('release.strategy.abortScaleDownDelaySeconds', /has no effect with stableScaling: partition/, mod(bad({ ...partition, abortScaleDownDelaySeconds: 2 })), mod(bad(partition)));
+  noEffect('release.strategy.scaleDownDelaySeconds', /has no effect with stableScaling: partition/,
+    mod(canary({ ...routed, stableScaling: 'partition', scaleDownDelaySeconds: 2 })), mod(canary({ ...routed, stableScaling: 'partition' })));
+  // …and with a router the delays count in full style
+  hasEffect('release.strategy.scaleDownDelaySeconds', mod(canary({ ...routed, scaleDownDelaySeconds: 2 })), mod(canary(routed)));
+  // partition style rolls its pods within maxSurge/maxUnavailable: no warning, and they count
+  assert.equal(about(mod(canary({ ...routed, stableScaling: 'partition', maxSurge: 0, maxUnavailable: 1 })), 'release.strategy.maxSurge'), []);
+  hasEffect('release.strategy.maxSurge', mod(canary({ ...routed, stableScaling: 'partition', maxSurge: 0, maxUnavailable: 1 })), mod(canary({ ...routed, stableScaling: 'partition', maxUnavailable: 1 })));
+});
+
 test('canary: steps after pause: {}, delays without a router, an analysis that never measures, threshold without analysis', () => {
   const canary = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'canary', ...knobs }; };
   const forever = [{ setWeight: 25 }, { pause: {} }];

@@ -58,7 +58,7 @@ test('lanes: base pinned, lane versions deployed and ready before the lane is se
 
 test('releasePlan: leaves startAt to the driver, stops at the first rollback, one composite outcome', () => {
   const strat: StrategySpec = {
-    name: 'canary', steps: [{ setWeight: 50 }], trafficRouting: true, maxSurge: 1, maxUnavailable: 0, analysis: null,
+    name: 'canary', steps: [{ setWeight: 50 }], trafficRouting: true, stableScaling: 'full', maxSurge: 1, maxUnavailable: 0, analysis: null,
     abortScaleDownDelaySeconds: 0, scaleDownDelaySeconds: 0, flagger: null, sessionAffinity: null, progressDeadlineSeconds: 30_000, progressDeadlineAbort: true,
   };
   const sc = scenario(strat, [service('a', 2, ['b']), service('b', 2)], ['b', 'a']);

@@ -11,11 +11,15 @@
  *    wait until it is ready, then set the route, then pause. relsim keeps stable at full
  *    size beside the canary, which is Kruise's canary style (`enableExtraWorkloadForCanary`,
  *    the v1alpha1 default for Deployments: a `<name>-canary` Deployment next to the paused
- *    stable one). Kruise's partition style upgrades the canary's pods in place (stable runs
- *    R − n): a warning says so. A step without `traffic` makes Kruise drop the canary route,
+ *    stable one). A step without `traffic` makes Kruise drop the canary route,
  *    so the Service spreads requests over every pod: relsim sets the weight to the canary's
  *    share of the pods (n of R + n, or n of R when partitioned), computed for the replicas
  *    the manifests give (Kubernetes' default 1 when they give none).
+ *    Partition style with a router is `stableScaling: partition` (strategies/canary-partition.ts):
+ *    each step rolls the one Deployment to n new and R − n stable pods within its own
+ *    maxSurge/maxUnavailable (passed through), then routes the step's traffic. A step whose
+ *    traffic is not its pods' share is warned about: one side carries more per pod than
+ *    before the release (Kruise and relsim both route the traffic as written).
  *  - Without `trafficRoutings`: Kruise only moves pods, and requests follow them. This is
  *    relsim's basic canary (`trafficRouting: false`) with `setCanaryScale` + `pause` per
  *    step — canary n, stable R − n, the share following the pods, which is Kruise's partition
@@ -72,6 +76,8 @@ interface KruiseStep {
   /** Router weight 1–100, or null when the step sets none. */
   traffic: number | null;
   trafficSource: string;
+  /** The traffic field's path, for warnings. */
+  trafficAt: string;
   /** Header matches (Kruise gives them precedence over traffic). */
   matches: boolean;
   /** ms; null: indefinite (manual approval); undefined: no pause. */
@@ -258,7 +264,7 @@ function rolloutStep(state: ImportState, r: ManifestReader, version: Version, at
     : `${r.source(at)} (no pause: Kruise waits for kubectl-kruise rollout approve)`;
   return {
     at, replicas, replicasSource,
-    traffic: matches ? null : traffic, trafficSource: r.source(`${at}.${trafficKey}`),
+    traffic: matches ? null : traffic, trafficSource: r.source(`${at}.${trafficKey}`), trafficAt: `${at}.${trafficKey}`,
     matches, pause, pauseSource,
   };
 }
@@ -329,7 +335,7 @@ function batchReleasePlan(state: ImportState, r: ManifestReader, version: Versio
     const held = partition !== undefined && partition === i && i < list.length - 1;
     const pause = held ? null : seconds !== undefined && seconds > 0 && i < list.length - 1 ? seconds * 1000 : undefined;
     return {
-      at, replicas, replicasSource: r.source(`${at}.canaryReplicas`), traffic: null, trafficSource: '', matches: false, pause,
+      at, replicas, replicasSource: r.source(`${at}.canaryReplicas`), traffic: null, trafficSource: '', trafficAt: '', matches: false, pause,
       pauseSource: held ? `${r.source(`${p}.batchPartition`)} (the release holds here until an operator raises it)` : r.source(`${at}.pauseSeconds`),
     };
   });
@@ -346,9 +352,10 @@ function emit(state: ImportState, plan: Plan): StrategyImport {
     ['trafficRouting', routed, plan.routedSource],
   ];
   const R = replicaCount(state, w);
-  if (routed && style === 'partition') {
-    state.warn(r.doc, plan.styleAt, `${plan.styleWhy}: Kruise upgrades the canary's pods in place, so stable runs R − n beside n canary pods; ` +
-      'relsim\'s routed canary keeps stable at R while the canary runs (set enableExtraWorkloadForCanary: true for what relsim models)');
+  const partitioned = routed && style === 'partition';
+  if (partitioned) {
+    fields.push(['stableScaling', 'partition', `${r.source(plan.styleAt)}: ${plan.styleWhy}, the canary's pods replace stable ones (stable runs R − n)`]);
+    plan.steps.forEach((s) => warnShares(state, r, s, R));
   }
   if (!routed && style === 'canary') {
     state.warn(r.doc, plan.styleAt, `${plan.styleWhy}: Kruise keeps the stable Deployment at R pods and adds the canary's n, and the Service spreads requests over all R + n; ` +
@@ -377,15 +384,44 @@ function emit(state: ImportState, plan: Plan): StrategyImport {
   }
 
   // Without a router the canary's promotion is a rolling update: Kruise's last move is the
-  // Deployment's own rolling update, with its own maxSurge/maxUnavailable.
+  // Deployment's own rolling update, with its own maxSurge/maxUnavailable. In partition
+  // style with a router every step is such a roll, stopped at the step's pods.
   const stops = plan.steps.some((s) => s.pause === null);
-  if (!routed && !stops) {
+  if (partitioned || (!routed && !stops)) {
     for (const key of ['maxSurge', 'maxUnavailable'] as const) {
       const v = w.r.intOrPercent(`spec.strategy.rollingUpdate.${key}`);
-      if (v !== undefined) fields.push([key, v, `${w.r.source(`spec.strategy.rollingUpdate.${key}`)} (Kruise rolls the pods left after the last step with it)`]);
+      const why = partitioned ? 'Kruise rolls each step\'s pods, and those left after the last step, with it' : 'Kruise rolls the pods left after the last step with it';
+      if (v !== undefined) fields.push([key, v, `${w.r.source(`spec.strategy.rollingUpdate.${key}`)} (${why})`]);
     }
   }
   return { fields, steps };
+}
+
+/**
+ * Partition style routes a step's traffic whatever its pods: stable's R − n pods carry
+ * 100 − w % and the canary's n carry w %. Where that is not the pods' own share, one side
+ * carries more per pod than before the release; relsim routes it the same way and says so,
+ * since the capacity the user gave decides whether it drops.
+ */
+function warnShares(state: ImportState, r: ManifestReader, s: KruiseStep, R: number): void {
+  if (s.traffic === null) return;
+  const n = podsOf(s.replicas, R);
+  const at = s.trafficAt;
+  if (n === R) {
+    if (s.traffic < 100) {
+      state.warn(r.doc, at, `partition style: all ${R} pods are new at this step, yet ${100 - s.traffic}% of requests are routed to the stable Service, which has no pods left: ` +
+        'Kruise routes them there and they fail, and relsim counts them as no-endpoint drops; give this step traffic: "100%"');
+    }
+    return;
+  }
+  const even = 100 / R;
+  const stable = (100 - s.traffic) / (R - n) / even;
+  const canary = s.traffic / n / even;
+  const [who, pods, share, load] = stable > canary ? ['stable', R - n, 100 - s.traffic, stable] : ['canary', n, s.traffic, canary];
+  if (Math.round(load * 100) <= 100) return;
+  state.warn(r.doc, at, `partition style: ${s.traffic}% of requests go to ${n} new pod${n === 1 ? '' : 's'} and ${100 - s.traffic}% to the ${R - n} stable pod${R - n === 1 ? '' : 's'} left, ` +
+    `so each ${who} pod carries ${load.toFixed(2)}× its load before the release (${share}% over ${pods} of ${R} pods): Kruise routes the step's traffic whatever the pods, and relsim does the same, ` +
+    'so whether it drops requests depends on the capacity the model gives');
 }
 
 /** The released service's replicas as the manifests set them (the Deployment's, or its autoscaler's minimum); Kubernetes' 1 otherwise. */

@@ -100,14 +100,17 @@ test('a routed step without traffic: Kruise drops the route, so the weight is th
     { setCanaryScale: { weight: 100 } }, { setWeight: 50 },
   ]);
   assert.match(canary.yaml, /setWeight: 33\.33\} # Rollout\/web spec\.strategy\.canary\.steps\[1\] \(no traffic: Kruise drops the canary route and the Service spreads requests over 6 pods, 2 of them new, for 4 replicas\)/);
-  // partition style: 2 of the 4 pods are new → 50%, and a warning that stable shrinks in Kruise
+  // partition style: 2 of the 4 pods are new → 50%; stable shrinks (stableScaling: partition)
   const partition = strategy(SERVICE, deployment(), beta({ trafficRoutings: ROUTING, steps: [{ replicas: 1, traffic: '5%', pause: { duration: 30 } }, { replicas: '50%' }] }));
+  assert.is(partition.s.stableScaling, 'partition');
   assert.equal(partition.s.steps, [
     { setCanaryScale: { replicas: 1 } }, { setWeight: 5 }, { pause: { duration: '30s' } },
     { setCanaryScale: { weight: 50 } }, { setWeight: 50 }, { pause: {} },
   ]);
-  assert.equal(partition.warnings.length, 1, partition.warnings.join('\n'));
-  assert.match(partition.warnings[0], /^m\.yaml: document 3 \(Rollout\/web\): spec\.strategy\.canary\.enableExtraWorkloadForCanary: partition style \(enableExtraWorkloadForCanary is not true\): Kruise upgrades the canary's pods in place, so stable runs R − n/);
+  assert.match(partition.yaml, /stableScaling: partition # Rollout\/web spec\.strategy\.canary\.enableExtraWorkloadForCanary: partition style \(enableExtraWorkloadForCanary is not true\), the canary's pods replace stable ones/);
+  // 5 % on 1 of 4 pods: the 3 stable pods carry 95 %, 95/3 = 31.67 % each where they carried 25 %
+  assert.equal(partition.warnings, ['m.yaml: document 3 (Rollout/web): spec.strategy.canary.steps[0].traffic: partition style: 5% of requests go to 1 new pod and 95% to the 3 stable pods left, ' +
+    'so each stable pod carries 1.27× its load before the release (95% over 3 of 4 pods): Kruise routes the step\'s traffic whatever the pods, and relsim does the same, so whether it drops requests depends on the capacity the model gives']);
 });
 
 test('Kruise\'s replica rounding: an integer is a pod count up to R, a percentage of R rounds up', () => {
@@ -214,16 +217,59 @@ test('each field that would change the rollout is one warning; --strict makes it
     { setCanaryScale: { weight: 100 } }, { setWeight: 100 },
   ]);
   assert.throws(() => run([SERVICE, deployment(), rollout], true), /spec\.strategy\.paused: a paused Rollout does not progress; relsim runs it anyway \(--strict\)$/);
-  // v1alpha1's route reference is an annotation; routed through it, a partition-style Rollout is warned about
+  // v1alpha1's route reference is an annotation; routed through it, a partition-style Rollout moves stable's pods
   const old = strategy(SERVICE, deployment(), alpha({ steps: [{ replicas: 1, weight: 10, pause: { duration: 5 } }] },
     { rolloutID: 'ignored' }, { annotations: { 'rollouts.kruise.io/rolling-style': 'partition', 'rollouts.kruise.io/trafficrouting': 'mesh' } }));
   assert.equal(old.warnings.length, 2, old.warnings.join('\n'));
   assert.match(old.warnings[0], /metadata\.annotations\["rollouts\.kruise\.io\/trafficrouting"\]: not modelled: the TrafficRouting "mesh"/);
-  assert.match(old.warnings[1], /metadata\.annotations\["rollouts\.kruise\.io\/rolling-style"\]: partition style: Kruise upgrades the canary's pods in place/);
-  assert.equal(old.s, { name: 'canary', trafficRouting: true, steps: [{ setCanaryScale: { replicas: 1 } }, { setWeight: 10 }, { pause: { duration: '5s' } }] });
+  assert.match(old.warnings[1], /steps\[0\]\.weight: partition style: 10% of requests go to 1 new pod and 90% to the 3 stable pods left, so each stable pod carries 1\.20× its load/);
+  assert.equal(old.s, { name: 'canary', trafficRouting: true, stableScaling: 'partition', steps: [{ setCanaryScale: { replicas: 1 } }, { setWeight: 10 }, { pause: { duration: '5s' } }] });
   const unrouted = strategy(SERVICE, deployment(), alpha({ steps: [{ replicas: 1, matches: [{ headers: [{ name: 'h', value: 'v' }] }], pause: { duration: 5 } }] }, {}, { annotations: { 'rollouts.kruise.io/rolling-style': 'partition' } }));
   assert.equal(unrouted.warnings.length, 1, unrouted.warnings.join('\n'));
   assert.match(unrouted.warnings[0], /steps\[0\]\.matches: has no effect without trafficRoutings/);
+});
+
+test('partition style with trafficRoutings: stableScaling: partition, the Deployment\'s maxSurge/maxUnavailable, and the imported run moves stable\'s pods', () => {
+  const dep = deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } });
+  const steps = [{ replicas: 1, traffic: '25%', pause: { duration: 20 } }, { replicas: 2, traffic: '50%', pause: { duration: 20 } }, { replicas: '100%', traffic: '100%' }];
+  const { s, warnings, yaml } = strategy(SERVICE, dep, beta({ trafficRoutings: ROUTING, steps }));
+  noWarnings(warnings); // 25 % on 1 of 4 pods and 50 % on 2: every pod carries what it did
+  assert.equal({ stableScaling: s.stableScaling, maxSurge: s.maxSurge, maxUnavailable: s.maxUnavailable }, { stableScaling: 'partition', maxSurge: 0, maxUnavailable: 1 });
+  assert.match(yaml, /maxSurge: 0 # Deployment\/web spec\.strategy\.rollingUpdate\.maxSurge \(Kruise rolls each step's pods, and those left after the last step, with it\)/);
+  // canary style keeps its own Deployment beside stable: no stableScaling, no roll knobs
+  const extra = strategy(SERVICE, dep, beta({ enableExtraWorkloadForCanary: true, trafficRoutings: ROUTING, steps }));
+  assert.equal([extra.s.stableScaling, extra.s.maxSurge], [undefined, undefined]);
+
+  // The imported scenario runs it: 3 then 2 stable pods in the pauses (4 in canary style).
+  const stablePods = (text: string) => {
+    const r = simulate(parseScenario(text, 'imported.yaml'));
+    return r.rollout.steps.filter((x) => x.name.startsWith('pause')).map((x) => r.timeline.series['instances.web.v1.ready'][Math.floor(x.startMs / 1000) + 10]);
+  };
+  assert.equal(stablePods(yaml), [3, 2]);
+  assert.equal(stablePods(extra.yaml), [4, 4]);
+});
+
+test('partition style: a step\'s traffic beyond its pods\' share, either way, is a warning saying what Kruise and relsim do', () => {
+  const one = (step: Obj, extra: Obj = {}) => strategy(SERVICE, deployment(), beta({ trafficRoutings: ROUTING, steps: [step], ...extra })).warnings;
+  // 50 % on 1 of 4 pods: the canary pod carries twice a pod's load
+  assert.equal(one({ replicas: 1, traffic: '50%', pause: { duration: 10 } }), ['m.yaml: document 3 (Rollout/web): spec.strategy.canary.steps[0].traffic: partition style: 50% of requests go to 1 new pod and 50% to the 3 stable pods left, ' +
+    'so each canary pod carries 2.00× its load before the release (50% over 1 of 4 pods): Kruise routes the step\'s traffic whatever the pods, and relsim does the same, so whether it drops requests depends on the capacity the model gives']);
+  // in canary style stable keeps its 4 pods: nothing partition-specific to say
+  noWarnings(one({ replicas: 1, traffic: '50%', pause: { duration: 10 } }, { enableExtraWorkloadForCanary: true }));
+  // every pod new but half the requests still routed to stable
+  const empty = one({ replicas: '100%', traffic: '50%', pause: { duration: 10 } });
+  assert.equal(empty.length, 1, empty.join('\n'));
+  assert.match(empty[0], /steps\[0\]\.traffic: partition style: all 4 pods are new at this step, yet 50% of requests are routed to the stable Service, which has no pods left: Kruise routes them there and they fail, and relsim counts them as no-endpoint drops; give this step traffic: "100%"$/);
+  // …and the run shows it: no-endpoint drops in that pause, none in the same release at 100 %
+  const noEndpoint = (traffic: string) => {
+    const { yaml } = strategy(SERVICE, deployment(), beta({ trafficRoutings: ROUTING, steps: [{ replicas: '100%', traffic, pause: { duration: 20 } }] }));
+    const r = simulate(parseScenario(yaml, 'imported.yaml'));
+    const pause = r.rollout.steps.find((x) => x.name.startsWith('pause'))!;
+    return { inPause: pause.dropped, all: r.requests.byCause['no-endpoint'] };
+  };
+  const half = noEndpoint('50%');
+  assert.ok(half.inPause > 0 && half.all >= half.inPause, JSON.stringify(half));
+  assert.is(noEndpoint('100%').inPause, 0);
 });
 
 test('disabled: Kruise leaves the Deployment to its own strategy, and so does relsim', () => {
