@@ -192,6 +192,10 @@ export class ReplayPlatform implements Platform {
       case 'setRoutes': this.routingChange(this.proxy().applyRoutes(action.service, action.routes), resume); return;
       // Refused by preflight (mirroring is simulated only); removing a mirror changes nothing here.
       case 'setMirror': resume(undefined); return;
+      // Refused before the run (preflight.ts): the replay sends no load tester's requests.
+      case 'setLoadTest': resume(undefined); return;
+      // The simulator's stream of the same name and seed: a webhook answers alike on both.
+      case 'draw': resume(this.streams.stream(`plan/${action.stream}`)()); return;
       case 'setLanes':
         this.routingChange(
           (async () => {
