@@ -18,6 +18,10 @@ export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
     const k = st.steps.findIndex((x) => 'setMirrorRoute' in x && x.setMirrorRoute.percent > 0);
     if (k >= 0) throw new UserError(`${where}: release.strategy.steps[${k}].setMirrorRoute: cannot be replayed: the replay's proxies do not mirror traffic (mirroring is simulated only); run it with relsim run`, 2);
   }
+  if (st?.name === 'canary' || st?.name === 'ab') {
+    const k = st.webhooks.findIndex((h) => h.loadTest !== null);
+    if (k >= 0) throw new UserError(`${where}: release.strategy.webhooks[${k}].loadTest: cannot be replayed: the replay's load generator sends users' requests through the proxy only, not a load tester's straight to the new version (load tests are simulated only); run it with relsim run, or remove loadTest to replay the other webhooks`, 2);
+  }
   const check = PROXIES[proxy].checkMatch;
   for (const { path, match, tag } of routedStrings(scenario)) {
     try {

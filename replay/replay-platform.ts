@@ -197,6 +197,10 @@ export class ReplayPlatform implements Platform {
       }
       // Refused by preflight (mirroring is simulated only); removing a mirror changes nothing here.
       case 'setMirror': resume(undefined); return;
+      // Refused before the run (preflight.ts): the replay sends no load tester's requests.
+      case 'setLoadTest': resume(undefined); return;
+      // The simulator's stream of the same name and seed: a webhook answers alike on both.
+      case 'draw': resume(this.streams.stream(`plan/${action.stream}`)()); return;
       case 'setLanes':
         this.routingChange(
           (async () => {

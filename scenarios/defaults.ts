@@ -31,12 +31,12 @@ export function defaultStrategy(name: StrategyName): StrategySpec {
       // Argo's code (utils/defaults) sets maxSurge/maxUnavailable to 25%, not the 1 its docs say.
       return {
         name, steps: defaultCanarySteps(), trafficRouting: true, stableScaling: 'full', maxSurge: '25%', maxUnavailable: '25%',
-        analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null,
+        analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null, webhooks: [],
         // Argo Rollouts and Flagger: 600 s; Argo waits degraded unless progressDeadlineAbort.
         progressDeadlineSeconds: 600_000, progressDeadlineAbort: false,
       };
     case 'ab':
-      return { name, match: { percent: 50 }, duration: 60_000, then: 'promote', replicas: null, analysis: null };
+      return { name, match: { percent: 50 }, duration: 60_000, then: 'promote', replicas: null, analysis: null, webhooks: [] };
     case 'lanes':
       return { name, lanes: [], mode: 'permissive', duration: 60_000, teardown: true };
   }

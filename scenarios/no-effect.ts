@@ -570,14 +570,17 @@ function warnStrategy(r: Reader, ctx: Context): void {
           r.warn(join(p, 'analysis'), `has no effect: the background analysis measures after every ${formatDuration(st.analysis.interval)} of pause, and the steps pause ${formatDuration(paused)}${upTo}, so it never measures; shorten its interval, lengthen the pauses, or use an analysis step`);
         }
       }
-      if (given('threshold') && (!st.analysis || ctx.given('release', 'strategy', 'analysis', 'failureLimit'))) {
+      warnWebhooks(r, st);
+      const checks = st.webhooks.some((h) => (h.type === 'rollout' || h.type === 'pre-rollout') && (h.at !== null || h.probability > 0));
+      if (given('threshold') && (st.analysis ? ctx.given('release', 'strategy', 'analysis', 'failureLimit') : !checks)) {
         r.warn(join(p, 'threshold'), st.analysis
           ? 'has no effect: analysis.failureLimit is set, and threshold only sets the failureLimit the analysis does not give; remove one of them'
-          : 'has no effect without analysis: threshold is the number of failed checks before a rollback, and nothing is checked; add analysis: {successRate: …}, or remove it');
+          : 'has no effect without analysis or a failing webhook: threshold is the number of failed checks before a rollback, and nothing is checked; add analysis: {successRate: …}, or remove it');
       }
       return;
     }
     case 'ab':
+      warnWebhooks(r, st);
       if (given('replicas') && st.replicas !== null && released.every((x) => st.replicas! >= x.replicas)) {
         r.warn(join(p, 'replicas'), `has no effect: it is not below the replicas of ${released.map((x) => `${x.name} (${x.replicas})`).join(', ')}, so B is as large as without it; lower it, or remove it`);
       }
@@ -590,6 +593,27 @@ function warnStrategy(r: Reader, ctx: Context): void {
     case 'recreate':
       return;
   }
+}
+
+/**
+ * Gates the plan never reaches: an A/B test never raises a weight, and one that ends with
+ * `then: rollback` is never promoted; a canary asks confirm-traffic-increase only before a
+ * setWeight that raises the weight.
+ */
+function warnWebhooks(r: Reader, st: StrategySpec): void {
+  if (st.name !== 'canary' && st.name !== 'ab') return;
+  const raises = st.name === 'canary' && st.steps.some((x, i) => 'setWeight' in x && x.setWeight > Math.max(0, ...st.steps.slice(0, i).flatMap((y) => ('setWeight' in y ? [y.setWeight] : []))));
+  st.webhooks.forEach((h, i) => {
+    const at = join(join('release.strategy.webhooks', i), 'type');
+    if (h.type === 'confirm-traffic-increase' && !raises) {
+      r.warn(at, st.name === 'ab'
+        ? 'has no effect: an A/B test sends its cohort to B at once and never raises a weight, so confirm-traffic-increase is never asked; use confirm-rollout or confirm-promotion'
+        : 'has no effect: no setWeight step raises the canary\'s weight, so confirm-traffic-increase is never asked; use confirm-promotion, or remove it');
+    }
+    if (h.type === 'confirm-promotion' && st.name === 'ab' && st.then === 'rollback') {
+      r.warn(at, 'has no effect with then: rollback: the test ends by removing B, never by promoting it, so confirm-promotion is never asked; set then: promote, or remove it');
+    }
+  });
 }
 
 // ---- match rules -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { Reader, join, quoteKey, type Raw, type RawMap } from './reader.ts';
 import { COOKIE_HEADER, wholeRegex } from './matching.ts';
 import { required } from './read-distribution.ts';
 import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
+import { readWebhooks } from './read-webhooks.ts';
 
 const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold'];
 const STABLE_SCALINGS = ['full', 'partition'] as const;
@@ -21,8 +22,8 @@ export const STRATEGY_KNOBS: Record<StrategyName, readonly string[]> = {
   recreate: ['name'],
   rolling: ['name', 'maxSurge', 'maxUnavailable', 'minReadySeconds', 'progressDeadlineSeconds', 'batches', 'takeOutFirst', 'drainWait'],
   'blue-green': ['name', 'previewReplicaCount', 'autoPromotionEnabled', 'autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds', 'prePromotionAnalysis', 'postPromotionAnalysis', 'previewMatch', 'progressDeadlineSeconds', 'progressDeadlineAbort'],
-  canary: ['name', 'steps', 'trafficRouting', 'stableScaling', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', 'sessionAffinity', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
-  ab: ['name', 'match', 'duration', 'iterations', 'then', 'replicas', 'analysis'],
+  canary: ['name', 'steps', 'trafficRouting', 'stableScaling', 'maxSurge', 'maxUnavailable', 'analysis', 'abortScaleDownDelaySeconds', 'scaleDownDelaySeconds', 'progressDeadlineSeconds', 'progressDeadlineAbort', 'sessionAffinity', 'webhooks', ...FLAGGER_KNOBS, ...ARGO_SERVICE_NAMES],
+  ab: ['name', 'match', 'duration', 'iterations', 'then', 'replicas', 'analysis', 'webhooks'],
   lanes: ['name', 'lanes', 'mode', 'duration', 'teardown'],
 };
 
@@ -69,6 +70,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
       if (f.sessionAffinity !== undefined) s.sessionAffinity = readAffinity(r, f.sessionAffinity, at('sessionAffinity'));
       if (f.analysis !== undefined) s.analysis = readAnalysis(r, f.analysis, at('analysis'));
       if (f.steps !== undefined) s.steps = readSteps(r, f.steps, at('steps'));
+      if (f.webhooks !== undefined) s.webhooks = readWebhooks(r, f.webhooks, at('webhooks'));
       if (!s.trafficRouting) {
         const k = s.steps.findIndex((x) => 'setMirrorRoute' in x || 'setHeaderRoute' in x);
         if (k >= 0) {
@@ -102,6 +104,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
         s.duration = r.integer(f.iterations, at('iterations'), 1) * s.analysis.interval;
       }
       if (f.then !== undefined) s.then = r.oneOf(f.then, at('then'), ['promote', 'rollback'] as const);
+      if (f.webhooks !== undefined) s.webhooks = readWebhooks(r, f.webhooks, at('webhooks'));
       if (f.replicas !== undefined) s.replicas = r.replicas(f.replicas, at('replicas'), 1);
       return s;
     case 'lanes':

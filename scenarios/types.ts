@@ -437,6 +437,30 @@ export interface CanaryKnobs {
   sessionAffinity: { maxAge: number } | null;
   /** Flagger-style shorthand, expanded into `steps` by the loader when given. */
   flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number } | null;
+  /** Flagger's webhooks: gates, checks, rollback triggers and load tests (strategies/webhooks.ts). */
+  webhooks: WebhookSpec[];
+}
+
+export type WebhookType = 'confirm-rollout' | 'pre-rollout' | 'rollout' | 'confirm-traffic-increase' | 'confirm-promotion' | 'post-rollout' | 'rollback';
+export const WEBHOOK_TYPES: readonly WebhookType[] = ['confirm-rollout', 'pre-rollout', 'rollout', 'confirm-traffic-increase', 'confirm-promotion', 'post-rollout', 'rollback'];
+/** Hooks the plan waits at until they answer 200. */
+export const GATE_TYPES: readonly WebhookType[] = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'];
+
+/**
+ * One Flagger webhook as the scenario says it answers. Every hook is asked a yes/no
+ * question: a gate "are you open?", a check (pre-rollout, rollout, post-rollout) "did you
+ * fail?", a rollback hook "roll back now?". It answers yes from `at` on, or with
+ * `probability` at each call (a seeded draw), whichever comes first.
+ */
+export interface WebhookSpec {
+  name: string;
+  type: WebhookType;
+  /** Scenario time (ms) from which the hook answers yes; null: never by time. */
+  at: number | null;
+  /** Chance that one call answers yes (0: never by chance). */
+  probability: number;
+  /** A rollout hook that runs a load generator: synthetic requests straight to the new version during the analysis. */
+  loadTest: { rate: number } | null;
 }
 
 /** All *Seconds knobs are ms here (the file gives seconds). */
@@ -489,6 +513,8 @@ export interface AbKnobs {
   /** What happens after the test. */
   then: 'promote' | 'rollback';
   replicas: number | null;
+  /** Flagger's webhooks (strategies/webhooks.ts). */
+  webhooks: WebhookSpec[];
 }
 
 export interface LaneSpec {

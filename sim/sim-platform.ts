@@ -27,6 +27,8 @@ export class SimPlatform implements Platform {
       case 'setWeights': return this.afterRouting(m.setWeights(a.service, a.weights), resume);
       case 'setRoutes': return this.afterRouting(m.setRoutes(a.service, a.routes), resume);
       case 'setMirror': m.setMirror(a.service, a.mirror); return resume(undefined);
+      case 'setLoadTest': m.setLoadTest(a.service, a.load); return resume(undefined);
+      case 'draw': return resume(m.streams.stream(`plan/${a.stream}`)());
       case 'setLanes': return this.afterRouting(m.setLanes(a.lanes, a.mode), resume);
       case 'markDown': return this.afterRouting(m.markDown(a.service, a.version, a.count, a.down), resume);
       case 'state': return resume(m.versionState(a.service));

@@ -30,9 +30,18 @@
  * Canary pods not available within `progressDeadlineSeconds`: the rollout waits degraded
  * (Argo's default), or aborts with `progressDeadlineAbort` (and always in Flagger's
  * shorthand, as Flagger rolls back) — progress-deadline.ts.
+ *
+ * Flagger's webhooks (webhooks.ts): confirm-rollout and pre-rollout before anything is
+ * deployed, confirm-traffic-increase before each setWeight that raises the weight,
+ * confirm-promotion before promotion; rollback and rollout hooks at every interval of
+ * checks (the background analysis's, else Flagger's interval, else 60 s), a rollout hook
+ * failure counting as a failed check (with the analysis's failureLimit, else Flagger's
+ * threshold, else the first); a load test from the moment canary pods are up until
+ * promotion or rollback; post-rollout hooks after either.
  */
 import type { CanaryKnobs, CanaryStep } from '../scenarios/types.ts';
 import { outcome, scale, setMirror, setRoutes, setWeights, sleep, step, waitReady, type Plan, type StrategyContext } from './protocol.ts';
+import { FLAGGER_INTERVAL_MS, Webhooks, waitForRollback } from './webhooks.ts';
 import { AnalysisRun, measure, runAnalysis, type AnalysisPhase } from './analysis/thresholds.ts';
 import { formatMs, resolveFenceposts } from './common.ts';
 import { awaitPromotion } from './approvals.ts';
@@ -54,10 +63,13 @@ type Halt = 'aborted' | 'paused';
 export function* canaryPlan(ctx: StrategyContext): Plan {
   const k = ctx.strategy as CanaryKnobs;
   const c = new CanaryRun(ctx, k);
-  const halt = yield* c.runSteps(k.steps);
-  if (halt === 'aborted') return yield* c.abort();
+  let halt = yield* c.runSteps(k.steps);
+  // Flagger asks its confirm-promotion gates after the last step; checks go on meanwhile.
+  if (halt === null) halt = yield* c.hooks.gate('confirm-promotion', (ms) => c.pause(ms));
   if (halt === 'paused') return;
-  yield* c.promote();
+  if (halt === 'aborted') yield* c.abort();
+  else yield* c.promote();
+  yield* c.hooks.postRollout();
 }
 
 class CanaryRun {
@@ -84,6 +96,9 @@ class CanaryRun {
   private readonly deadline: ProgressDeadline;
   /** Kruise's partition style (routed only): the release its pod moves act on; null otherwise. */
   private readonly partition: PartitionRelease | null;
+  readonly hooks: Webhooks;
+  /** Failed webhook checks while no background analysis counts them. */
+  private hookFailures = 0;
 
   constructor(private readonly ctx: StrategyContext, private readonly k: CanaryKnobs) {
     this.svc = ctx.service.name;
@@ -96,15 +111,24 @@ class CanaryRun {
     this.partition = k.trafficRouting && k.stableScaling === 'partition'
       ? { service: this.svc, from: ctx.from, to: ctx.to, replicas: ctx.replicas, knobs: k, deadline: this.deadline }
       : null;
+    this.hooks = new Webhooks(ctx, k.webhooks, k.analysis?.interval ?? k.flagger?.interval ?? FLAGGER_INTERVAL_MS);
   }
 
   *runSteps(steps: CanaryStep[]): Plan<Halt | null> {
+    const before = yield* this.hooks.gate('confirm-rollout', waitForRollback(this.hooks));
+    if (before) return before;
+    const pre = yield* this.hooks.preRollout(() => this.failCheck(), waitForRollback(this.hooks));
+    if (pre) return pre;
     if (this.k.trafficRouting) {
       yield* step('canary start');
       yield* this.route(0);
     }
     for (const s of steps) {
       if ('setWeight' in s) {
+        if (s.setWeight > this.weight) {
+          const halt = yield* this.hooks.gate('confirm-traffic-increase', (ms) => this.pause(ms));
+          if (halt) return halt;
+        }
         yield* step(`setWeight ${s.setWeight}`);
         if (!(yield* this.applyWeight(s.setWeight))) return 'aborted';
       } else if ('pause' in s) {
@@ -155,6 +179,7 @@ class CanaryRun {
         this.canaryReplicas = want;
         this.stableReplicas = R - want;
       }
+      if (this.canaryReplicas > 0) yield* this.hooks.startLoadTest(this.ctx.to);
       yield* this.route(w);
       return true;
     }
@@ -166,6 +191,7 @@ class CanaryRun {
       }
       // Never weight traffic to canary instances that are not there yet.
       if (want > 0 && !(yield* waitProgress(this.svc, this.ctx.to, want, this.deadline))) return false;
+      if (want > 0) yield* this.hooks.startLoadTest(this.ctx.to);
       yield* this.route(w);
       return true;
     }
@@ -177,6 +203,7 @@ class CanaryRun {
       yield* scale(this.svc, this.ctx.to, want);
       this.canaryReplicas = want;
       if (!(yield* waitProgress(this.svc, this.ctx.to, want, this.deadline))) return false;
+      yield* this.hooks.startLoadTest(this.ctx.to);
       yield* this.scaleStable(keep);
     } else if (want < this.canaryReplicas) {
       yield* this.scaleStable(keep);
@@ -215,44 +242,79 @@ class CanaryRun {
     if (grows) yield* waitReady(this.svc, this.ctx.from, n, READY_TIMEOUT_MS);
   }
 
-  /** Sleeps `ms`, taking background measurements on their own `interval` cadence. */
-  private *pause(ms: number): Plan<Halt | null> {
-    const bg = this.background;
-    if (!bg || bg.spec.interval <= 0 || this.backgroundDone) {
-      yield* sleep(ms);
-      return null;
-    }
+  /**
+   * Sleeps `ms`, running the interval's checks on their own cadence: the rollback and
+   * rollout hooks, then a background measurement (Flagger's order).
+   */
+  *pause(ms: number): Plan<Halt | null> {
     let left = ms;
     while (left > 0) {
-      const chunk = Math.min(left, bg.spec.interval - this.sinceMeasureMs);
+      const period = this.checkInterval();
+      if (period <= 0) {
+        yield* sleep(left);
+        return null;
+      }
+      const chunk = Math.min(left, period - this.sinceMeasureMs);
       yield* sleep(chunk);
       left -= chunk;
       this.sinceMeasureMs += chunk;
-      if (this.sinceMeasureMs >= bg.spec.interval) {
+      if (this.sinceMeasureMs >= period) {
         this.sinceMeasureMs = 0;
-        // No canary traffic yet (no weight, no mirror) means nothing to judge, not an
-        // inconclusive measurement.
-        if (this.weight === 0 && !this.mirrored && !this.headerRouted && this.k.trafficRouting) continue;
-        const phase: AnalysisPhase = yield* measure(bg, this.svc, this.ctx.to, this.ctx.from, bg.spec.interval);
-        if (phase === 'successful') {
-          this.backgroundDone = true;
-          yield* sleep(left);
-          return null;
-        }
-        if (phase === 'failed') return 'aborted';
-        if (phase === 'inconclusive') {
-          // A promotion skips the rest of the pause, and the background run is over.
-          this.backgroundDone = true;
-          return (yield* awaitPromotion(this.ctx, 'analysis inconclusive')) ? null : 'paused';
-        }
+        const r = yield* this.check();
+        if (r === 'approved') return null; // a promotion skips the rest of the pause
+        if (r) return r;
       }
     }
     return null;
   }
 
+  /** The cadence of checks: the background analysis's while it runs, else the webhooks' (0: none). */
+  private checkInterval(): number {
+    const bg = this.background;
+    if (bg && bg.spec.interval > 0 && !this.backgroundDone) return bg.spec.interval;
+    return this.hooks.ticking ? this.hooks.interval : 0;
+  }
+
+  /** One interval's checks; 'approved' when an inconclusive analysis was approved. */
+  private *check(): Plan<Halt | 'approved' | null> {
+    if (yield* this.hooks.rollbackAsked()) return 'aborted';
+    // A failed rollout hook is the interval's failed check: the metrics are not queried.
+    if ((yield* this.hooks.failedCheck('rollout')) !== null) {
+      if (!this.failCheck()) return null;
+      this.hooks.blameCheck();
+      return 'aborted';
+    }
+    const bg = this.background;
+    if (!bg || bg.spec.interval <= 0 || this.backgroundDone) return null;
+    // No canary traffic yet (no weight, no mirror, no load test) means nothing to judge,
+    // not an inconclusive measurement.
+    if (this.weight === 0 && !this.mirrored && !this.headerRouted && !this.hooks.isLoadTesting && this.k.trafficRouting) return null;
+    const phase: AnalysisPhase = yield* measure(bg, this.svc, this.ctx.to, this.ctx.from, bg.spec.interval);
+    if (phase === 'successful') this.backgroundDone = true;
+    if (phase === 'failed') return 'aborted';
+    if (phase === 'inconclusive') {
+      // The background run is over either way.
+      this.backgroundDone = true;
+      return (yield* awaitPromotion(this.ctx, 'analysis inconclusive')) ? 'approved' : 'paused';
+    }
+    return null;
+  }
+
+  /**
+   * A failed webhook check counts as a failed analysis check (Flagger counts both toward
+   * `threshold`): in the background run while it runs, else against Flagger's threshold
+   * (the first failure without one). True when it takes the release over the limit.
+   */
+  private failCheck(): boolean {
+    const bg = this.background;
+    if (bg && !this.backgroundDone) return bg.failCheck() === 'failed';
+    return ++this.hookFailures >= (this.k.flagger?.threshold ?? 1);
+  }
+
   *abort(): Plan {
     const R = this.ctx.replicas;
-    yield* step('rollback');
+    yield* step(this.hooks.rollbackStep());
+    yield* this.hooks.stopLoadTest();
     yield* this.unmirror();
     if (this.partition) {
       yield* this.route(0);
@@ -285,6 +347,7 @@ class CanaryRun {
   *promote(): Plan {
     const R = this.ctx.replicas;
     yield* step('promote');
+    yield* this.hooks.stopLoadTest();
     yield* this.unmirror();
     if (this.partition) {
       const result = yield* partitionPromote(this.partition);

@@ -18,6 +18,12 @@ export interface MirrorRoute {
   match: MatchRule | null;
 }
 
+/** A load generator calling `version` of a service directly at `rate` req/s (Flagger's load tester). */
+export interface LoadTest {
+  version: string;
+  rate: number;
+}
+
 export interface VersionState {
   /** Replicas asked for by the last scale. */
   desired: number;

@@ -17,10 +17,10 @@
  * they give each answer its type.
  */
 import type { LaneSpec, ReleaseSpec, Scenario, ServiceSpec, StrategySpec } from '../scenarios/types.ts';
-import type { HeaderRoute, MirrorRoute, VersionState, WindowStats } from './protocol-types.ts';
+import type { HeaderRoute, LoadTest, MirrorRoute, VersionState, WindowStats } from './protocol-types.ts';
 import type { ApprovalBook } from './approvals.ts';
 
-export type { HeaderRoute, MirrorRoute, VersionState, WindowStats };
+export type { HeaderRoute, LoadTest, MirrorRoute, VersionState, WindowStats };
 
 export type Action =
   | { do: 'scale'; service: string; version: string; replicas: number }
@@ -28,6 +28,8 @@ export type Action =
   | { do: 'setRoutes'; service: string; routes: HeaderRoute[] }
   /** Copies a share of the service's other traffic to `version` (responses discarded); null removes it. */
   | { do: 'setMirror'; service: string; mirror: MirrorRoute | null }
+  /** Synthetic requests straight to a version, never users' (a load tester); null stops them. */
+  | { do: 'setLoadTest'; service: string; load: LoadTest | null }
   | { do: 'setLanes'; lanes: LaneSpec[]; mode: 'permissive' | 'strict' }
   | { do: 'markDown'; service: string; version: string; count: number; down: boolean }
   | { do: 'sleep'; ms: number }
@@ -35,6 +37,8 @@ export type Action =
   | { do: 'sleepUntil'; atMs: number }
   /** The platform's scenario time, ms (for a plan cut short at a time the scenario names). */
   | { do: 'now' }
+  /** A uniform draw in [0, 1) from the platform's seeded stream of that name (a plan has no random source of its own). */
+  | { do: 'draw'; stream: string }
   | { do: 'waitReady'; service: string; version: string; replicas: number; timeoutMs: number }
   | { do: 'state'; service: string }
   | { do: 'metrics'; service: string; version: string; windowMs: number }
@@ -80,6 +84,12 @@ export function* setRoutes(service: string, routes: HeaderRoute[]): Plan {
 }
 export function* setMirror(service: string, mirror: MirrorRoute | null): Plan {
   yield { do: 'setMirror', service, mirror };
+}
+export function* setLoadTest(service: string, load: LoadTest | null): Plan {
+  yield { do: 'setLoadTest', service, load };
+}
+export function* draw(stream: string): Plan<number> {
+  return (yield { do: 'draw', stream }) as number;
 }
 export function* setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): Plan {
   yield { do: 'setLanes', lanes, mode };

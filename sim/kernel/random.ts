@@ -19,6 +19,8 @@
  *   registry/push/<caller>/<svc>       push delays to one caller (the gateway: registry/push/gateway)
  *   registry/phase/<caller>            one caller's poll phases
  *   registry/shared/<stage>            a shared cache's poll phase
+ *   mirror                             which requests a mirror copies
+ *   plan/<name>                        a release plan's draws (plan/hook/<svc>/<hook>: a webhook's answers)
  *
  * Streams are created when their entity is (set-up, instance creation); the hot path only
  * calls a generator it already holds.

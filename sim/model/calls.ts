@@ -6,7 +6,8 @@
 import { grown } from '../kernel/typed-arrays.ts';
 
 export const CALL_FREE = 0, CALL_QUEUED = 1, CALL_SERVING = 2, CALL_WAITING = 3, CALL_PENDING = 4;
-export const ORPHAN_ABANDONED = 1, ORPHAN_MIRROR = 2;
+/** Orphan kinds from ORPHAN_MIRROR up are calls no user sent (copies, load tests): no timeout, no retry. */
+export const ORPHAN_ABANDONED = 1, ORPHAN_MIRROR = 2, ORPHAN_LOAD_TEST = 3;
 /** RequestPool.owed bits: one of its attempts met a crashed process / an incompatible callee. */
 export const OWED_CRASH = 1, OWED_INCOMPATIBLE = 2;
 
@@ -21,7 +22,7 @@ export class CallPool {
   inst: Int32Array;
   attempt: Int32Array;
   state: Uint8Array;
-  /** 0: a caller waits for it; ORPHAN_ABANDONED: it gave up (timeout) or died; ORPHAN_MIRROR: a mirrored copy nobody waits for. */
+  /** 0: a caller waits for it; ORPHAN_ABANDONED: it gave up (timeout) or died; ORPHAN_MIRROR: a mirrored copy nobody waits for; ORPHAN_LOAD_TEST: a load tester's request. */
   orphan: Uint8Array;
   child: Int32Array;
   next: Int32Array;

@@ -30,7 +30,7 @@ import { Propagation, GATEWAY_CALLER, registryFor, type Channel } from './regist
 import { Metrics } from './metrics.ts';
 import { Arrivals, Users, type CompiledMatch } from './traffic.ts';
 import { hashString } from '../balancers/hash.ts';
-import type { HeaderRoute, MirrorRoute, VersionState, WindowStats } from '../../strategies/protocol-types.ts';
+import type { HeaderRoute, LoadTest, MirrorRoute, VersionState, WindowStats } from '../../strategies/protocol-types.ts';
 import type { RunResult } from '../result/run-result.ts';
 import { onArrival, onDone } from './request-path.ts';
 import { onTimeout } from './caller-timeouts.ts';
@@ -38,6 +38,7 @@ import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, 
 import { onCrash } from './crash.ts';
 import { affinityOf, type Affinity } from './affinity.ts';
 import { setMirror, type Mirror, type MirrorCounts } from './mirror.ts';
+import { onLoadTestTick, setLoadTest, type LoadTestCounts, type LoadTester } from './load-test.ts';
 import { onViewUpdate, onRouteUpdate, onLanesUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
@@ -137,6 +138,13 @@ export class Model {
   readonly mirrorCounts: MirrorCounts = { sent: 0, ok: 0, failed: 0 };
   /** @internal Draws which requests are copied. */
   readonly uMirror: Uniform;
+  /** Per service: its load test (load-test.ts), or null. */
+  readonly loadTests: (LoadTester | null)[];
+  /** @internal Load tests started or stopped so far (a tester's arrival events carry it). */
+  loadTestGen = 0;
+  readonly loadTestCounts: LoadTestCounts = { sent: 0, ok: 0, failed: 0 };
+  /** @internal Per service: the load tester's view id, −1 until a load test first needs it. */
+  private readonly testerViews: number[];
   /** Per service: the canary's sticky users (session affinity), or null where it is off. */
   readonly affinity: (Affinity | null)[];
   readonly laneUsage: Map<number, number>[] = [];
@@ -197,6 +205,7 @@ export class Model {
   readonly K_LANES: number;
   readonly K_SAMPLE: number;
   readonly K_NOTIFY: number;
+  readonly K_LOAD_TEST: number;
 
   constructor(scenario: Scenario, seed = scenario.seed) {
     this.scenario = scenario;
@@ -227,6 +236,8 @@ export class Model {
     this.affinity = affinityOf(scenario, this.topo);
     this.mirrors = this.topo.services.map(() => null);
     this.uMirror = st.stream('mirror');
+    this.loadTests = this.topo.services.map(() => null);
+    this.testerViews = this.topo.services.map(() => -1);
 
     const e = this.engine;
     this.K_ARRIVAL = e.register(() => onArrival(this));
@@ -244,6 +255,7 @@ export class Model {
     this.K_LANES = e.register((v, table) => onLanesUpdate(this, v, table));
     this.K_SAMPLE = e.register(() => onSample(this));
     this.K_NOTIFY = e.register(() => this.engine.notify());
+    this.K_LOAD_TEST = e.register((s, gen) => onLoadTestTick(this, s, gen));
 
     this.boot();
   }
@@ -321,6 +333,19 @@ export class Model {
     }
   }
 
+  /**
+   * @internal The load tester's view of service s (a caller of its own, by the entry's
+   * registry and client, without a connection pool), made when a load test first needs it.
+   */
+  loadTesterView(s: number): number {
+    if (this.testerViews[s] < 0) {
+      const v = this.newView(s, -1, `load-tester/${this.topo.services[s].name}`, { ...this.topo.edgeClient[0], pool: null });
+      this.fillView(v);
+      this.testerViews[s] = v.id;
+    }
+    return this.testerViews[s];
+  }
+
   /** @internal A new instance of version v of service s, with a view per downstream call. */
   createInstance(s: number, v: number): number {
     const t = this.topo;
@@ -355,6 +380,8 @@ export class Model {
   setWeights(service: string, weights: Record<string, number> | null): number { return control.setWeights(this, service, weights); }
   setRoutes(service: string, routes: HeaderRoute[]): number { return control.setRoutes(this, service, routes); }
   setMirror(service: string, mirror: MirrorRoute | null): void { setMirror(this, service, mirror); }
+  /** Starts (null: stops) synthetic requests straight to a version of `service` (load-test.ts). */
+  setLoadTest(service: string, load: LoadTest | null): void { setLoadTest(this, service, load); }
   /** Installs the lanes (entry colouring + per-hop preference); [] tears them down. */
   setLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): number { return control.setLanes(this, lanes, mode); }
   /** Takes `count` ready instances of a version out of (or back into) every caller's list. */

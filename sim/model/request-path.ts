@@ -21,7 +21,7 @@ import { drained, gone } from './lifecycle.ts';
 import { inSystemTick } from './accounting.ts';
 import { hasCookie, setCookie } from './affinity.ts';
 import { mirrors } from './mirror.ts';
-import { ORPHAN_ABANDONED, ORPHAN_MIRROR, OWED_CRASH, OWED_INCOMPATIBLE } from './calls.ts';
+import { ORPHAN_ABANDONED, ORPHAN_MIRROR, ORPHAN_LOAD_TEST, OWED_CRASH, OWED_INCOMPATIBLE } from './calls.ts';
 
 /** The outcome of a call that succeeded (failures carry a CAUSE_*). */
 const OK = -1;
@@ -53,6 +53,31 @@ export function onArrival(m: Model): void {
   const c = m.calls.alloc(r, -1, GATEWAY_VIEW, ENTRY_EDGE, R.lane[r]);
   R.refs[r]++;
   send(m, c);
+}
+
+/**
+ * A load tester's request (load-test.ts) on its view: straight to the load test's version,
+ * answered to nobody. Its request record is never offered nor completed, so it is in no
+ * user count; it lives while its calls do.
+ */
+export function onLoadTestArrival(m: Model, view: number): void {
+  const R = m.reqs;
+  const r = R.alloc();
+  R.start[r] = m.engine.now;
+  R.user[r] = 0;
+  R.lane[r] = 0;
+  R.path[r] = 0;
+  R.hops[r] = UNTRACKED;
+  R.misrouted[r] = 0;
+  R.owed[r] = 0;
+  R.nonIdempotent[r] = 0;
+  const c = m.calls.alloc(r, -1, view, ENTRY_EDGE, 0);
+  m.calls.orphan[c] = ORPHAN_LOAD_TEST;
+  R.refs[r]++;
+  R.release(r); // no one waits for an outcome: not in flight, not offered
+  m.loadTestCounts.sent++;
+  const cause = attempt(m, c);
+  if (cause !== SENT) deliver(m, c, cause, m.failClass);
 }
 
 /** One attempt: route, pick, and hand the call to the instance (or fail at once). */
@@ -132,7 +157,7 @@ function attempt(m: Model, c: number): number {
   if (m.pathsOn) notePath(m, r, I.gv[i]);
   const edge = C.edge[c];
   const timeout = m.topo.edgeTimeout[edge];
-  if (timeout > 0 && C.orphan[c] !== ORPHAN_MIRROR) armTimeout(m, edge, now + timeout, c); // nobody waits for a copy
+  if (timeout > 0 && C.orphan[c] < ORPHAN_MIRROR) armTimeout(m, edge, now + timeout, c); // nobody waits for a copy or a load test
   I.load[i]++;
   if (I.busy[i] < m.topo.concurrency[s]) {
     I.busy[i]++;
@@ -155,6 +180,7 @@ function route(m: Model, view: View, c: number, r: number): number {
   m.routedVersion = -1;
   // A mirrored copy goes to the mirror version, whatever the routes and weights say.
   if (m.calls.orphan[c] === ORPHAN_MIRROR) return choose(m, view, m.mirrors[view.target]!.version, now, user, avoid);
+  if (m.calls.orphan[c] === ORPHAN_LOAD_TEST) return choose(m, view, m.loadTests[view.target]!.version, now, user, avoid);
   // The common case: no lane was ever set up and this caller has a plain pool.
   if (!m.pathsOn && view.routes < 0 && view.weights === null) return choose(m, view, -1, now, user, avoid);
   // This caller routes by the lanes it has heard of; misroutes are judged by the lanes as set.
@@ -319,6 +345,9 @@ export function deliver(m: Model, c: number, cause: number, cls: number): void {
       if (C.orphan[c] === ORPHAN_MIRROR) {
         if (cause === OK) m.mirrorCounts.ok++;
         else m.mirrorCounts.failed++;
+      } else if (C.orphan[c] === ORPHAN_LOAD_TEST) {
+        if (cause === OK) m.loadTestCounts.ok++;
+        else m.loadTestCounts.failed++;
       }
       releaseCall(m, c);
       return;

@@ -46,6 +46,7 @@ export function buildResult(m: Model, strategy: string): RunResult {
     meta: {
       maxStaleSendMs: r3(m.maxStaleSendMs), noEndpointStale: m.noEndpointStale,
       ...(m.mirrorCounts.sent > 0 ? { mirrored: { ...m.mirrorCounts } } : {}),
+      ...(m.loadTestCounts.sent > 0 ? { loadTest: { ...m.loadTestCounts } } : {}),
       ...(m.incompatibleCalls > 0 ? { incompatible: { calls: m.incompatibleCalls, dropped: m.incompatibleDropped } } : {}),
       ...(m.crashes > 0 ? { crashes: { restarts: m.crashes, refused: m.crashDropped[CAUSE_REFUSED], reset: m.crashDropped[CAUSE_RESET] } } : {}),
       // kind k has code k + 1 (sim/model/lanes.ts MISROUTE_*)

@@ -80,6 +80,11 @@ export interface RunMeta {
    */
   mirrored?: { sent: number; ok: number; failed: number };
   /**
+   * A load-test webhook's synthetic requests to the new version (simulator runs that ran
+   * one): sent, answered ok, failed. Never users' requests: not offered, never drops.
+   */
+  loadTest?: { sent: number; ok: number; failed: number };
+  /**
    * misroute drops by kind (they sum to `requests.byCause.misroute`); simulator runs that
    * set up lanes only (absent from replays and older results).
    */

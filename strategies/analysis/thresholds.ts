@@ -63,6 +63,12 @@ export class AnalysisRun {
     if (this.limitCount > 0 && this.measurements >= this.limitCount) return 'successful';
     return 'running';
   }
+
+  /** A failed check that is no measurement (a webhook's): counts toward failureLimit only. */
+  failCheck(): AnalysisPhase {
+    this.failures++;
+    return this.failures > this.spec.failureLimit ? 'failed' : 'running';
+  }
 }
 
 /** Takes one measurement of `version` over the last `windowMs` and records it. */

@@ -46,6 +46,13 @@ test('blue-green previewMatch and canary header routes reach the proxy: checked 
   preflightScenario(parseScenario(withStrategy('{name: canary, steps: [{setHeaderRoute: {match: {header: {name: x-t, value: "1"}}}}]}'), 'x.yaml'), 'nginx');
 });
 
+test('a load-test webhook is refused (simulated only); gates and checks are replayed', () => {
+  assert.match(refusal(withStrategy('{name: canary, webhooks: [{name: gate, type: confirm-promotion, openAt: 1s}, {name: lt, type: rollout, loadTest: {rate: 5}}]}'), 'nginx'),
+    /^x\.yaml: release\.strategy\.webhooks\[1\]\.loadTest: cannot be replayed: .*load tests are simulated only/);
+  assert.match(refusal(withStrategy('{name: ab, match: {percent: 10}, webhooks: [{name: lt, type: rollout, loadTest: {rate: 5}}]}'), 'haproxy'), /webhooks\[0\]\.loadTest: cannot be replayed/);
+  preflightScenario(parseScenario(withStrategy('{name: canary, webhooks: [{name: gate, type: confirm-promotion, openAt: 1s}, {name: smoke, type: rollout, failProbability: 0.1}]}'), 'x.yaml'), 'nginx');
+});
+
 test('what the replay does not carry is a warning: requires, session affinity', () => {
   const req = replayCaveats(parseScenario(`duration: 5s\ntraffic: {rate: 5}\nservices:\n  w: {serviceTime: 1ms, versions: {v1: {}, v2: {requires: {a: v2}}}, calls: [a]}\n  a: {serviceTime: 1ms, versions: [v1, v2]}\n`, 'x.yaml'), 'nginx');
   assert.ok(req.some((w) => /services\.w\.versions\.v2\.requires: the replay's backends do not know/.test(w)), req.join('\n'));

@@ -357,6 +357,22 @@ test('canary: steps after pause: {}, delays without a router, an analysis that n
   hasEffect('release.strategy.threshold', mod(bad({ ...checked, threshold: 1 })), mod(bad(checked)));
 });
 
+test('webhooks: confirm-traffic-increase where no weight rises, confirm-promotion on an A/B test that rolls back; threshold with a failing check', () => {
+  const strategy = (knobs: object) => (d: Doc): void => { d.release.strategy = knobs; };
+  const gate = (type: string) => [{ name: 'g', type, openAt: '1m' }];
+  const scaleOnly = [{ setCanaryScale: { replicas: 1 } }, { pause: '5s' }];
+  noEffect('release.strategy.webhooks[0].type', /no setWeight step raises the canary's weight/,
+    mod(strategy({ name: 'canary', steps: scaleOnly, webhooks: gate('confirm-traffic-increase') })), mod(strategy({ name: 'canary', steps: scaleOnly })));
+  hasEffect('release.strategy.webhooks[0].type', mod(strategy({ name: 'canary', steps: [{ setWeight: 50 }], webhooks: gate('confirm-traffic-increase') })), mod(strategy({ name: 'canary', steps: [{ setWeight: 50 }] })));
+  const ab = { name: 'ab', match: { percent: 20 }, duration: '10s' };
+  noEffect('release.strategy.webhooks[0].type', /never raises a weight/, mod(strategy({ ...ab, webhooks: gate('confirm-traffic-increase') })), mod(strategy(ab)));
+  noEffect('release.strategy.webhooks[0].type', /with then: rollback/, mod(strategy({ ...ab, then: 'rollback', webhooks: gate('confirm-promotion') })), mod(strategy({ ...ab, then: 'rollback' })));
+  hasEffect('release.strategy.webhooks[0].type', mod(strategy({ ...ab, webhooks: gate('confirm-promotion') })), mod(strategy(ab)));
+  // A failing rollout hook is a check: threshold counts it.
+  const flagger = { name: 'canary', interval: '10s', stepWeight: 25, webhooks: [{ name: 'smoke', type: 'rollout', failAt: 0 }] };
+  hasEffect('release.strategy.threshold', mod(strategy({ ...flagger, threshold: 1 })), mod(strategy(flagger)));
+});
+
 test('approvals: a strategy that never pauses for one, more than the pauses, after the run; steps after pause: {} count them', () => {
   const withApprovals = (strategy: unknown, approvals: string[]) => (d: Doc): void => { d.release.strategy = strategy; if (approvals.length) d.release.approvals = approvals; };
   noEffect('release.approvals', /a rolling release never pauses for a promotion/, mod(withApprovals('rolling', ['30s'])), base());

@@ -20,7 +20,7 @@ import { context, scenario, service } from './fixture.ts';
 function canary(over: Partial<CanaryKnobs> = {}): StrategySpec & CanaryKnobs {
   return {
     name: 'canary', steps: [], trafficRouting: true, stableScaling: 'partition', maxSurge: '25%', maxUnavailable: '25%', analysis: null,
-    abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null, progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over,
+    abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null, webhooks: [], progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over,
   };
 }
 const pods = (n: number): CanaryStep => ({ setCanaryScale: { replicas: n } });

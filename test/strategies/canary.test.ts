@@ -7,7 +7,7 @@ import { FakePlatform, healthyWindow } from './fake-platform.ts';
 import { analysis, context, scenario, service } from './fixture.ts';
 
 function canary(over: Partial<CanaryKnobs> = {}): StrategySpec & CanaryKnobs {
-  return { name: 'canary', steps: [], trafficRouting: true, stableScaling: 'full', maxSurge: '25%', maxUnavailable: '25%', analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null, progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over };
+  return { name: 'canary', steps: [], trafficRouting: true, stableScaling: 'full', maxSurge: '25%', maxUnavailable: '25%', analysis: null, abortScaleDownDelaySeconds: 30_000, scaleDownDelaySeconds: 30_000, flagger: null, sessionAffinity: null, webhooks: [], progressDeadlineSeconds: 600_000, progressDeadlineAbort: false, ...over };
 }
 const w = (n: number): CanaryStep => ({ setWeight: n });
 const pause = (ms: number | null): CanaryStep => ({ pause: { duration: ms } });

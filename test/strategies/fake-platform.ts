@@ -116,6 +116,9 @@ export class FakePlatform implements Platform {
       }
       case 'now': return resume(now);
       case 'setMirror': return resume(undefined);
+      case 'setLoadTest': return resume(undefined);
+      // A plan's draws: a fixed value (tests that need seeded draws run in the simulator).
+      case 'draw': return resume(0.5);
       case 'sleepUntil': {
         const id = this.park(resume);
         this.env.schedule(Math.max(0, action.atMs - now), this.K_RESUME, id);

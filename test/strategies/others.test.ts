@@ -21,7 +21,7 @@ test('recreate: no new instance exists until every old one is gone', () => {
 
 test('A/B: cohort route for the duration, then promote with an atomic switch', () => {
   const match = { header: { name: 'x-beta', value: '1' } };
-  const sc = scenario({ name: 'ab', match, duration: 60_000, then: 'promote', replicas: 1, analysis: null }, [service('a', 3)]);
+  const sc = scenario({ name: 'ab', match, duration: 60_000, then: 'promote', replicas: 1, analysis: null, webhooks: [] }, [service('a', 3)]);
   const p = new FakePlatform({ a: { v1: 3 } }, { readyDelayMs: 5000 }).run(abPlan(context(sc)));
   const routes = p.of('setRoutes').map((r) => [r.t, r.action.routes.length]);
   assert.equal(routes[0], [5000, 1]);
@@ -34,7 +34,7 @@ test('A/B: cohort route for the duration, then promote with an atomic switch', (
 });
 
 test('A/B then rollback: routes cleared, B removed, stable never lost traffic', () => {
-  const sc = scenario({ name: 'ab', match: { userIds: [1, 2] }, duration: 30_000, then: 'rollback', replicas: null, analysis: null }, [service('a', 2)]);
+  const sc = scenario({ name: 'ab', match: { userIds: [1, 2] }, duration: 30_000, then: 'rollback', replicas: null, analysis: null, webhooks: [] }, [service('a', 2)]);
   const p = new FakePlatform({ a: { v1: 2 } }).run(abPlan(context(sc)));
   assert.equal(p.of('setRoutes').map((r) => r.action.routes.length), [1, 0]);
   assert.ok(p.of('setWeights').every((r) => r.action.weights!.v1 === 100));
@@ -59,7 +59,7 @@ test('lanes: base pinned, lane versions deployed and ready before the lane is se
 test('releasePlan: leaves startAt to the driver, stops at the first rollback, one composite outcome', () => {
   const strat: StrategySpec = {
     name: 'canary', steps: [{ setWeight: 50 }], trafficRouting: true, stableScaling: 'full', maxSurge: 1, maxUnavailable: 0, analysis: null,
-    abortScaleDownDelaySeconds: 0, scaleDownDelaySeconds: 0, flagger: null, sessionAffinity: null, progressDeadlineSeconds: 30_000, progressDeadlineAbort: true,
+    abortScaleDownDelaySeconds: 0, scaleDownDelaySeconds: 0, flagger: null, sessionAffinity: null, webhooks: [], progressDeadlineSeconds: 30_000, progressDeadlineAbort: true,
   };
   const sc = scenario(strat, [service('a', 2, ['b']), service('b', 2)], ['b', 'a']);
   sc.release!.startAt = 5000;

@@ -173,4 +173,22 @@ test('warmup: slow start has clearly fewer timeouts for the same release', () =>
   assert.ok(slow.requests.dropped * 5 < cold.requests.dropped, `${causes(slow)} vs ${causes(cold)}`);
 });
 
+test('canary-load-test: the load test alone fails the canary at weight 0; no user meets v2, its requests are counted apart', () => {
+  const sc = load('canary-load-test');
+  const k = sc.release!.strategy as CanaryKnobs;
+  const rate = k.webhooks.find((h) => h.loadTest)!.loadTest!.rate;
+  const r = simulate(sc);
+  assert.is(r.rollout.outcome, 'rolled-back');
+  assert.is(r.requests.byCause.error, 0, causes(r));
+  const pause = r.rollout.steps.find((s) => s.name.startsWith('pause'))!;
+  const rb = r.rollout.steps.find((s) => s.name === 'rollback')!;
+  // The first check, one analysis interval after the pod is up, fails on load-test requests.
+  assert.is(rb.startMs, pause.startMs + k.analysis!.interval);
+  const lt = r.meta!.loadTest!;
+  const expected = (rate * k.analysis!.interval) / 1000;
+  assert.ok(Math.abs(lt.sent - expected) <= 2, `sent ${lt.sent}, expected ≈ ${expected}`);
+  const errorRate = sc.services[0].versions.find((v) => v.name === 'v2')!.errorRate;
+  assert.ok(Math.abs(lt.failed / lt.sent - errorRate) < 0.06, `failed ${lt.failed} of ${lt.sent}`);
+});
+
 test.run();

@@ -15,8 +15,10 @@
  *   strategy.
  *
  * Flagger's defaults are written out where relsim's differ (threshold 1, maxWeight 100).
- * Webhooks, mirroring, session affinity, promotion steps and ready thresholds are one
- * warning each, saying what relsim does instead. docs/manifests/flagger.md has the table.
+ * A canary's or A/B test's webhooks become relsim's `webhooks` (webhook-import.ts), with
+ * a warning saying what relsim assumed where a manifest cannot say how a hook answers.
+ * Mirroring, session affinity, promotion steps and ready thresholds are one warning each,
+ * saying what relsim does instead. docs/manifests/flagger.md has the table.
  */
 import { ManifestReader } from '../manifest-reader.ts';
 import type { ImportState, Workload } from '../import-state.ts';
@@ -25,6 +27,7 @@ import { deploymentStrategy } from './deployment.ts';
 import { relsimName } from '../workloads.ts';
 import { formatDuration } from '../../durations.ts';
 import { describeValue } from '../../scenario-error.ts';
+import { importWebhooks, LOAD_GENERATOR } from './webhook-import.ts';
 
 type Fields = [string, unknown, string][];
 
@@ -44,8 +47,6 @@ const SERVICE_UNMODELLED: Record<string, string> = {
   retries: 'give the callers a client.retry in the model',
   trafficPolicy: 'give the callers a client.lb in the model',
 };
-/** Load generators Flagger's load tester runs (`metadata.cmd`). */
-const LOAD_GENERATOR = /(^|[\s;&|/])(hey|ghz|wrk2?|k6|vegeta|fortio|bombardier|siege|locust|jmeter)(\s|$)/;
 
 /** One claim per Canary: the Deployment it targets, released by the mode its analysis sets. */
 export function flaggerCanaries(state: ImportState): ReleaseClaim[] {
@@ -156,9 +157,11 @@ function analysisWarnings(state: ImportState, r: ManifestReader, a: string, kind
   if (kind === 'canary' && (r.list(`${a}.match`) ?? []).length > 0) {
     state.warn(r.doc, `${a}.match`, 'has no effect without iterations: Flagger uses match for A/B testing only, and shifts traffic by weight here, as relsim does');
   }
-  (r.list(`${a}.webhooks`) ?? []).forEach((_, i) => webhookWarning(state, r, `${a}.webhooks[${i}]`));
+  // relsim's blue-green takes no webhooks; a canary and an A/B test import theirs.
+  if (kind === 'blue-green') (r.list(`${a}.webhooks`) ?? []).forEach((_, i) => webhookWarning(state, r, `${a}.webhooks[${i}]`));
 }
 
+/** A blue/green Canary's webhook: relsim's blue-green has none, so each is a warning. */
 function webhookWarning(state: ImportState, r: ManifestReader, h: string): void {
   const type = r.string(`${h}.type`) || 'rollout';
   const name = JSON.stringify(r.string(`${h}.name`) ?? h.slice(h.lastIndexOf('.') + 1));
@@ -242,6 +245,8 @@ function canary(state: ImportState, r: ManifestReader, a: string): StrategyImpor
     fields.push(['stepWeights', list, r.source(`${a}.stepWeights`)]);
   }
 
+  const hooks = importWebhooks(state, r, a);
+  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
   const analysis = builtinMetrics(state, r, a, interval);
   if (analysis) {
     const t = r.int(`${a}.threshold`) || 0;
@@ -324,6 +329,8 @@ function ab(state: ImportState, r: ManifestReader, a: string): StrategyImport {
     const t = r.int(`${a}.threshold`) || FLAGGER.threshold;
     fields.push(['analysis', { ...analysis, interval: formatDuration(interval), failureLimit: t - 1 }, r.source(`${a}.metrics`)]);
   }
+  const hooks = importWebhooks(state, r, a);
+  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
   return { fields, steps: null };
 }
 

@@ -211,6 +211,11 @@ test('what relsim does not model is one warning each, saying what relsim does in
   assert.is((strategyOf(withDeadline) as Record<string, unknown>).progressDeadlineSeconds, 120);
   // and the cookie: a user the canary took stays on it
   assert.equal((strategyOf(withDeadline) as Record<string, unknown>).sessionAffinity, { maxAge: '1h' });
+  // the webhooks it can model: gates opening at once, checks passing, hey -q 10 -c 2 as a 20 req/s load test
+  assert.equal((strategyOf(withDeadline) as Record<string, unknown>).webhooks, [
+    { name: 'acceptance', type: 'pre-rollout' }, { name: 'smoke', type: 'rollout' }, { name: 'gate', type: 'confirm-rollout' },
+    { name: 'more', type: 'confirm-traffic-increase' }, { name: 'ship', type: 'confirm-promotion' }, { name: 'traffic', type: 'rollout', loadTest: { rate: 20 } },
+  ]);
   const expected = [
     /\(Canary\/web\): spec\.surprise: not modelled: relsim does not know this field/,
     /spec\.suspend: a suspended Canary does not run; relsim runs it anyway/,
@@ -224,19 +229,30 @@ test('what relsim does not model is one warning each, saying what relsim does in
     /spec\.analysis\.primaryReadyThreshold: not modelled/,
     /spec\.analysis\.canaryReadyThreshold: not modelled: relsim waits until every new instance is ready/,
     /spec\.analysis\.match: has no effect without iterations/,
-    /webhooks\[0\]: pre-rollout webhook "acceptance": treated as approved/,
-    /webhooks\[1\]: rollout webhook "smoke": treated as approved/,
-    /webhooks\[2\]: confirm-rollout webhook "gate": treated as approved; relsim has no manual gate/,
-    /webhooks\[3\]: confirm-traffic-increase webhook "more": treated as approved/,
-    /webhooks\[4\]: confirm-promotion webhook "ship": treated as approved/,
-    /webhooks\[5\]: rollout webhook "traffic" is a load test: not modelled; relsim's requests are the model's traffic/,
-    /webhooks\[6\]: rollback webhook "stop": treated as never asking for a rollback/,
+    /webhooks\[0\]: pre-rollout webhook "acceptance": relsim assumes it always passes .*give it failAt or failProbability/,
+    /webhooks\[1\]: rollout webhook "smoke": relsim assumes it always passes/,
+    /webhooks\[2\]: confirm-rollout webhook "gate": relsim assumes it opens at once \(a manifest cannot say when a person approves\); give it openAt/,
+    /webhooks\[3\]: confirm-traffic-increase webhook "more": relsim assumes it opens at once/,
+    /webhooks\[4\]: confirm-promotion webhook "ship": relsim assumes it opens at once/,
+    /webhooks\[6\]: rollback webhook "stop": treated as never asking for a rollback; give a rollback webhook at/,
   ];
   for (const re of expected) oneWarning(warnings, re);
   assert.is(warnings.length, expected.length, warnings.join('\n'));
   // at their defaults (100%, 600 s) they change nothing
   assert.equal(imported({ stepWeight: 10, primaryReadyThreshold: 100, canaryReadyThreshold: 100 }, { progressDeadlineSeconds: 600 }).warnings, []);
   assert.throws(() => run([deployment(), canary(analysis, spec)], { strict: true }), /spec\.surprise: not modelled: .* \(--strict\)$/);
+});
+
+test('load-test webhooks: hey with -q (× -c, 50 by default) is a load test at that rate; without a rate, or another tool, a warning', () => {
+  const hooks = (cmd: string) => ({ stepWeight: 10, webhooks: [{ name: 'load', type: 'rollout', metadata: { cmd } }] });
+  const strat = (cmd: string) => strategyOf(imported(hooks(cmd)).yaml) as Record<string, unknown>;
+  assert.equal(strat('hey -z 2m -q 5 -c 4 http://web-canary/').webhooks, [{ name: 'load', type: 'rollout', loadTest: { rate: 20 } }]);
+  assert.equal(strat('hey -z 1m -q 2 http://web-canary/').webhooks, [{ name: 'load', type: 'rollout', loadTest: { rate: 100 } }]);
+  for (const cmd of ['hey -z 1m -c 2 http://web-canary/', 'k6 run /scripts/load.js']) {
+    const { yaml, warnings } = imported(hooks(cmd));
+    assert.is((strategyOf(yaml) as Record<string, unknown>).webhooks, undefined);
+    oneWarning(warnings, /webhooks\[0\]: rollout webhook "load" is a load test: not modelled; relsim reads the rate of `hey -q/);
+  }
 });
 
 test('errors: a targetRef to a missing Deployment, to another kind, or none; an analysis that never shifts traffic', () => {
