@@ -28,6 +28,8 @@ import { relsimName } from '../workloads.ts';
 import { formatDuration } from '../../durations.ts';
 import { describeValue } from '../../scenario-error.ts';
 import { importWebhooks, LOAD_GENERATOR } from './webhook-import.ts';
+import { matchAsWritten, wholeRegex } from '../../matching.ts';
+import type { MatchRule, MatchValue } from '../../types.ts';
 
 type Fields = [string, unknown, string][];
 
@@ -314,12 +316,11 @@ function ab(state: ImportState, r: ManifestReader, a: string): StrategyImport {
   const iterations = r.int(`${a}.iterations`, { min: 1 }) ?? 1;
   const interval = intervalOf(state, r, a);
   const rules = r.list(`${a}.match`) ?? [];
-  if (rules.length > 1) {
-    state.warn(r.doc, `${a}.match`, `${rules.length} match rules; relsim's A/B test takes one, so only match[0] goes to the canary (requests matching only the others stay on the primary)`);
-  }
+  // Several rules are Istio's OR: relsim's list of rules, one of which must hold.
+  const match = rules.length > 1 ? { any: rules.map((_, i) => matchRule(state, r, `${a}.match[${i}]`)) } : matchRule(state, r, `${a}.match[0]`);
   const fields: Fields = [
     ['name', 'ab', r.source(a)],
-    ['match', matchRule(state, r, `${a}.match[0]`), r.source(`${a}.match[0]`)],
+    ['match', matchAsWritten(match), r.source(rules.length > 1 ? `${a}.match` : `${a}.match[0]`)],
     ['duration', formatDuration(iterations * interval), `${r.source(`${a}.iterations`)} (${iterations}) × interval (${formatDuration(interval)})`],
     ['then', 'promote', `${by}: Flagger promotes after the last iteration`],
   ];
@@ -362,19 +363,20 @@ function rolling(state: ImportState, r: ManifestReader, w: Workload, why: 'skipA
 }
 
 /**
- * Istio's HTTPMatchRequest (Flagger's `match`) as relsim's match rule: a header with an
- * exact value (or a regex that is a literal value), the cookie as Flagger's docs write it
- * (`cookie: {regex: "^(.*?;)?(canary=always)(;.*)?$"}`), a query parameter with an exact
- * value. A condition relsim cannot express is an error: dropping it would send a larger
- * cohort to the canary than Flagger does.
+ * Istio's HTTPMatchRequest (Flagger's `match`) as relsim's match rule: a header or query
+ * parameter with an exact, prefix or regex value (Istio's regex, RE2, matches the whole
+ * value as relsim's does; one that is a literal value becomes that exact value), the cookie
+ * as Flagger's docs write it (`cookie: {regex: "^(.*?;)?(canary=always)(;.*)?$"}`). A
+ * condition relsim cannot express is an error: dropping it would send a larger cohort to
+ * the canary than Flagger does.
  */
-function matchRule(state: ImportState, r: ManifestReader, at: string): Record<string, unknown> {
+function matchRule(state: ImportState, r: ManifestReader, at: string): MatchRule {
   const rule = r.map(at);
   if (!rule) r.expected(at, 'a match rule like {headers: {x-canary: {exact: insider}}}', r.get(at));
-  const out: Record<string, { name: string; value: string }> = {};
-  const put = (kind: 'header' | 'cookie' | 'query', name: string, value: string, where: string) => {
+  const out: MatchRule = {};
+  const put = (kind: 'header' | 'cookie' | 'query', name: string, value: Omit<MatchValue, 'name'>, where: string) => {
     if (out[kind]) r.fail(where, `relsim's A/B match takes one ${kind} condition (and one of each other kind); this rule has a second`);
-    out[kind] = { name, value };
+    out[kind] = { name, ...value };
   };
   for (const key of Object.keys(rule)) {
     if (key === 'name') continue; // a label for the route
@@ -387,10 +389,10 @@ function matchRule(state: ImportState, r: ManifestReader, at: string): Record<st
       if (key === 'headers' && name.toLowerCase() === 'cookie') {
         const c = cookieOf(cond);
         if (!c) r.fail(where, `expected Flagger's cookie form {regex: "^(.*?;)?(name=value)(;.*)?$"} or {exact: "name=value"}, got ${describeValue(cond)}`);
-        put('cookie', c.name, c.value, where);
+        put('cookie', c.name, { value: c.value }, where);
         continue;
       }
-      const value = valueOf(state, r, cond, where);
+      const value = valueOf(r, cond, where);
       put(key === 'headers' ? 'header' : 'query', name, value, where);
     }
   }
@@ -398,21 +400,20 @@ function matchRule(state: ImportState, r: ManifestReader, at: string): Record<st
   return out;
 }
 
-/** An exact value; a regex that is one literal value (anchored or wrapped in .*) with a warning. */
-function valueOf(state: ImportState, r: ManifestReader, cond: unknown, where: string): string {
+/** An exact, prefix or regex value (an anchored regex of one literal value is that exact value). */
+function valueOf(r: ManifestReader, cond: unknown, where: string): Omit<MatchValue, 'name'> {
   const c = (cond && typeof cond === 'object' && !Array.isArray(cond) ? cond : {}) as Record<string, unknown>;
-  if (typeof c.exact === 'string' || typeof c.exact === 'number') return String(c.exact);
+  if (typeof c.exact === 'string' || typeof c.exact === 'number') return { value: String(c.exact) };
+  if (typeof c.prefix === 'string' || typeof c.prefix === 'number') return { value: String(c.prefix), kind: 'prefix' };
   if (typeof c.regex === 'string') {
-    const lit = /^(\^|\.\*)?((?:[A-Za-z0-9_-]|\\\.)+)(\$|\.\*)?$/.exec(c.regex);
-    if (lit) {
-      const value = lit[2].replace(/\\\./g, '.');
-      if (!(lit[1] === '^' && lit[3] === '$')) {
-        state.warn(r.doc, where, `regex ${JSON.stringify(c.regex)}: relsim matches the exact value ${JSON.stringify(value)}; give traffic.headers in the model that value for the users Flagger's regex would pick`);
-      }
-      return value;
-    }
+    const lit = /^\^((?:[A-Za-z0-9_-]|\\\.)+)\$$/.exec(c.regex);
+    if (lit) return { value: lit[1].replace(/\\\./g, '.') };
+    try {
+      wholeRegex(c.regex);
+      return { value: c.regex, kind: 'regex' };
+    } catch { /* not JavaScript's dialect: refused below */ }
   }
-  r.fail(where, `relsim matches exact values: expected {exact: value} (or a regex that is one literal value), got ${describeValue(cond)}`);
+  r.fail(where, `relsim matches exact, prefix and regex values (a regex JavaScript can read): expected {exact | prefix | regex: value}, got ${describeValue(cond)}`);
 }
 
 const COOKIE_REGEX = /^\^\(\.\*\?;\)\?\(([A-Za-z0-9_-]+)=((?:[A-Za-z0-9_-]|\\\.)+)\)\(;\.\*\)\?\$$/;
