@@ -12,7 +12,7 @@ import { required } from './read-distribution.ts';
 import { defaultAnalysis, defaultStrategy, FLAGGER_DEFAULTS } from './defaults.ts';
 import { readWebhooks } from './read-webhooks.ts';
 
-const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold'];
+const FLAGGER_KNOBS = ['interval', 'stepWeight', 'stepWeights', 'maxWeight', 'threshold', 'mirror', 'mirrorWeight'];
 const STABLE_SCALINGS = ['full', 'partition'] as const;
 
 /** Argo canary fields naming Kubernetes Services: accepted (so Argo's examples paste in), with a warning. */
@@ -89,7 +89,7 @@ export function readStrategy(r: Reader, v: Raw, path: string): StrategySpec {
         }
       }
       if (FLAGGER_KNOBS.some((k) => f[k] !== undefined)) {
-        if (f.steps !== undefined) r.fail(at('steps'), 'steps cannot be combined with the Flagger shorthand (interval, stepWeight, stepWeights, maxWeight, threshold)');
+        if (f.steps !== undefined) r.fail(at('steps'), 'steps cannot be combined with the Flagger shorthand (interval, stepWeight, stepWeights, maxWeight, threshold, mirror)');
         applyFlagger(r, f, path, s);
       }
       return s;
@@ -273,8 +273,21 @@ function applyFlagger(r: Reader, f: RawMap, path: string, s: StrategySpec & { na
     // Integer step counting avoids 0.1 + 0.2 style drift in the weight list.
     for (let k = 1; k * stepWeight <= maxWeight + 1e-9; k++) weights.push(Math.round(k * stepWeight * 1e6) / 1e6);
   }
-  s.steps = weights.flatMap((w): CanaryStep[] => [{ setWeight: w }, { pause: { duration: interval } }]);
-  s.flagger = { interval, stepWeight, stepWeights: f.stepWeights === undefined ? [] : weights, maxWeight, threshold };
+  const mirror = f.mirror === undefined ? false : r.boolean(f.mirror, at('mirror'));
+  const mirrorWeight = f.mirrorWeight === undefined ? 100 : r.number(f.mirrorWeight, at('mirrorWeight'), { min: 0, max: 100, minExclusive: true, what: 'a percentage between 0 and 100' });
+  if (f.mirrorWeight !== undefined && !mirror) r.warn(at('mirrorWeight'), 'has no effect without mirror: true: it is the share of requests copied to the canary while Flagger mirrors; set mirror: true, or remove it');
+  if (mirror && !s.trafficRouting) r.fail(at('mirror'), 'needs trafficRouting: true: Flagger mirrors on its mesh router, and without one there is no route to copy requests on');
+  s.steps = [
+    // Flagger's pre-stage: the canary (at full size, as Flagger runs it) gets copies of
+    // mirrorWeight % of the requests for one interval, judged by the analysis, before any
+    // user reaches it; then the copies stop and the weights shift.
+    ...(mirror ? [
+      { setCanaryScale: { weight: 100 } }, { setMirrorRoute: { percent: mirrorWeight, match: null } }, { pause: { duration: interval } },
+      { setMirrorRoute: { percent: 0, match: null } }, { setCanaryScale: { matchTrafficWeight: true } },
+    ] satisfies CanaryStep[] : []),
+    ...weights.flatMap((w): CanaryStep[] => [{ setWeight: w }, { pause: { duration: interval } }]),
+  ];
+  s.flagger = { interval, stepWeight, stepWeights: f.stepWeights === undefined ? [] : weights, maxWeight, threshold, mirrorWeight: mirror ? mirrorWeight : 0 };
   if (s.analysis) {
     // Flagger counts failed checks across the whole run; Argo fails when failures > limit.
     const given = r.isMap(f.analysis) ? f.analysis : {};

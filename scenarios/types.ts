@@ -436,7 +436,7 @@ export interface CanaryKnobs {
    */
   sessionAffinity: { maxAge: number } | null;
   /** Flagger-style shorthand, expanded into `steps` by the loader when given. */
-  flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number } | null;
+  flagger: { interval: number; stepWeight: number; stepWeights: number[]; maxWeight: number; threshold: number; /** % copied in the mirror pre-stage; 0: no mirroring */ mirrorWeight: number } | null;
   /** Flagger's webhooks: gates, checks, rollback triggers and load tests (strategies/webhooks.ts). */
   webhooks: WebhookSpec[];
 }

@@ -138,7 +138,7 @@ release:
     { setWeight: 20 }, { pause: { duration: 30_000 } },
     { setWeight: 30 }, { pause: { duration: 30_000 } },
   ]);
-  assert.equal(st.flagger, { interval: 30_000, stepWeight: 10, stepWeights: [], maxWeight: 30, threshold: 3 });
+  assert.equal(st.flagger, { interval: 30_000, stepWeight: 10, stepWeights: [], maxWeight: 30, threshold: 3, mirrorWeight: 0 });
   assert.is(st.analysis!.interval, 30_000, 'analysis runs once per Flagger interval');
   assert.is(st.analysis!.failureLimit, 2, 'rollback at threshold failed checks = Argo failureLimit threshold − 1');
   assert.is(st.analysis!.successRate, 0.99);
@@ -151,7 +151,7 @@ release: {strategy: {name: canary, stepWeights: [1, 5, 25]}}
 `, 'x.yaml').release!.strategy;
   if (w.name !== 'canary') throw new Error('expected canary');
   assert.equal(w.steps.filter((x) => 'setWeight' in x), [{ setWeight: 1 }, { setWeight: 5 }, { setWeight: 25 }]);
-  assert.equal(w.flagger, { interval: 60_000, stepWeight: 0, stepWeights: [1, 5, 25], maxWeight: 25, threshold: 5 });
+  assert.equal(w.flagger, { interval: 60_000, stepWeight: 0, stepWeights: [1, 5, 25], maxWeight: 25, threshold: 5, mirrorWeight: 0 });
 });
 
 test('canary steps: every step form', () => {

@@ -214,7 +214,7 @@ test('progress deadline: Argo waits degraded by default, aborts with progressDea
   assert.equal(aborted.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
   assert.is(aborted.versionState('a', 'v2').current, 0);
 
-  const flagger = run(canary({ steps, flagger: { interval: 60_000, stepWeight: 20, stepWeights: [], maxWeight: 20, threshold: 1 } }), 4, { neverReady: ['v2'] });
+  const flagger = run(canary({ steps, flagger: { interval: 60_000, stepWeight: 20, stepWeights: [], maxWeight: 20, threshold: 1, mirrorWeight: 0 } }), 4, { neverReady: ['v2'] });
   assert.equal(flagger.of('outcome').map((r) => r.action.outcome), ['rolled-back']);
   assert.is(flagger.of('step').find((r) => r.action.name === 'rollback')!.t, 600_000);
 });

@@ -136,12 +136,9 @@ function commonWarnings(state: ImportState, r: ManifestReader, w: Workload): voi
 
 /** Fields of the analysis relsim does not model, one warning each, saying what it does instead. */
 function analysisWarnings(state: ImportState, r: ManifestReader, a: string, kind: 'canary' | 'ab' | 'blue-green'): void {
-  if (r.bool(`${a}.mirror`) === true) {
-    state.warn(r.doc, `${a}.mirror`, kind === 'canary'
-      ? 'not modelled: relsim mirrors no requests; the canary gets no shadow traffic and its first weight step starts without Flagger\'s mirrored interval'
-      : 'not modelled: relsim mirrors no requests; the new version gets no shadow traffic before the switch');
-  }
-  if (r.has(`${a}.mirrorWeight`)) state.warn(r.doc, `${a}.mirrorWeight`, 'not modelled: relsim mirrors no requests');
+  // A canary's and a blue/green's mirroring is imported (canary(), blueGreenMirrored()); A/B has none in Flagger.
+  if (kind === 'ab' && r.bool(`${a}.mirror`) === true) state.warn(r.doc, `${a}.mirror`, 'has no effect on an A/B test: Flagger mirrors in canary and blue/green analyses only');
+  if (r.has(`${a}.mirrorWeight`) && r.bool(`${a}.mirror`) !== true) state.warn(r.doc, `${a}.mirrorWeight`, 'has no effect without mirror: true');
   if (r.map(`${a}.sessionAffinity`) && kind !== 'canary') {
     state.warn(r.doc, `${a}.sessionAffinity`, 'has no effect here: Flagger pins users to the canary only while it shifts traffic by weight');
   }
@@ -159,8 +156,9 @@ function analysisWarnings(state: ImportState, r: ManifestReader, a: string, kind
   if (kind === 'canary' && (r.list(`${a}.match`) ?? []).length > 0) {
     state.warn(r.doc, `${a}.match`, 'has no effect without iterations: Flagger uses match for A/B testing only, and shifts traffic by weight here, as relsim does');
   }
-  // relsim's blue-green takes no webhooks; a canary and an A/B test import theirs.
-  if (kind === 'blue-green') (r.list(`${a}.webhooks`) ?? []).forEach((_, i) => webhookWarning(state, r, `${a}.webhooks[${i}]`));
+  // relsim's blue-green takes no webhooks; a canary and an A/B test import theirs (and a
+  // mirrored blue/green, imported as a canary).
+  if (kind === 'blue-green' && r.bool(`${a}.mirror`) !== true) (r.list(`${a}.webhooks`) ?? []).forEach((_, i) => webhookWarning(state, r, `${a}.webhooks[${i}]`));
 }
 
 /** A blue/green Canary's webhook: relsim's blue-green has none, so each is a warning. */
@@ -247,6 +245,11 @@ function canary(state: ImportState, r: ManifestReader, a: string): StrategyImpor
     fields.push(['stepWeights', list, r.source(`${a}.stepWeights`)]);
   }
 
+  if (r.bool(`${a}.mirror`) === true) {
+    fields.push(['mirror', true, `${r.source(`${a}.mirror`)}: copies reach the canary for one interval before the weights shift`]);
+    const mw = mirrorWeightOf(r, a);
+    if (mw !== undefined) fields.push(['mirrorWeight', mw, r.source(`${a}.mirrorWeight`)]);
+  }
   const hooks = importWebhooks(state, r, a);
   if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
   const analysis = builtinMetrics(state, r, a, interval);
@@ -335,7 +338,49 @@ function ab(state: ImportState, r: ManifestReader, a: string): StrategyImport {
   return { fields, steps: null };
 }
 
+/** mirrorWeight as given (1–100), or undefined (Flagger's default: every request). */
+function mirrorWeightOf(r: ManifestReader, a: string): number | undefined {
+  if (!r.has(`${a}.mirrorWeight`)) return undefined;
+  const w = r.int(`${a}.mirrorWeight`, { min: 1 });
+  if (w === undefined || w > 100) r.expected(`${a}.mirrorWeight`, 'a percentage 1–100', r.get(`${a}.mirrorWeight`));
+  return w;
+}
+
+/**
+ * Flagger's blue/green with traffic mirroring: for iterations × interval the new stack gets
+ * copies of the requests (mirrorWeight %, default all) and the analysis judges them; then
+ * all traffic switches. relsim's blue-green has no mirror, so this is a canary at full size
+ * with a mirror route, one pause, and the switch to 100.
+ */
+function blueGreenMirrored(state: ImportState, r: ManifestReader, a: string): StrategyImport {
+  const by = `${r.doc.kind}/${r.doc.name}`;
+  const iterations = r.int(`${a}.iterations`, { min: 1 }) ?? 1;
+  const interval = intervalOf(state, r, a);
+  const span = `${r.source(`${a}.iterations`)} (${iterations}) × interval (${formatDuration(interval)})`;
+  const weight = mirrorWeightOf(r, a) ?? 100;
+  const fields: Fields = [
+    ['name', 'canary', `${r.source(`${a}.mirror`)}: Flagger's blue/green with traffic mirroring, as a canary at full size that gets copies, then the switch`],
+    ['trafficRouting', true, `${by}: Flagger mirrors and switches on its mesh router`],
+  ];
+  const hooks = importWebhooks(state, r, a);
+  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
+  const analysis = builtinMetrics(state, r, a, interval);
+  if (analysis) {
+    const t = r.int(`${a}.threshold`) || FLAGGER.threshold;
+    fields.push(['analysis', { ...analysis, interval: formatDuration(interval), failureLimit: t - 1 }, r.source(`${a}.metrics`)]);
+  }
+  const steps: [unknown, string][] = [
+    [{ setCanaryScale: { weight: 100 } }, `${by}: Flagger runs the new stack at full size`],
+    [{ setMirrorRoute: { percentage: weight } }, r.has(`${a}.mirrorWeight`) ? r.source(`${a}.mirrorWeight`) : `${r.source(`${a}.mirror`)} (mirrorWeight absent: every request)`],
+    [{ pause: { duration: formatDuration(iterations * interval) } }, span],
+    [{ setMirrorRoute: { percentage: 0 } }, `${by}: mirroring stops at promotion`],
+    [{ setWeight: 100 }, `${by}: Flagger switches all traffic after the last iteration`],
+  ];
+  return { fields, steps };
+}
+
 function blueGreen(state: ImportState, r: ManifestReader, a: string): StrategyImport {
+  if (r.bool(`${a}.mirror`) === true) return blueGreenMirrored(state, r, a);
   const iterations = r.int(`${a}.iterations`, { min: 1 }) ?? 1;
   const interval = intervalOf(state, r, a);
   unjudgedMetrics(state, r, a, 'in relsim the new stack gets no requests before the switch (Flagger measures a load tester\'s or mirrored ones)');

@@ -185,6 +185,23 @@ test('skipAnalysis and the kubernetes provider: a rolling update of the primary 
   assert.equal(imported(undefined, { skipAnalysis: false }).warnings, []);
 });
 
+test('blue/green with traffic mirroring: a full-size canary gets copies for iterations × interval, judged, then the switch', () => {
+  const { yaml, warnings } = imported({ interval: '1m', iterations: 3, threshold: 2, mirror: true, mirrorWeight: 40,
+    metrics: [{ name: 'request-success-rate', thresholdRange: { min: 99 } }] });
+  assert.equal(warnings.filter((w) => !/metric "request-success-rate": Flagger queries/.test(w)), []);
+  const st = strategyOf(yaml);
+  assert.equal([st.name, st.trafficRouting, st.analysis], ['canary', true, { successRate: 0.99, interval: '1m', failureLimit: 1 }]);
+  assert.equal(st.steps, [{ setCanaryScale: { weight: 100 } }, { setMirrorRoute: { percentage: 40 } }, { pause: { duration: '3m' } }, { setMirrorRoute: { percentage: 0 } }, { setWeight: 100 }]);
+  // It runs: the copies reach the new version (≈ 40 % of the requests during the 3 minutes), no user does before the switch.
+  const scenario = parseScenario(yaml, 'imported.yaml');
+  const r = simulate(scenario);
+  assert.is(r.rollout.outcome, 'promoted', r.rollout.steps.map((x) => x.name).join(', '));
+  const offered = scenario.traffic.rate * 180;
+  assert.ok(r.meta!.mirrored!.sent > 0.35 * offered && r.meta!.mirrored!.sent < 0.45 * offered, `copies ${JSON.stringify(r.meta!.mirrored)} of ${offered}`);
+  // Without mirror the blue/green stays relsim's blue-green.
+  assert.is(strategyOf(imported({ interval: '1m', iterations: 3 }).yaml).name, 'blue-green');
+});
+
 test('what relsim does not model is one warning each, saying what relsim does instead; --strict makes it an error', () => {
   const analysis = {
     interval: '1m', stepWeight: 10, maxWeight: 50,
@@ -214,6 +231,8 @@ test('what relsim does not model is one warning each, saying what relsim does in
   const { yaml: withDeadline, warnings } = imported(analysis, spec);
   // the deadline is modelled: Flagger's canary rolls back when its pods are not ready in time
   assert.is((strategyOf(withDeadline) as Record<string, unknown>).progressDeadlineSeconds, 120);
+  // and the mirror pre-stage: copies of half the requests for one interval
+  assert.equal([(strategyOf(withDeadline) as Record<string, unknown>).mirror, (strategyOf(withDeadline) as Record<string, unknown>).mirrorWeight], [true, 50]);
   // and the cookie: a user the canary took stays on it
   assert.equal((strategyOf(withDeadline) as Record<string, unknown>).sessionAffinity, { maxAge: '1h' });
   // the webhooks it can model: gates opening at once, checks passing, hey -q 10 -c 2 as a 20 req/s load test
@@ -228,8 +247,6 @@ test('what relsim does not model is one warning each, saying what relsim does in
     /spec\.service\.timeout: not modelled: .*client\.timeout/,
     /spec\.service\.retries: not modelled: .*client\.retry/,
     /spec\.analysis\.bogus: not modelled: relsim does not know this field/,
-    /spec\.analysis\.mirror: not modelled: relsim mirrors no requests; the canary gets no shadow traffic/,
-    /spec\.analysis\.mirrorWeight: not modelled: relsim mirrors no requests/,
     /spec\.analysis\.stepWeightPromotion: not modelled: at promotion relsim moves all traffic to the new version at once/,
     /spec\.analysis\.primaryReadyThreshold: not modelled/,
     /spec\.analysis\.canaryReadyThreshold: not modelled: relsim waits until every new instance is ready/,
