@@ -36,6 +36,7 @@ import { RandomStreams } from '../sim/kernel/random.ts';
 import { Users, type CompiledMatch } from '../sim/model/traffic.ts';
 import { connectionSchedules, peakRate, type ConnectionSchedule } from './arrivals.ts';
 import { REQUEST_ID_HEADER, USER_HEADER, classifyTransportError } from './classify.ts';
+import { AFFINITY_COOKIE } from './proxy.ts';
 import type { DropCause } from '../sim/result/run-result.ts';
 import type { SentRequest } from './recorder.ts';
 
@@ -47,6 +48,11 @@ export interface LoadOptions {
   speed: number;
   seed: number;
   connections?: number;
+  /**
+   * Session affinity at the entry (scenario ms): each user keeps the canary's cookie for
+   * this long (÷ speed in real time) once a response sets it, and sends it meanwhile.
+   */
+  affinityMaxAgeMs?: number;
 }
 
 /**
@@ -131,9 +137,11 @@ export function startLoad(opts: LoadOptions, rec: LoadSink): RunningLoad {
   const attributesOf = userAttributes(traffic);
   // The path is a function of the user: a re-sent request gets it again from its user.
   const requestOf = (user: number): UserRequest => userRequest(user, attributesOf(user));
+  const jar = opts.affinityMaxAgeMs ? new AffinityJar(opts.affinityMaxAgeMs / speed, () => rec.now()) : null;
   const pick = (): Pick => {
     const user = 1 + Math.floor(users() * Math.max(1, traffic.users));
     const { headers, path } = requestOf(user);
+    if (jar?.holds(user)) headers.cookie = headers.cookie ? `${headers.cookie}; ${AFFINITY_COOKIE}=1` : `${AFFINITY_COOKIE}=1`;
     const method = traffic.nonIdempotent > 0 && methods() < traffic.nonIdempotent ? 'POST' : 'GET';
     if (method === 'POST') headers['content-length'] = '0'; // an empty body, said explicitly
     return { user, headers, method, path };
@@ -148,7 +156,7 @@ export function startLoad(opts: LoadOptions, rec: LoadSink): RunningLoad {
     setupClient: (client: unknown) => {
       const k = clients.length;
       clients.push(client as AcClient);
-      trackClient(client as AcClient, rec, pick, schedules[k % schedules.length]);
+      trackClient(client as AcClient, rec, pick, schedules[k % schedules.length], jar);
     },
   } as autocannon.Options);
   // The result callback/promise would print nothing; we read the recorder instead.
@@ -184,7 +192,18 @@ interface AcClient {
 
 interface Pick { user: number; headers: Record<string, string>; method: 'GET' | 'POST'; path: string }
 
-function trackClient(client: AcClient, rec: LoadSink, pick: () => Pick, schedule: ConnectionSchedule): void {
+/**
+ * Each user's sticky-canary cookie, as a browser keeps it: set by a response, sent until it
+ * expires (the scenario's maxAge in real time). Only the proxy decides who gets one.
+ */
+class AffinityJar {
+  private readonly until = new Map<number, number>();
+  constructor(private readonly maxAgeRealMs: number, private readonly now: () => number) {}
+  holds(user: number): boolean { return (this.until.get(user) ?? -Infinity) > this.now(); }
+  set(user: number): void { this.until.set(user, this.now() + this.maxAgeRealMs); }
+}
+
+function trackClient(client: AcClient, rec: LoadSink, pick: () => Pick, schedule: ConnectionSchedule, jar: AffinityJar | null): void {
   let nextAt = schedule.first();
   let pacer: NodeJS.Timeout | null = null;
   const queue: SentRequest[] = [];
@@ -215,6 +234,7 @@ function trackClient(client: AcClient, rec: LoadSink, pick: () => Pick, schedule
   });
   client.on('response', (statusCode: number) => {
     const r = answered(headersOfHead[REQUEST_ID_HEADER]);
+    if (r && jar && headersOfHead['set-cookie']?.startsWith(`${AFFINITY_COOKIE}=`)) jar.set(r.user);
     if (r) rec.response(r, statusCode || statusOfHead, headersOfHead);
   });
   // The request a response answers: by the id the entry backend echoes, else (the proxy

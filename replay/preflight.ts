@@ -8,6 +8,7 @@
 import type { MatchRule, Scenario, StrategySpec } from '../scenarios/types.ts';
 import { UserError } from '../scenarios/user-error.ts';
 import { exactRule } from './match-expansion.ts';
+import { stickyCanary } from './affinity.ts';
 import { PROXIES } from './proxies/index.ts';
 import type { ProxyKind } from './proxy.ts';
 
@@ -65,7 +66,15 @@ export function replayCaveats(scenario: Scenario, proxy: ProxyKind): string[] {
     }
   }
   const aff = scenario.release?.strategy;
-  if (aff?.name === 'canary' && aff.sessionAffinity) out.push(`${where}: release.strategy.sessionAffinity: the replay's proxies route every request by weight and set no cookie (session affinity is simulated only)`);
+  if (aff?.name === 'canary' && aff.sessionAffinity && aff.trafficRouting) {
+    const entry = scenario.entry.service;
+    const off = scenario.release!.services.filter((svc) => proxy === 'haproxy' || stickyCanary(scenario, svc) === null);
+    if (off.length > 0) {
+      const why = proxy === 'haproxy' ? 'the HAProxy replay routes every request by weight and sets no cookie (nginx replays it at the entry service)'
+        : `nginx replays it at the entry service (${entry}), whose callers are the load generator's users; ${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} called by backends, which keep no cookie`;
+      out.push(`${where}: release.strategy.sessionAffinity: ${why}; there every request is routed by weight`);
+    }
+  }
   const release = scenario.release;
   if (release && !release.routing.waitApplied && writesRouting(release.strategy)) {
     out.push(`${where}: release.routing.waitApplied: the replay's plan goes on only once the proxy serves by each routing change (an nginx reload, an HAProxy API call), as waitApplied: true simulates; the simulator's plan, as written, goes on at once`);

@@ -78,7 +78,16 @@ export interface FrontSpec {
   slowStartMs: number;
   /** The callers' keep-alive pool (`client.pool`), durations in real ms; null: the proxy's own defaults. */
   pool: { idleTimeoutMs: number; maxRequests: number } | null;
+  /**
+   * Session affinity (the canary's `sessionAffinity`, entry front only): while `canary` has
+   * weight, a request carrying the AFFINITY_COOKIE goes to it, and one the weights send
+   * there gets the cookie set (the load generator keeps it for the scenario's maxAge).
+   */
+  affinity?: { canary: string } | null;
 }
+
+/** The cookie a sticky canary sets (a name nginx can read as $cookie_relsim_affinity). */
+export const AFFINITY_COOKIE = 'relsim_affinity';
 
 /** Desired routing state, shared by the adapters. */
 export class RoutingState {

@@ -10,6 +10,7 @@
  * preStop, grace, pauses) ÷ speed, so the same number of requests meets the same sequence
  * of events. What cannot scale: process start-up (~0.4 s real) and proxy reload time.
  */
+import { stickyCanary } from './affinity.ts';
 import type { ClientSpec, Scenario, TrafficSpec } from '../scenarios/types.ts';
 import { assembleRunResult, r3 } from '../sim/result/assemble.ts';
 import type { RunResult } from '../sim/result/run-result.ts';
@@ -64,6 +65,7 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     // Opened now: loading the load thread's modules (~0.5 s) overlaps the backends' start.
     opening = openLoadThread({
       port: state.front(scenario.entry.service).port, traffic: scenario.traffic, speed, seed: scenario.seed, connections: opts.connections,
+      affinityMaxAgeMs: stickyCanary(scenario, scenario.entry.service) && scenario.release?.strategy.name === 'canary' ? scenario.release.strategy.sessionAffinity?.maxAge : undefined,
     }, rec);
     opening.catch(() => undefined); // awaited below, where its failure is the replay's
     proxy = PROXIES[opts.proxy].create(state, runDir);
@@ -146,6 +148,7 @@ async function fronts(scenario: Scenario, speed: number): Promise<FrontSpec[]> {
       failTimeoutMs: client.lb.failTimeout / speed,
       slowStartMs: (client.lb.slowStart?.window ?? 0) / speed,
       pool: client.pool ? { idleTimeoutMs: client.pool.idleTimeout / speed, maxRequests: client.pool.maxRequests } : null,
+      affinity: stickyCanary(scenario, svc.name),
     });
   }
   return out;

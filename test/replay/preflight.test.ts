@@ -56,8 +56,11 @@ test('a load-test webhook is refused (simulated only); gates and checks are repl
 test('what the replay does not carry is a warning: requires, session affinity', () => {
   const req = replayCaveats(parseScenario(`duration: 5s\ntraffic: {rate: 5}\nservices:\n  w: {serviceTime: 1ms, versions: {v1: {}, v2: {requires: {a: v2}}}, calls: [a]}\n  a: {serviceTime: 1ms, versions: [v1, v2]}\n`, 'x.yaml'), 'nginx');
   assert.ok(req.some((w) => /services\.w\.versions\.v2\.requires: the replay's backends do not know/.test(w)), req.join('\n'));
-  const aff = replayCaveats(parseScenario(withStrategy('{name: canary, sessionAffinity: true, steps: [{setWeight: 20}]}'), 'x.yaml'), 'haproxy');
-  assert.ok(aff.some((w) => /sessionAffinity: the replay's proxies route every request by weight/.test(w)), aff.join('\n'));
+  const sticky = parseScenario(withStrategy('{name: canary, sessionAffinity: true, steps: [{setWeight: 20}]}'), 'x.yaml');
+  const aff = replayCaveats(sticky, 'haproxy');
+  assert.ok(aff.some((w) => /sessionAffinity: the HAProxy replay routes every request by weight and sets no cookie \(nginx replays it at the entry service\)/.test(w)), aff.join('\n'));
+  // nginx replays it where the load generator's users call: the entry
+  assert.not.ok(replayCaveats(sticky, 'nginx').some((w) => /sessionAffinity/.test(w)));
 });
 
 test('relsim replay exits 2 with that one line, before starting a process', () => {

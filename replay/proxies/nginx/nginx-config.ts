@@ -14,7 +14,7 @@
  */
 import type { HeaderRoute } from '../../../strategies/protocol-types.ts';
 import type { MatchRule, RetryOn } from '../../../scenarios/types.ts';
-import type { RoutingState } from '../../proxy.ts';
+import { AFFINITY_COOKIE, type RoutingState } from '../../proxy.ts';
 import { ms } from '../../tools.ts';
 import {
   NGINX_DOLLAR_DECLARATION, nginxExactKey, nginxHeaderVariable, nginxInteger, nginxRegexKey, nginxString, nginxUrlEncoded, nginxValue,
@@ -127,6 +127,22 @@ function renderFront(state: RoutingState, i: number): string[] {
   });
   // Weighted split, else every instance.
   const weights = state.weights.get(front.service) ?? null;
+  // Session affinity while the canary has weight (sim/model/affinity.ts): the cookie routes
+  // to the canary before the weights do, and a request the weights send there (nothing
+  // before them having decided) gets the cookie. At weight 0 the cookie routes nowhere.
+  const sticky = front.affinity && weights && (weights[front.affinity.canary] ?? 0) > 0 ? up(front.affinity.canary) : null;
+  let setCookie = '';
+  if (sticky && weights) {
+    const decided = [...parts];
+    const v = `$relsim_f${i}_sticky`;
+    out.push(`  map $cookie_${AFFINITY_COOKIE} ${v} {`, '    default "";', `    "1" ${sticky};`, '  }');
+    parts.push(v);
+    decided.push(v);
+    setCookie = `$relsim_f${i}_setcookie`;
+    // Everything before the weights empty, the weights on the canary: "|u<i>_<k>" exactly
+    // (upstream names are generated, never a scenario string).
+    out.push(`  map "${decided.join('')}|$relsim_f${i}_w" ${setCookie} {`, '    default "";', `    "|${sticky}" "${AFFINITY_COOKIE}=1; Path=/";`, '  }');
+  }
   if (weights) {
     const v = `$relsim_f${i}_w`;
     out.push(`  split_clients "\${request_id}" ${v} {`);
@@ -163,6 +179,8 @@ function renderFront(state: RoutingState, i: number): string[] {
     ...renderRetry(front.retry.attempts, front.retry.on),
     '      add_header x-relsim-upstream $upstream_addr always;',
     '      add_header x-relsim-connect $upstream_connect_time always;',
+    // An empty value adds no header: only requests the weights sent to the canary get the cookie.
+    ...(setCookie ? [`      add_header Set-Cookie ${setCookie} always;`] : []),
     '    }',
     '  }',
   );
