@@ -111,7 +111,9 @@ function* inTurn(contexts: StrategyContext[], named: boolean): Plan<Outcome> {
  */
 function* inParallel(contexts: StrategyContext[], named: boolean): Plan<Outcome> {
   let triggered = false;
-  const results = yield* all(contexts.map((ctx) => servicePlan(ctx, named)), (i, o, tracks) => {
+  const routing = contexts[0].release.routing;
+  const routingWaits = routing.waitApplied || routing.grace > 0;
+  const results = yield* all(contexts.map((ctx) => servicePlan(ctx, named)), { routingWaits, onEnd: (i, o, tracks) => {
     if (o !== 'rolled-back' || triggered || contexts[i].release.onFailure !== 'rollback-all') return;
     triggered = true;
     const failed = contexts[i].service.name;
@@ -119,7 +121,7 @@ function* inParallel(contexts: StrategyContext[], named: boolean): Plan<Outcome>
       if (j === i || tracks.result(j) === 'rolled-back') return;
       tracks.replace(j, prefixed(abortPlan(ctx, 0, `rollback (${failed} rolled back)`), ctx.service.name));
     });
-  });
+  } });
   if (results.includes('rolled-back')) return 'rolled-back';
   return results.every((o) => o === 'promoted') ? 'promoted' : 'none';
 }

@@ -18,8 +18,22 @@
  * sub-plans waiting for pods at once one of them is answered exactly and the others are
  * checked every POLL_MS (seen at most that late); an action a platform takes time to
  * answer (a routing change under `release.routing`) holds the other sub-plans that long.
+ * A step that starts and ends at one instant (Argo's `promote` between two waits) is
+ * folded into the next: nothing can be dropped in it.
  */
 import { now, sleepUntil, waitReady, type Action, type Plan } from './protocol.ts';
+
+export interface AllOptions<R> {
+  /** Told of each sub-plan's end (at that time, before any other sub-plan moves on). */
+  onEnd?: (i: number, result: R, tracks: Tracks<R>) => void;
+  /**
+   * The platform may take time to answer a routing change (`release.routing`): each is
+   * then held until every sub-plan has moved and the step is named before it, so the wait
+   * counts in the right step. Without, routing changes pass straight through like every
+   * other instant action, and steps are only named when time passes: no zero-length ones.
+   */
+  routingWaits?: boolean;
+}
 
 /** Lets a plan's end change the others (`onFailure: rollback-all`). */
 export interface Tracks<R> {
@@ -36,11 +50,11 @@ export const POLL_MS = 100;
 export const STEP_JOIN = ' + ';
 
 /**
- * Runs `plans` at the same time and returns their results in order. `onEnd` is told of
- * each sub-plan's end (at that simulated time, before any other sub-plan moves on).
- * Outcome actions pass through; callers usually take them out of the sub-plans first.
+ * Runs `plans` at the same time and returns their results in order. Outcome actions pass
+ * through; callers usually take them out of the sub-plans first.
  */
-export function* all<R>(plans: Plan<R>[], onEnd?: (i: number, result: R, tracks: Tracks<R>) => void): Plan<R[]> {
+export function* all<R>(plans: Plan<R>[], opts: AllOptions<R> = {}): Plan<R[]> {
+  const { onEnd, routingWaits = false } = opts;
   const tracks: Track<R>[] = plans.map((plan) => ({ plan, step: null, answer: undefined, wait: RUN, done: false, result: undefined }));
   const control: Tracks<R> = {
     result: (i) => tracks[i].result,
@@ -56,7 +70,7 @@ export function* all<R>(plans: Plan<R>[], onEnd?: (i: number, result: R, tracks:
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i];
       if (t.done || t.wait !== RUN) continue;
-      const end = yield* advance(t);
+      const end = yield* advance(t, routingWaits);
       if (end) { onEnd?.(i, t.result as R, control); i = -1; } // a replacement may run again
     }
     if (tracks.every((t) => t.done)) return tracks.map((t) => t.result as R);
@@ -110,19 +124,14 @@ type Timed = At | Ready;
 type Wait = { kind: 'run' } | Forward | Timed;
 const RUN: Wait = { kind: 'run' };
 
-/**
- * Actions a platform may take time to answer (a routing change can wait until it is
- * applied, `release.routing`): parked until every sub-plan has moved, so the step is named
- * first and is the same one for all of them. Every other action is answered at once and
- * passes straight through.
- */
-const SLOW: ReadonlySet<Action['do']> = new Set(['setWeights', 'setRoutes', 'setLanes', 'markDown']);
+/** Routing changes: what a platform may take time to answer (`release.routing`). */
+const ROUTING: ReadonlySet<Action['do']> = new Set(['setWeights', 'setRoutes', 'setLanes', 'markDown']);
 
 /**
  * Runs one sub-plan until it waits (parked in `t.wait`) or ends (true). Its steps only
  * rename its part of the shared step; the scheduler starts that step when time may pass.
  */
-function* advance<R>(t: Track<R>): Plan<boolean> {
+function* advance<R>(t: Track<R>, routingWaits: boolean): Plan<boolean> {
   for (;;) {
     const it = t.plan.next(t.answer);
     t.answer = undefined;
@@ -134,7 +143,7 @@ function* advance<R>(t: Track<R>): Plan<boolean> {
       case 'sleepUntil': t.wait = { kind: 'at', at: a.atMs }; return false;
       case 'waitReady': t.wait = { kind: 'ready', service: a.service, version: a.version, replicas: a.replicas, deadline: (yield* now()) + a.timeoutMs }; return false;
       default:
-        if (SLOW.has(a.do)) { t.wait = { kind: 'forward', action: a }; return false; }
+        if (routingWaits && ROUTING.has(a.do)) { t.wait = { kind: 'forward', action: a }; return false; }
         t.answer = yield a;
     }
   }
