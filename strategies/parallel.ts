@@ -8,7 +8,8 @@
  * single action of its own for all of them — the earliest sleep, or one pods wait cut at
  * the next other deadline — resuming each sub-plan with its own answer. Steps stay one
  * list that partitions time (reports read `rollout.steps` that way): each time simulated
- * time may pass, a new step begins if the running sub-plans' current steps changed, named
+ * time may pass (the scheduler waits, or, with `routingWaits`, a routing change goes out),
+ * a new step begins if the running sub-plans' current steps changed, named
  * after all of them, `api: rolling update + web: rolling update`. Sampling there, not at
  * each sub-plan's step, keeps steps that start together (or a step of a sub-plan that
  * ends at once) from leaving zero-length steps; nothing is dropped between two actions at
