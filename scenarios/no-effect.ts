@@ -465,6 +465,17 @@ function warnOnFailure(r: Reader, ctx: Context): void {
   }
 }
 
+/**
+ * order: parallel with one service (nothing to run beside it) or lanes (a lane release
+ * already starts every lane service at once).
+ */
+function warnOrder(r: Reader, ctx: Context): void {
+  const rel = ctx.s.release!;
+  if (rel.order !== 'parallel') return;
+  if (rel.strategy.name === 'lanes') r.warn('release.order', 'has no effect with lanes: a lane release already starts every lane service at once; remove it');
+  else if (rel.services.length < 2) r.warn('release.order', 'has no effect: only one service is released, so there is nothing to release beside it; remove it');
+}
+
 /** progressDeadlineAbort in Flagger's shorthand: Flagger always rolls back at the deadline. */
 function warnDeadlineAbort(r: Reader, ctx: Context, st: StrategySpec): void {
   if (st.name === 'canary' && st.sessionAffinity !== null && !st.trafficRouting) {
@@ -485,6 +496,7 @@ function warnStrategy(r: Reader, ctx: Context): void {
   warnApprovals(r, ctx, st);
   warnAbort(r, ctx, st);
   warnOnFailure(r, ctx);
+  warnOrder(r, ctx);
   warnDeadlineAbort(r, ctx, st);
   switch (st.name) {
     case 'rolling': {

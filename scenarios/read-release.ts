@@ -4,14 +4,14 @@
  * Defaults that depend on the services (which to release, to what) are filled here;
  * whether names exist is checked in check.ts, with the rest of the cross-references.
  */
-import { SLO_ROLLOUTS, type ReleaseSpec, type RoutingWaitSpec, type ServiceSpec, type SloSpec, type StrategySpec } from './types.ts';
+import { RELEASE_ORDERS, SLO_ROLLOUTS, type ReleaseSpec, type RoutingWaitSpec, type ServiceSpec, type SloSpec, type StrategySpec } from './types.ts';
 import { Reader, join, type Raw } from './reader.ts';
 import { required } from './read-distribution.ts';
 import { readStrategy } from './read-strategy.ts';
 
 export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSpec[]): ReleaseSpec | null {
   if (v === undefined || v === null) return null;
-  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing', 'approvals', 'abortAt', 'onFailure']);
+  const f = r.fields(v, path, ['startAt', 'services', 'from', 'to', 'strategy', 'routing', 'approvals', 'abortAt', 'onFailure', 'order']);
   const strategy = readStrategy(r, required(r, f.strategy, join(path, 'strategy')), join(path, 'strategy'));
   const startAt = f.startAt === undefined ? 0 : r.duration(f.startAt, join(path, 'startAt'));
 
@@ -55,7 +55,8 @@ export function readRelease(r: Reader, v: Raw, path: string, services: ServiceSp
   const abortAt = f.abortAt === undefined || f.abortAt === null ? null : r.duration(f.abortAt, join(path, 'abortAt'));
   if (abortAt !== null && abortAt < startAt) r.fail(join(path, 'abortAt'), `expected a time at or after release.startAt (${f.startAt}), got ${f.abortAt}: a release cannot be aborted before it starts`);
   const onFailure = f.onFailure === undefined ? 'stop' : r.oneOf(f.onFailure, join(path, 'onFailure'), ['stop', 'rollback-all'] as const);
-  return { startAt, services: names, to, strategy, routing, approvals, abortAt, onFailure };
+  const order = f.order === undefined ? 'sequential' : r.oneOf(f.order, join(path, 'order'), RELEASE_ORDERS);
+  return { startAt, services: names, to, strategy, routing, approvals, abortAt, onFailure, order };
 }
 
 /** `approvals: [10m, 25m]`: simulated times, in order (each resumes one indefinite pause). */

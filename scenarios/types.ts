@@ -324,11 +324,21 @@ export interface ReleaseSpec {
    */
   abortAt: number | null;
   /**
-   * When a later service of a multi-service release rolls back: `stop` there (the services
-   * before it stay released), or `rollback-all` (take them back too, newest first).
+   * When a service of a multi-service release rolls back: `stop` there (the services
+   * before it stay released; in parallel, the others go on), or `rollback-all` (take every
+   * other service back too: newest first in turn, all at once in parallel, aborting the
+   * ones still being released).
    */
   onFailure: 'stop' | 'rollback-all';
+  /**
+   * `sequential`: the services one after the other, in `services` order; `parallel`: every
+   * service's plan runs at once from `startAt` (strategies/parallel.ts).
+   */
+  order: ReleaseOrder;
 }
+
+export const RELEASE_ORDERS = ['sequential', 'parallel'] as const;
+export type ReleaseOrder = (typeof RELEASE_ORDERS)[number];
 
 /**
  * A controller that writes a routing change may go on at once (Argo Rollouts with most

@@ -11,6 +11,7 @@
  * (paused, or a strategy without a verdict such as lanes). With `release.abortAt`, the
  * service being released at that time is aborted (abort.ts); with `onFailure:
  * rollback-all`, a service that rolls back takes the ones released before it back too.
+ * With `release.order: parallel` every service's plan runs at once instead (inParallel).
  * With several services every step name starts with its service's.
  */
 import type { Scenario, StrategyName } from '../scenarios/types.ts';
@@ -24,6 +25,7 @@ import { rollingPlan } from './rolling.ts';
 import type { Outcome } from './common.ts';
 import { ApprovalBook } from './approvals.ts';
 import { abortable, abortPlan } from './abort.ts';
+import { all } from './parallel.ts';
 import { own } from '../scenarios/dict.ts';
 
 /**
@@ -65,27 +67,63 @@ export function releaseContexts(scenario: Scenario): StrategyContext[] {
 }
 
 export function* releasePlan(scenario: Scenario): Plan<unknown> {
-  const contexts = releaseContexts(scenario);
+  const contexts = releaseContexts(scenario).filter((ctx) => ctx.from !== ctx.to);
   if (contexts.length === 0) return;
-  let composite: Outcome = 'none';
   // With several services, each step says whose it is ("api: deploy green").
-  const named = contexts.length > 1;
+  const named = releaseContexts(scenario).length > 1;
+  // One plan alone runs as it would in turn (its instant steps included), so a lone
+  // service's `order: parallel` changes nothing, as its warning says.
+  const together = contexts[0].release.order === 'parallel' && contexts.length > 1;
+  const composite = together ? yield* inParallel(contexts, named) : yield* inTurn(contexts, named);
+  if (composite !== 'none') yield* outcome(composite);
+}
+
+/** One service's plan, its outcome returned rather than yielded; cut short at `abortAt`. */
+function* servicePlan(ctx: StrategyContext, named: boolean): Plan<Outcome> {
+  const abortAt = ctx.release.abortAt;
+  const plan = abortAt !== null && ctx.strategy.name !== 'lanes' ? abortable(planFor(ctx), ctx, abortAt) : withoutOutcome(planFor(ctx));
+  return named ? yield* prefixed(plan, ctx.service.name) : yield* plan;
+}
+
+/** `order: sequential`: one service after the other; the first that does not promote ends the release. */
+function* inTurn(contexts: StrategyContext[], named: boolean): Plan<Outcome> {
+  let composite: Outcome = 'none';
   const released: StrategyContext[] = [];
   for (const ctx of contexts) {
-    if (ctx.from === ctx.to) continue;
-    const abortAt = ctx.release.abortAt;
-    const plan = abortAt !== null && ctx.strategy.name !== 'lanes' ? abortable(planFor(ctx), ctx, abortAt) : withoutOutcome(planFor(ctx));
-    const o = named ? yield* prefixed(plan, ctx.service.name) : yield* plan;
+    const o = yield* servicePlan(ctx, named);
     if (o === 'rolled-back') {
-      composite = o;
       if (ctx.release.onFailure === 'rollback-all') yield* rollBackReleased(released, ctx.service.name);
-      break;
+      return o;
     }
-    if (o === 'none') { composite = 'none'; break; } // paused: later services never start
+    if (o === 'none') return 'none'; // paused: later services never start
     released.push(ctx);
     composite = 'promoted';
   }
-  if (composite !== 'none') yield* outcome(composite);
+  return composite;
+}
+
+/**
+ * `order: parallel`: every service's plan at once (parallel.ts). The outcome combines
+ * theirs as in turn: rolled back if any did, promoted if all were, else none. With
+ * `onFailure: rollback-all`, the first service to roll back takes every other one back at
+ * that moment, at once: a finished one with its controller's abort, one still being
+ * released cut short and aborted from where it stands (as `abortAt` does).
+ */
+function* inParallel(contexts: StrategyContext[], named: boolean): Plan<Outcome> {
+  let triggered = false;
+  const routing = contexts[0].release.routing;
+  const routingWaits = routing.waitApplied || routing.grace > 0;
+  const results = yield* all(contexts.map((ctx) => servicePlan(ctx, named)), { routingWaits, onEnd: (i, o, tracks) => {
+    if (o !== 'rolled-back' || triggered || contexts[i].release.onFailure !== 'rollback-all') return;
+    triggered = true;
+    const failed = contexts[i].service.name;
+    contexts.forEach((ctx, j) => {
+      if (j === i || tracks.result(j) === 'rolled-back') return;
+      tracks.replace(j, prefixed(abortPlan(ctx, 0, `rollback (${failed} rolled back)`), ctx.service.name));
+    });
+  } });
+  if (results.includes('rolled-back')) return 'rolled-back';
+  return results.every((o) => o === 'promoted') ? 'promoted' : 'none';
 }
 
 /** `onFailure: rollback-all`: the services released before `failed`, taken back newest first. */

@@ -52,7 +52,7 @@ export type Plan<R = void> = Generator<Action, R, unknown>;
 export interface StrategyContext {
   scenario: Scenario;
   release: ReleaseSpec;
-  /** The service being released now (for multi-service releases, one at a time). */
+  /** The service this plan releases (a multi-service release runs one plan per service, in turn or at once). */
   service: ServiceSpec;
   from: string;
   to: string;

@@ -460,6 +460,15 @@ test('onFailure: rollback-all with one released service; requires naming every v
   hasEffect('services.a.versions.v2.requires', mod((d) => { d.services.a.versions.v2 = { requires: { b: 'v2' } }; }), base());
 });
 
+test('order: parallel with one released service or with lanes; with two services it overlaps them', () => {
+  noEffect('release.order', /only one service is released/, mod((d) => { d.release.order = 'parallel'; }), base(), ALL);
+  const lanes = (d: Doc): void => { d.release = { startAt: '15s', strategy: { name: 'lanes', duration: '1m', lanes: [{ name: 'g', match: { percent: 30 }, services: { a: 'v2', b: 'v2' } }] } }; };
+  noEffect('release.order', /with lanes: a lane release already starts every lane service at once/, mod((d) => { lanes(d); d.release.order = 'parallel'; }), mod(lanes));
+  const two = (d: Doc): void => { d.release.services = ['b', 'a']; };
+  hasEffect('release.order', mod((d) => { two(d); d.release.order = 'parallel'; }), mod(two));
+  assert.throws(() => load(mod((d) => { d.release.order = 'together'; })), /release\.order: expected one of sequential, parallel/);
+});
+
 test('sessionAffinity without a router; with one it pins users', () => {
   const canary = (knobs: object) => (d: Doc): void => { d.release.strategy = { name: 'canary', steps: [{ setWeight: 25 }, { pause: { duration: '40s' } }], ...knobs }; };
   noEffect('release.strategy.sessionAffinity', /trafficRouting: false/, mod(canary({ trafficRouting: false, sessionAffinity: true })), mod(canary({ trafficRouting: false })));

@@ -39,7 +39,7 @@ export function scenario(strategy: StrategySpec, services: ServiceSpec[] = [serv
     registry: { mode: 'push', delay: { type: 'constant', value: 100 }, routingDelay: false, serial: false, batch: true, batchWindow: 0, shared: false },
     registries: {},
     traffic: { rate: 100, arrival: 'poisson', rampTo: 0, rampDuration: 0, trace: [], users: 1000, headers: [], nonIdempotent: 0 },
-    release: { startAt: 0, services: released, to: Object.fromEntries(released.map((s) => [s, 'v2'])), strategy, routing: { waitApplied: false, grace: 0 }, approvals: [], abortAt: null, onFailure: 'stop' },
+    release: { startAt: 0, services: released, to: Object.fromEntries(released.map((s) => [s, 'v2'])), strategy, routing: { waitApplied: false, grace: 0 }, approvals: [], abortAt: null, onFailure: 'stop', order: 'sequential' },
     slo: { maxDropped: null, maxErrorRate: null, maxP99Ms: null, maxRolloutMs: null, lanePaths: {}, rollout: 'finished' },
     limits: { maxEvents: 1e8, memory: 2 * 1024 ** 3 },
   };
