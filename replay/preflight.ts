@@ -15,9 +15,9 @@ import type { ProxyKind } from './proxy.ts';
 export function preflightScenario(scenario: Scenario, proxy: ProxyKind): void {
   const where = scenario.file || scenario.name;
   const st = scenario.release?.strategy;
-  if (st?.name === 'canary') {
+  if (st?.name === 'canary' && !PROXIES[proxy].mirrors) {
     const k = st.steps.findIndex((x) => 'setMirrorRoute' in x && x.setMirrorRoute.percent > 0);
-    if (k >= 0) throw new UserError(`${where}: release.strategy.steps[${k}].setMirrorRoute: cannot be replayed: the replay's proxies do not mirror traffic (mirroring is simulated only); run it with relsim run`, 2);
+    if (k >= 0) throw new UserError(`${where}: release.strategy.steps[${k}].setMirrorRoute: cannot be replayed through ${proxy}: it has no built-in traffic mirroring (it would need an SPOE agent); replay it with --proxy nginx, or simulate it with relsim run`, 2);
   }
   if (st?.name === 'canary' || st?.name === 'ab') {
     const k = st.webhooks.findIndex((h) => h.loadTest !== null);
@@ -101,9 +101,12 @@ function routedStrings(s: Scenario): { path: string; match: MatchRule; tag: stri
   }
   if (strategy?.name === 'blue-green' && strategy.previewMatch) return [{ path: 'release.strategy.previewMatch', match: strategy.previewMatch, tag: null }];
   if (strategy?.name === 'canary') {
-    // Header routes reach the proxy's config (mirror routes are refused before this).
-    return strategy.steps.flatMap((x, i) => ('setHeaderRoute' in x && x.setHeaderRoute.match
-      ? [{ path: `release.strategy.steps[${i}].setHeaderRoute.match`, match: x.setHeaderRoute.match, tag: null }] : []));
+    // Header and mirror routes reach the proxy's config (mirror routes only where the proxy mirrors: refused before this otherwise).
+    return strategy.steps.flatMap((x, i) => {
+      if ('setHeaderRoute' in x && x.setHeaderRoute.match) return [{ path: `release.strategy.steps[${i}].setHeaderRoute.match`, match: x.setHeaderRoute.match, tag: null }];
+      if ('setMirrorRoute' in x && x.setMirrorRoute.match) return [{ path: `release.strategy.steps[${i}].setMirrorRoute.match`, match: x.setMirrorRoute.match, tag: null }];
+      return [];
+    });
   }
   return [];
 }

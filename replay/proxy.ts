@@ -6,7 +6,7 @@
  * and to resolve only when the proxy actually serves the change (nginx: reload confirmed by
  * a generation probe; HAProxy: the runtime API answered).
  */
-import type { HeaderRoute } from '../strategies/protocol-types.ts';
+import type { HeaderRoute, MirrorRoute } from '../strategies/protocol-types.ts';
 import type { LaneSpec, LbAlgorithm, MatchRule, RetrySpec } from '../scenarios/types.ts';
 
 /** The proxies a replay can run (each registered in replay/proxies/index.ts). */
@@ -19,6 +19,13 @@ export interface ProxyAdapter {
   applyWeights(service: string, weights: Record<string, number> | null): Promise<void>;
   applyRoutes(service: string, routes: HeaderRoute[]): Promise<void>;
   applyLanes(lanes: LaneSpec[], mode: 'permissive' | 'strict'): Promise<void>;
+  /**
+   * Sets (null: removes) the service's mirror route. Only proxies that can copy requests
+   * implement it (nginx); preflight refuses mirroring for the others before anything starts.
+   */
+  applyMirror?(service: string, mirror: MirrorRoute | null): Promise<void>;
+  /** Mirrored copies finished since the last call, oldest first (a proxy that mirrors nothing has none). */
+  takeCopies?(): MirroredCopy[];
   markDown(instanceId: string, down: boolean): Promise<void>;
   addServer(endpoint: Endpoint): Promise<void>;
   removeServer(instanceId: string): Promise<void>;
@@ -60,6 +67,20 @@ export interface Endpoint {
   weight: number;
 }
 
+/**
+ * One request copy the proxy sent to a mirror version and nobody waited for, as the
+ * proxy logged it when the copy finished.
+ */
+export interface MirroredCopy {
+  /** Epoch ms (wall clock) the copy finished. */
+  at: number;
+  /** The path it took, as the backend reported it (`a:v2>b:v1`); empty when no backend answered. */
+  hops: string[];
+  ok: boolean;
+  /** Real ms from sending the copy to its answer (0 when it never reached a backend). */
+  latencyMs: number;
+}
+
 /** One proxied service: a listener ("front") in the proxy and its client policy. */
 export interface FrontSpec {
   service: string;
@@ -94,6 +115,8 @@ export class RoutingState {
   readonly endpoints = new Map<string, Endpoint>();
   readonly weights = new Map<string, Record<string, number> | null>();
   readonly routes = new Map<string, HeaderRoute[]>();
+  /** Per service, its mirror route (match rules already exact: match-expansion.ts). */
+  readonly mirrors = new Map<string, MirrorRoute>();
   lanes: LaneSpec[] = [];
   laneMode: 'permissive' | 'strict' = 'permissive';
 
@@ -115,6 +138,8 @@ export class RoutingState {
     for (const e of this.endpoints.values()) if (e.service === service && !vs.includes(e.version)) vs.push(e.version);
     for (const l of this.lanes) { const v = l.services[service]; if (v && !vs.includes(v)) vs.push(v); }
     for (const r of this.routes.get(service) ?? []) if (!vs.includes(r.version)) vs.push(r.version);
+    const mirror = this.mirrors.get(service);
+    if (mirror && !vs.includes(mirror.version)) vs.push(mirror.version);
     for (const v of Object.keys(this.weights.get(service) ?? {})) if (!vs.includes(v)) vs.push(v);
     return vs;
   }

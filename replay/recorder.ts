@@ -4,6 +4,10 @@
  * ignored); the requests still unanswered are tracked apart, so `offered = ok + Σ dropped +
  * in flight` is a check on the bookkeeping (re-sends, out-of-order answers), not a definition.
  *
+ * Mirrored copies are not users' requests: the proxy reports them apart (`copiesFinished`),
+ * they are counted in `mirrored` and seen by the canary analysis (`window`), never offered
+ * and never drops, as in the simulator (sim/model/mirror.ts).
+ *
  * Time: `now()` is real ms since start; buckets are in scenario ms (real × speed).
  */
 import type { LaneSpec, MatchRule, MatchValue } from '../scenarios/types.ts';
@@ -12,6 +16,7 @@ import type { WindowStats } from '../strategies/protocol-types.ts';
 import { DROP_CAUSES, emptyByCause, type DropCause } from '../sim/result/run-result.ts';
 import { LANE_ECHO_HEADER, PATH_HEADER, classifyResponse, upstreamPort } from './classify.ts';
 import { dict } from '../scenarios/dict.ts';
+import type { MirroredCopy } from './proxy.ts';
 
 export interface SentRequest {
   /** Real ms since the recorder started. */
@@ -82,6 +87,10 @@ export class LoadRecorder {
    * flight when it died, or sent to it before the proxy heard.
    */
   readonly crashDropped = { refused: 0, reset: 0 };
+  /** Mirrored copies, as the simulator's `meta.mirrored`: sent (finished), answered ok, failed. */
+  readonly mirrored = { sent: 0, ok: 0, failed: 0 };
+  /** Finished copies, for metrics windows (apart from users' requests: they arrive late, in batches). */
+  private readonly copies: Finished[] = [];
 
   constructor(readonly speed: number, readonly bucketMs: number) {}
 
@@ -193,6 +202,15 @@ export class LoadRecorder {
     this.stepDrops.set(this.step, s);
   }
 
+  /** Copies the proxy reports finished (their `at` on the wall clock); in order of finishing. */
+  copiesFinished(copies: MirroredCopy[]): void {
+    for (const c of copies) {
+      this.mirrored.sent++;
+      if (c.ok) this.mirrored.ok++; else this.mirrored.failed++;
+      this.copies.push({ at: c.at - this.origin, hops: c.hops, ok: c.ok, latencyMs: c.latencyMs * this.speed });
+    }
+  }
+
   /** The lanes in force once every change has settled (what new requests are judged by). */
   get lanes(): LaneSpec[] {
     const sets = this.laneEpochs[this.laneEpochs.length - 1].sets;
@@ -222,18 +240,21 @@ export class LoadRecorder {
     return DROP_CAUSES.reduce((s, c) => s + this.byCause[c], 0);
   }
 
-  /** What the canary analysis sees: requests whose path went through service:version. */
+  /** What the canary analysis sees: requests (and mirrored copies) whose path went through service:version. */
   window(service: string, version: string, windowMs: number): WindowStats {
     const from = this.now() - windowMs / this.speed;
     const hop = `${service}:${version}`;
     let requests = 0;
     let ok = 0;
     const lat: number[] = [];
-    for (let i = this.finished.length - 1; i >= 0 && this.finished[i].at >= from; i--) {
-      const f = this.finished[i];
-      if (!f.hops.includes(hop)) continue;
-      requests++;
-      if (f.ok) { ok++; lat.push(f.latencyMs); }
+    // Copies count where they were served, as the simulator's per-version metrics do.
+    for (const list of [this.finished, this.copies]) {
+      for (let i = list.length - 1; i >= 0 && list[i].at >= from; i--) {
+        const f = list[i];
+        if (!f.hops.includes(hop)) continue;
+        requests++;
+        if (f.ok) { ok++; lat.push(f.latencyMs); }
+      }
     }
     lat.sort((a, b) => a - b);
     return {

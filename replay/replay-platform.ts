@@ -195,8 +195,14 @@ export class ReplayPlatform implements Platform {
         this.routingChange(this.proxy().applyRoutes(action.service, routes), resume);
         return;
       }
-      // Refused by preflight (mirroring is simulated only); removing a mirror changes nothing here.
-      case 'setMirror': resume(undefined); return;
+      case 'setMirror': {
+        // Preflight refuses mirroring for proxies that cannot copy requests (HAProxy).
+        const px = this.proxy();
+        if (!px.applyMirror) { this.fail(new Error(`${px.kind} cannot mirror requests (preflight should have refused the scenario)`)); return; }
+        const mirror = action.mirror && { ...action.mirror, match: action.mirror.match && exactRule(action.mirror.match, this.scenario.traffic) };
+        this.routingChange(px.applyMirror(action.service, mirror), resume);
+        return;
+      }
       // Refused before the run (preflight.ts): the replay sends no load tester's requests.
       case 'setLoadTest': resume(undefined); return;
       // The simulator's stream of the same name and seed: a webhook answers alike on both.
@@ -224,11 +230,17 @@ export class ReplayPlatform implements Platform {
       }
       case 'waitReady': void this.waitReady(action.service, action.version, action.replicas, action.timeoutMs).then(resume); return;
       case 'state': resume(this.versionStates(action.service)); return;
-      case 'metrics': resume(this.rec.window(action.service, action.version, action.windowMs)); return;
+      case 'metrics': this.takeCopies(); resume(this.rec.window(action.service, action.version, action.windowMs)); return;
       case 'step': this.startStep(action.name); resume(undefined); return;
       case 'outcome': this.stepLog.outcome = action.outcome; resume(undefined); return;
       case 'log': this.log.push(action.message); this.onProgress(action.message); resume(undefined); return;
     }
+  }
+
+  /** Hands the copies the proxy mirrored since the last call to the recorder (analysis sees them; `meta.mirrored` counts them). */
+  takeCopies(): void {
+    const copies = this.proxy().takeCopies?.();
+    if (copies && copies.length > 0) this.rec.copiesFinished(copies);
   }
 
   /** Starts `replicas` warm instances of each service's initial version (before load). */

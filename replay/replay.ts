@@ -114,6 +114,8 @@ export async function replay(scenario: Scenario, opts: ReplayOptions): Promise<R
     load = null;
     opening = null;
     const endNow = rec.now();
+    // Before the backends go: a copy still in flight then would be logged as failed.
+    platform.takeCopies();
     clearInterval(sampler);
     sampleInstances();
     if (planError) throw planError;
@@ -193,6 +195,8 @@ function buildReplayResult(scenario: Scenario, rec: LoadRecorder, platform: Repl
     meta: {
       // As the simulator's: crashes, and the drops that failed at a crashed process.
       ...(platform.crashes.length > 0 ? { crashes: { restarts: platform.crashes.length, ...rec.crashDropped } } : {}),
+      // As the simulator's: mirrored copies, never users' requests (the proxy's log of them).
+      ...(rec.mirrored.sent > 0 ? { mirrored: { ...rec.mirrored } } : {}),
       replay: {
         proxy: proxy.kind, speed, proxyReloads: proxy.reloads, proxyUnsettled: proxy.unsettled,
         proxyChangeMs: proxy.changeMs.map((x) => Math.round(x)), proxyStaleMs: proxy.staleMs.map((x) => Math.round(x)),

@@ -18,11 +18,13 @@ export interface ProxyEntry {
   create(state: RoutingState, runDir: string): ProxyAdapter;
   /** Throws when the proxy cannot match on this rule (or carry this lane tag); `what` names the field. */
   checkMatch(m: MatchRule, tag: string | null, what: string): void;
+  /** Copies requests to a mirror version (Argo's setMirrorRoute): nginx's `mirror`; HAProxy has none built in (an SPOE agent would). */
+  mirrors: boolean;
 }
 
 export const PROXIES = {
-  nginx: { binary: 'nginx', create: (state, runDir) => new NginxProxy(state, runDir), checkMatch: checkNginxMatch },
-  haproxy: { binary: 'haproxy', create: (state, runDir) => new HaproxyProxy(state, runDir), checkMatch: checkHaproxyMatch },
+  nginx: { binary: 'nginx', create: (state, runDir) => new NginxProxy(state, runDir), checkMatch: checkNginxMatch, mirrors: true },
+  haproxy: { binary: 'haproxy', create: (state, runDir) => new HaproxyProxy(state, runDir), checkMatch: checkHaproxyMatch, mirrors: false },
 } satisfies Record<ProxyKind, ProxyEntry>;
 
 export const PROXY_KINDS = Object.keys(PROXIES) as ProxyKind[];

@@ -39,10 +39,12 @@ test('HAProxy cannot carry a lone "}" as a header value; nginx can', () => {
 const withStrategy = (strategy: string, extra = ''): string => `duration: 5s\ntraffic: {rate: 5}\nservices:\n  a: {serviceTime: 1ms, versions: ${extra || '[v1, v2]'}}\n` +
   `release: {services: [a], to: v2, strategy: ${strategy}}\n`;
 
-test('blue-green previewMatch and canary header routes reach the proxy: checked the same way; a mirror route is refused', () => {
+test('blue-green previewMatch and canary header and mirror routes reach the proxy: checked the same way; a mirror route is refused on HAProxy only', () => {
   assert.match(refusal(withStrategy('{name: blue-green, previewMatch: {header: {name: x_t, value: "1"}}}'), 'nginx'), /release\.strategy\.previewMatch: cannot be replayed through nginx/);
   assert.match(refusal(withStrategy('{name: canary, steps: [{setHeaderRoute: {match: {header: {name: x-t, value: "}"}}}}]}'), 'haproxy'), /release\.strategy\.steps\[0\]\.setHeaderRoute\.match: cannot be replayed through haproxy/);
-  assert.match(refusal(withStrategy('{name: canary, steps: [{setMirrorRoute: {percentage: 20}}]}'), 'haproxy'), /steps\[0\]\.setMirrorRoute: cannot be replayed: the replay's proxies do not mirror traffic/);
+  assert.match(refusal(withStrategy('{name: canary, steps: [{setMirrorRoute: {percentage: 20}}]}'), 'haproxy'), /^x\.yaml: release\.strategy\.steps\[0\]\.setMirrorRoute: cannot be replayed through haproxy: it has no built-in traffic mirroring.*--proxy nginx/);
+  preflightScenario(parseScenario(withStrategy('{name: canary, steps: [{setMirrorRoute: {percentage: 20}}]}'), 'x.yaml'), 'nginx');
+  assert.match(refusal(withStrategy('{name: canary, steps: [{setMirrorRoute: {percentage: 20, match: {header: {name: x_t, value: "1"}}}}]}'), 'nginx'), /release\.strategy\.steps\[0\]\.setMirrorRoute\.match: cannot be replayed through nginx/);
   preflightScenario(parseScenario(withStrategy('{name: canary, steps: [{setHeaderRoute: {match: {header: {name: x-t, value: "1"}}}}]}'), 'x.yaml'), 'nginx');
 });
 

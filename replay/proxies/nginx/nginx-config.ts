@@ -7,18 +7,21 @@
  * non-empty of: lane version for the request's tag, header routes, weighted split
  * (`split_clients` on $request_id), else `uI_all`. The entry front assigns the lane tag from
  * the lanes' match rules (one `map` / `split_clients` per condition, ANDed by a last `map`).
+ * A service with a mirror route copies the requests its selection takes to the mirror
+ * version (nginx-mirror.ts).
  *
  * Every string from the scenario (header, cookie and query names and values, lane tags, user
  * ids) is written through nginx-quote.ts, never interpolated: a scenario is input, and a bare
  * header name once closed its `map` and opened a server listening on every interface.
  */
-import type { HeaderRoute } from '../../../strategies/protocol-types.ts';
+import type { HeaderRoute, MirrorRoute } from '../../../strategies/protocol-types.ts';
 import type { MatchRule, RetryOn } from '../../../scenarios/types.ts';
 import { AFFINITY_COOKIE, type RoutingState } from '../../proxy.ts';
 import { ms } from '../../tools.ts';
 import {
   NGINX_DOLLAR_DECLARATION, nginxExactKey, nginxHeaderVariable, nginxInteger, nginxRegexKey, nginxString, nginxUrlEncoded, nginxValue,
 } from './nginx-quote.ts';
+import { MIRROR_LOG_FORMAT, renderMirrorDirectives, renderMirrorLocation } from './nginx-mirror.ts';
 
 export interface NginxLayout {
   dir: string;
@@ -49,8 +52,9 @@ export function renderNginxConfig(state: RoutingState, layout: NginxLayout): str
     '  variables_hash_bucket_size 128;',
     `  ${NGINX_DOLLAR_DECLARATION}`,
   );
+  if (state.mirrors.size > 0) out.push(`  ${MIRROR_LOG_FORMAT}`);
   out.push(...renderLaneTag(state));
-  state.fronts.forEach((front, i) => out.push(...renderFront(state, i)));
+  state.fronts.forEach((front, i) => out.push(...renderFront(state, i, path('logs/mirror.log'))));
   out.push(
     `  server { listen 127.0.0.1:${nginxInteger(layout.genPort, 'generation probe port')}; location = /__gen { return 200 "${layout.generation}"; } }`,
     '}',
@@ -73,7 +77,7 @@ function renderLaneTag(state: RoutingState): string[] {
   return out;
 }
 
-function renderFront(state: RoutingState, i: number): string[] {
+function renderFront(state: RoutingState, i: number, mirrorLog: string): string[] {
   const front = state.fronts[i];
   const versions = state.versionsOf(front.service);
   const up = (v: string): string => `u${i}_${versions.indexOf(v)}`;
@@ -163,12 +167,15 @@ function renderFront(state: RoutingState, i: number): string[] {
     parts.push(`u${i}_all`);
   }
   out.push(...firstNonEmpty(parts, `$relsim_f${i}_target`));
+  const mirror = state.mirrors.get(front.service);
+  if (mirror) out.push(...renderMirrorSelection(mirror, i, up(mirror.version)));
 
   // The listener.
   out.push(
     '  server {',
     `    listen 127.0.0.1:${nginxInteger(front.port, 'front port')};`,
     '    location / {',
+    ...(mirror ? renderMirrorDirectives(i) : []),
     `      proxy_pass http://$relsim_f${i}_target;`,
     '      proxy_http_version 1.1;',
     '      proxy_set_header Connection "";',
@@ -182,8 +189,32 @@ function renderFront(state: RoutingState, i: number): string[] {
     // An empty value adds no header: only requests the weights sent to the canary get the cookie.
     ...(setCookie ? [`      add_header Set-Cookie ${setCookie} always;`] : []),
     '    }',
+    ...(mirror ? renderMirrorLocation(i, up(mirror.version), `$relsim_f${i}_mirror`, laneSrc, mirrorLog) : []),
     '  }',
   );
+  return out;
+}
+
+/**
+ * `$relsim_f<i>_mirror` = "1" for a request the mirror copies, as the model decides
+ * (sim/model/mirror.ts): not routed to the mirror version already, the match rule holds,
+ * and the percentage draw takes it. The draw is per request, as the model's: nginx hashes
+ * the request id, salted so it is independent of the weighted split's hash of the same id.
+ */
+function renderMirrorSelection(mirror: MirrorRoute, i: number, upstream: string): string[] {
+  const v = `$relsim_f${i}_mirror`;
+  const out: string[] = [`  map $relsim_f${i}_target ${v}_r { ${upstream} ""; default 1; }`];
+  const flags = [`${v}_r`];
+  if (mirror.match) {
+    out.push(...renderMatch(mirror.match, `${v}_m`, '1', 'mirror flag', 'mirror match'));
+    flags.push(`${v}_m`);
+  }
+  const percent = Math.max(0, Math.min(100, Math.round(mirror.percent * 100) / 100));
+  if (percent < 100) {
+    out.push(`  split_clients "mirror\${request_id}" ${v}_p {`, ...(percent > 0 ? [`    ${percent}% 1;`] : []), '    * "";', '  }');
+    flags.push(`${v}_p`);
+  }
+  out.push(`  map "${flags.join('')}" ${v} { default ""; "${'1'.repeat(flags.length)}" 1; }`);
   return out;
 }
 

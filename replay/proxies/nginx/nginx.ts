@@ -6,15 +6,16 @@
  * before the reload happens, and a config that fails to bind only shows in error.log).
  */
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync, readFileSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { HeaderRoute } from '../../../strategies/protocol-types.ts';
+import type { HeaderRoute, MirrorRoute } from '../../../strategies/protocol-types.ts';
 import type { LaneSpec } from '../../../scenarios/types.ts';
 import { spawnTracked, stopChild, isRunning, makeTrackedTempDir, removeTrackedDir } from '../../supervision/cleanup.ts';
 import { renderNginxConfig } from './nginx-config.ts';
-import type { Endpoint, ProxyAdapter, RoutingState } from '../../proxy.ts';
+import type { Endpoint, MirroredCopy, ProxyAdapter, RoutingState } from '../../proxy.ts';
+import { parseMirrorLine } from './nginx-mirror.ts';
 import { assertPortsFree, childPids, freePort, requireBinary, sleepMs, waitOldWorkersGone } from '../../tools.ts';
 import { procCmdline } from '../../supervision/procfs.ts';
 
@@ -36,6 +37,9 @@ export class NginxProxy implements ProxyAdapter {
   /** Reloads are serialised: two at once would race on the generation probe. */
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** How far the copies' log has been read (bytes), and a last line not yet complete. */
+  private mirrorLogRead = 0;
+  private mirrorLogRest = '';
 
   constructor(private readonly state: RoutingState, private readonly runDir?: string) {}
 
@@ -65,6 +69,35 @@ export class NginxProxy implements ProxyAdapter {
     this.state.laneMode = mode;
     return this.reload();
   }
+  applyMirror(service: string, mirror: MirrorRoute | null): Promise<void> {
+    if (mirror) this.state.mirrors.set(service, mirror);
+    else this.state.mirrors.delete(service);
+    return this.reload();
+  }
+
+  /**
+   * Copies finished since the last call, from the copies' log (nginx-mirror.ts), which
+   * nginx writes unbuffered, a line per copy, as each finishes (old workers draining after
+   * a reload append to the same file).
+   */
+  takeCopies(): MirroredCopy[] {
+    if (!this.dir) return [];
+    let fd: number;
+    try { fd = openSync(join(this.dir, 'logs', 'mirror.log'), 'r'); } catch { return []; }
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.mirrorLogRead) return [];
+      const buf = Buffer.alloc(size - this.mirrorLogRead);
+      const n = readSync(fd, buf, 0, buf.length, this.mirrorLogRead);
+      this.mirrorLogRead += n;
+      const lines = (this.mirrorLogRest + buf.subarray(0, n).toString('utf8')).split('\n');
+      this.mirrorLogRest = lines.pop() ?? '';
+      return lines.map(parseMirrorLine).filter((c): c is MirroredCopy => c !== null);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   markDown(instanceId: string, down: boolean): Promise<void> {
     const e = this.state.endpoints.get(instanceId);
     if (e) e.down = down;

@@ -19,7 +19,7 @@ import { NginxProxy } from '../../../replay/proxies/nginx/nginx.ts';
 import { renderNginxConfig } from '../../../replay/proxies/nginx/nginx-config.ts';
 import { RoutingState, type FrontSpec, type ProxyAdapter, type ProxyKind } from '../../../replay/proxy.ts';
 import { freePort } from '../../../replay/tools.ts';
-import type { HeaderRoute } from '../../../strategies/protocol-types.ts';
+import type { HeaderRoute, MirrorRoute } from '../../../strategies/protocol-types.ts';
 import type { LaneSpec, MatchRule } from '../../../scenarios/types.ts';
 import { requireProxy } from '../helpers.ts';
 import { boundSockets, proxyPids } from '../listening.ts';
@@ -76,6 +76,8 @@ interface Build {
   ids: Record<string, string>;
   lanes: LaneSpec[];
   routes: HeaderRoute[];
+  /** The entry service's mirror route (nginx renders it; HAProxy, which cannot mirror, ignores it). */
+  mirror?: MirrorRoute;
 }
 
 interface Position {
@@ -212,6 +214,30 @@ const POSITIONS: Position[] = [
       ];
     },
   },
+  // A mirror's copy is thrown away: the user's answer is the routed one (v1) whatever the rule says.
+  {
+    name: 'mirror header name', mention: /header name/,
+    apply(b, s) {
+      b.mirror = { version: 'v2', percent: 100, match: { header: { name: s, value: 'copy' } } };
+      // HAProxy answers 400 to a header name over 255 characters (HTX), and renders no mirror that would refuse it first.
+      return isToken(s) && s.length <= 255 ? [{ name: 'mirrored request answered by the routed version', front: 'entry', headers: [[s, 'copy']], path: '/', want: BASE }] : [];
+    },
+  },
+  {
+    name: 'mirror header value', mention: /header value/,
+    apply(b, s, k) {
+      b.mirror = { version: 'v3', percent: 50, match: { header: { name: `x-m${k}`, value: s } } };
+      return carriable(s) ? [{ name: 'mirrored request answered by the routed version', front: 'entry', headers: [[`x-m${k}`, s]], path: '/', want: BASE }] : [];
+    },
+  },
+  {
+    name: 'mirror version', mention: /version/,
+    apply(b, s) {
+      // A version with no endpoint: the copy fails (502), the user's request does not.
+      b.mirror = { version: s, percent: 100, match: null };
+      return [{ name: 'request mirrored to a version with no endpoint', front: 'entry', headers: [], path: '/', want: BASE }];
+    },
+  },
   {
     name: 'version name', mention: /version/,
     apply(b, s, k) {
@@ -286,6 +312,7 @@ function toState(b: Build, ports: Record<string, number>): RoutingState {
   state.endpoints.set('db-1', { id: 'db-1', service: 'db', version: 'v1', port: ports.db ?? 9, down: false, weight: 1 });
   state.weights.set(b.service, { v1: 100 });
   state.routes.set(b.service, b.routes);
+  if (b.mirror) state.mirrors.set(b.service, b.mirror);
   state.lanes = b.lanes;
   state.laneMode = 'strict';
   return state;
