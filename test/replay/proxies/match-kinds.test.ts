@@ -5,7 +5,7 @@
 // must agree.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, get, type Server } from 'node:http';
+import { Agent, createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userAttributes, userRequest, type UserRequest } from '../../../replay/load.ts';
 import { exactRule } from '../../../replay/match-expansion.ts';
@@ -105,9 +105,13 @@ async function stub(version: string): Promise<{ server: Server; port: number }> 
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+// One kept-alive connection per proxy run: each config is started once and never reloaded here.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+test.after(() => agent.destroy());
+
 function versionAt(port: number, req: UserRequest): Promise<string> {
   return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: req.path, headers: req.headers, agent: false }, (res) => {
+    get({ host: '127.0.0.1', port, path: req.path, headers: req.headers, agent }, (res) => {
       res.resume();
       res.on('end', () => resolve(String(res.headers['x-version'] ?? `status ${res.statusCode}`)));
     }).on('error', reject);

@@ -208,7 +208,7 @@ test('HTTPRoute: three backends, a non-Service backend, a mirror and undecidable
   const bucket = imported([...PAIR, httpRoute([{ backendRefs: [{ name: 'checkout', port: 80 }, { group: 'example.com', kind: 'Bucket', name: 'b' }] }])]);
   oneWarning(bucket.warnings, /relsim follows backendRefs to core Services only/);
   const mirror = imported([...PAIR, httpRoute([{ backendRefs: backends(9, 1), filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'x', port: 80 } } }] }])]);
-  oneWarning(mirror.warnings, /spec\.rules\[0\]\.filters\[0\]: not modelled: relsim does not mirror requests/);
+  oneWarning(mirror.warnings, /spec\.rules\[0\]\.filters\[0\]: not modelled: relsim imports no standing mirror from a route/);
 
   const names = [
     deployment('blue', { app: 'b', c: 'blue' }, { replicas: 2 }), deployment('green', { app: 'b', c: 'green' }, { replicas: 1 }),
@@ -265,7 +265,7 @@ test('VirtualService: weights between two hosts, or two subsets of one, are a ca
     mirror: { host: 'checkout', subset: 'canary' }, fault: { abort: { httpStatus: 503, percentage: { value: 1 } } },
   }])]);
   assert.equal(subsets.scenario.release.strategy, heldCanary(5));
-  oneWarning(subsets.warnings, /spec\.http\[0\]\.mirror: not modelled: relsim does not mirror requests/);
+  oneWarning(subsets.warnings, /spec\.http\[0\]\.mirror: not modelled: relsim imports no standing mirror from a route/);
   oneWarning(subsets.warnings, /spec\.http\[0\]\.fault: not modelled/);
 });
 

@@ -73,7 +73,7 @@ function oneMatch(state: ImportState, r: ManifestReader, m: string): MatchRule |
 function warnFilters(state: ImportState, r: ManifestReader, rule: string): void {
   (r.list(`${rule}.filters`) ?? []).forEach((_, i) => {
     const type = r.string(`${rule}.filters[${i}].type`);
-    if (type === 'RequestMirror') state.warn(r.doc, `${rule}.filters[${i}]`, 'not modelled: relsim does not mirror requests');
+    if (type === 'RequestMirror') state.warn(r.doc, `${rule}.filters[${i}]`, 'not modelled: relsim imports no standing mirror from a route (it mirrors only during a canary step: add a setMirrorRoute step to the release in the model)');
   });
   if (r.has(`${rule}.timeouts`)) state.warn(r.doc, `${rule}.timeouts`, 'not modelled here: set the caller\'s client timeout in the model');
 }

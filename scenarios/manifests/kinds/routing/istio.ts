@@ -17,9 +17,9 @@ import { percent, pickRoute, serviceOfHost, stableFirst, type Backend, type Matc
 
 /** Fields of an http rule that change what the requests meet, which relsim does not model. */
 const RULE_UNMODELLED: Record<string, string> = {
-  mirror: 'relsim does not mirror requests',
-  mirrors: 'relsim does not mirror requests',
-  mirrorPercentage: 'relsim does not mirror requests',
+  mirror: 'relsim imports no standing mirror from a route (it mirrors only during a canary step: add a setMirrorRoute step to the release in the model)',
+  mirrors: 'relsim imports no standing mirror from a route (it mirrors only during a canary step: add a setMirrorRoute step to the release in the model)',
+  mirrorPercentage: 'relsim imports no standing mirror from a route (it mirrors only during a canary step: add a setMirrorRoute step to the release in the model)',
   fault: 'relsim does not inject faults from the routing layer',
   retries: 'set the caller\'s client retry policy in the model',
   timeout: 'set the caller\'s client timeout in the model',
