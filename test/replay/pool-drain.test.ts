@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { replay } from '../../replay/replay.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { fixture, requireProxy } from './helpers.ts';
-import { assertCausesAgree, compareCauses, formatCauses, measuresOf, simulatedCauses } from './sim-like-replay.ts';
+import { allowedDiff, assertCausesAgree, compareCauses, formatCauses, measuresOf, simulatedCauses } from './sim-like-replay.ts';
 
 const withShutdown = (s: Scenario, onShutdown: 'close-idle' | 'none'): Scenario =>
   ({ ...s, services: s.services.map((x) => ({ ...x, instance: { ...x.instance, keepAlive: { ...x.instance.keepAlive, onShutdown } } })) });
@@ -30,14 +30,22 @@ test('pool drain (nginx, speed 4): close-idle refuses cause by cause as simulate
   // after the other; the fed simulator draws their delays from the measured ones
   // independently, so its window is shorter (measured: 10 simulated vs 20-26 replayed).
   // That window grows with the reload time, which grows with the machine's load (a quiet
-  // run: 20-26 of ~110 close-idle; a loaded one: 141 of 214), so what is held here is the
-  // direction, on both platforms: keeping connections loses less than closing them.
+  // run: 20-26 of ~110 close-idle; a loaded one: 141 of 214; a fresh CI machine's reloads of
+  // 370-550 ms real left nothing between them: 172 simulated, 178 replayed, against 175 and
+  // 171 with close-idle). So the direction (keeping connections loses less) is held where
+  // the simulator, fed this run's reload times, predicts it clearly; where it predicts no
+  // difference, the replay must not show one against it either.
   const none = withShutdown(closeIdle, 'none');
   const repNone = await replay(none, { proxy: 'nginx', speed: 4, registryDelay: true, recordArrivals: true });
   const simNone = simulatedCauses(none, measuresOf(repNone), 10);
-  console.log(`pool-drain none nginx x4: ${formatCauses(compareCauses(simNone, repNone))}`);
-  assert.ok(repNone.requests.byCause.refused < repClose.requests.byCause.refused, `nginx: none ${repNone.requests.byCause.refused} vs close-idle ${repClose.requests.byCause.refused}`);
-  assert.ok(simNone.refused < repClose.requests.byCause.refused, `simulated none: ${simNone.refused}`);
+  const simClose = simulatedCauses(closeIdle, measuresOf(repClose), 10);
+  console.log(`pool-drain none nginx x4: ${formatCauses(compareCauses(simNone, repNone))}; simulated close-idle ${simClose.refused}`);
+  const [none_, close_] = [repNone.requests.byCause.refused, repClose.requests.byCause.refused];
+  if (simNone.refused < 0.7 * simClose.refused) {
+    assert.ok(none_ < close_, `simulated none ${simNone.refused} < close-idle ${simClose.refused}, so nginx must too: none ${none_} vs close-idle ${close_}`);
+  } else {
+    assert.ok(none_ <= close_ + allowedDiff(close_), `the simulator predicts no gain from keeping connections here (${simNone.refused} vs ${simClose.refused}); nginx: none ${none_} vs close-idle ${close_}`);
+  }
   assert.is(repNone.requests.byCause.reset, 0);
 });
 

@@ -60,7 +60,7 @@ test('replayed through nginx: the canary\'s share climbs with the cookies as the
   const sticky = sc('sessionAffinity: {maxAge: 1h},');
   const sim = simulate(sticky);
   const plain = simulate(sc(''));
-  const r = await replay(sticky, { proxy: 'nginx', speed: 5 });
+  const r = await replay(sticky, { proxy: 'nginx', speed: 8 });
   const rows: string[] = [];
   for (const [from, len] of [[2, 8], [10, 10], [20, 15]] as const) {
     const got = shareAfterWeight(r, from, len);
