@@ -34,7 +34,7 @@ const STRATEGIES: Record<string, unknown> = {
 
 function scenarioReleasing(svc: string): Scenario {
   const doc = {
-    name: 'conformance', seed: 3, duration: '36s', bucket: '1s',
+    name: 'conformance', seed: 3, duration: '48s', bucket: '1s',
     services: { a: service([]), b: { ...service([]), replicas: 1 }, c: { ...service([]), replicas: 1, minReadySeconds: 3 } },
     entry: { service: 'a', client: { lb: 'round-robin', timeout: '2s' } },
     traffic: { rate: 20, users: 100 },
