@@ -26,8 +26,11 @@ function lag(series: Record<string, number[]>): number {
 test('with the registry delay the proxy starts sending to a new instance ~3 s after it is ready, like the simulator', async () => {
   requireProxy('nginx');
   const s = fixture('registry-delay.yaml');
-  const plain = await replay(s, { proxy: 'nginx', speed: 2, plan: addAt1s() });
-  const delayed = await replay(s, { proxy: 'nginx', speed: 2, plan: addAt1s(), registryDelay: true });
+  // Side by side (separate nginx instances and ports): each lag is timed from its own run's readiness.
+  const [plain, delayed] = await Promise.all([
+    replay(s, { proxy: 'nginx', speed: 2, plan: addAt1s() }),
+    replay(s, { proxy: 'nginx', speed: 2, plan: addAt1s(), registryDelay: true }),
+  ]);
   const sim = simulate(s, { plan: addAt1s() });
   const [p, d, m] = [lag(plain.timeline.series), lag(delayed.timeline.series), lag(sim.timeline.series)];
   console.log(`ready → serving, scenario s: replay ${p}, replay with --registry-delay ${d}, simulator ${m}`);
