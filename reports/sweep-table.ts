@@ -12,9 +12,10 @@ import type { CompareRow } from '../sim/result/run-result.ts';
 
 const METRICS = ['p99', 'rolloutMs', 'instanceSeconds'] as const;
 
-interface Grid { head: string[]; rows: string[][]; right: boolean[] }
+/** The table's cells, for the text, Markdown and HTML renderings alike. */
+export interface Grid { head: string[]; rows: string[][]; right: boolean[] }
 
-function grid(s: SweepResult): Grid {
+export function grid(s: SweepResult): Grid {
   const causes = DROP_CAUSES.filter((c) => s.points.some((p) => (p.stats[`dropped.${c}`]?.max ?? 0) > 0));
   const head = [...s.vary.map((v) => v.path), 'SLO', 'dropped', ...causes, 'seeds with drops', 'seeds meeting SLO', ...METRICS.map((m) => METRIC_LABELS[m])];
   const rows = s.points.map((p) => [
@@ -30,12 +31,12 @@ function grid(s: SweepResult): Grid {
   return { head, rows, right };
 }
 
-function title(s: SweepResult): string {
+export function title(s: SweepResult): string {
   const n = s.seeds.length;
   return `${s.scenario} (${s.strategy}): ${s.points.length} point${s.points.length === 1 ? '' : 's'} × ${n} seed${n === 1 ? '' : 's'}`;
 }
 
-const LEGEND = 'mean ± 95% interval, or mean (low–high) where cut at 0; seeds with any drop and seeds meeting the SLO with exact 95% intervals';
+export const LEGEND = 'mean ± 95% interval, or mean (low–high) where cut at 0; seeds with any drop and seeds meeting the SLO with exact 95% intervals';
 
 export function sweepTable(s: SweepResult): string {
   const g = grid(s);

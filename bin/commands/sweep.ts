@@ -28,6 +28,7 @@ interface SweepArgs {
   workers?: number;
   json?: string;
   md?: string;
+  html?: string;
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
@@ -43,6 +44,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     .option('workers', { type: 'number', describe: 'worker threads (default: available cores; 1 = no threads); results do not depend on it' })
     .option('json', { type: 'string', describe: 'write the SweepResult JSON here (a shard file with --shard; - for stdout)' })
     .option('md', { type: 'string', describe: 'write a Markdown table here (- for stdout; not with a shard)' })
+    .option('html', { type: 'string', describe: 'write an HTML report here: the table, and line charts (one varied field) or heat maps (two); not with a shard' })
     .example('$0 sweep scenarios/examples/rolling-default.yaml --vary services.api.preStop=0s..6s/2s --seeds 5', 'drops against preStop, 4 points × 5 seeds')
     .example('$0 sweep s.yaml --vary services.api.preStop=0s,3s,6s --vary release.strategy.maxSurge=1,25% --md sweep.md', 'a 3 × 2 grid, Markdown table')
     .example('$0 sweep s.yaml --vary services.api.preStop=0s..10s/1s --shard 2/4 --json shard-2.json', 'the third of four shards; then relsim merge shard-*.json --json sweep.json')
@@ -57,11 +59,13 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     if (args.shards !== undefined && args.shard !== undefined) throw new UserError('--shards: not with --shard I/N (which names the count already)', 2);
     const { shard, warning } = parseShard(args.shard, args.shards, process.env);
     if (warning) process.stderr.write(`relsim: warning: ${warning}\n`);
-    if (shard && args.md !== undefined) throw new UserError('--md: a shard has no table of its own; relsim merge writes it from all the shards', 2);
+    for (const flag of ['md', 'html'] as const) {
+      if (shard && args[flag] !== undefined) throw new UserError(`--${flag}: a shard has no report of its own; relsim merge writes it from all the shards`, 2);
+    }
     if (shard && args.json === undefined) throw new UserError('--shard: name the shard file with --json F (relsim merge reads them)', 2);
     const strategy = args.strategy === undefined ? undefined : parseStrategyList('strategy', args.strategy);
     if (strategy && strategy.length !== 1) throw new UserError('--strategy: name one strategy', 2);
-    const out = outputs({ json: args.json, md: args.md });
+    const out = outputs({ json: args.json, md: args.md, html: args.html });
     const plan = planSweep(args.scenario, { axes, seeds: schedule.looks.at(-1)!, strategy: strategy?.[0], load: loadOptions() });
     for (const w of plan.warnings) process.stderr.write(`relsim: warning: ${w}\n`);
     const label = `sweep ${plan.identity.scenario}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
@@ -81,5 +85,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     out.say(sweepTable(result));
     out.write('json', JSON.stringify(result, null, 2) + '\n');
     out.write('md', renderSweepMarkdown(result));
+    if (args.html !== undefined) {
+      const { renderSweepHtml } = await import('../../reports/sweep-html.ts');
+      out.write('html', renderSweepHtml(result));
+    }
   },
 };

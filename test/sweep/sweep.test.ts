@@ -12,7 +12,8 @@ import { planSweep } from '../../bin/sweep/plan.ts';
 import { assembleSweep, runShard } from '../../bin/sweep/run-sweep.ts';
 import { mergeShards, readShard } from '../../bin/sweep/merge-shards.ts';
 import { UserError } from '../../scenarios/user-error.ts';
-import type { SweepShard } from '../../sim/result/sweep-result.ts';
+import type { SweepResult, SweepShard } from '../../sim/result/sweep-result.ts';
+import { renderSweepHtml } from '../../reports/sweep-html.ts';
 
 const FIXTURE = 'test/sweep/fixtures/prestop.yaml';
 const plan = (vary: string[], seeds = 2) => planSweep(FIXTURE, { axes: vary.map(parseVary), seeds });
@@ -26,7 +27,8 @@ function refusal(f: () => unknown): string {
     assert.is((e as UserError).exitCode, 2);
     return (e as Error).message;
   }
-  throw new assert.Assertion({ message: 'expected a UserError' });
+  assert.unreachable('expected a UserError');
+  return '';
 }
 
 test('every point is loaded by the loader: a rejected value names the point, the file and the field', () => {
@@ -78,6 +80,17 @@ test('same bytes with 2 workers, and from 3 shards merged in any order', async (
   writeFileSync(cut, JSON.stringify(doc));
   assert.match(refusal(() => mergeShards([s0, cut, s2].map(readShard))), 'does not hold its share of the runs');
   assert.match(refusal(() => readShard(join(dir, 'nope.json'))), 'no such file');
+});
+
+test('HTML: a line per metric against one field, a heat map cell per point for two', async () => {
+  const line = renderSweepHtml(JSON.parse(single) as SweepResult);
+  const means = [...line.matchAll(/<circle class="point"[^>]*data-mean="([^"]+)"/g)].map((m) => Number(m[1]));
+  assert.is(means.length, 4 * 4, '4 points in each of 4 charts');
+  assert.equal(means.slice(0, 4), (JSON.parse(single) as SweepResult).points.map((p) => p.stats.dropped.mean));
+  const grid = assembleSweep([await runShard(plan(['services.api.preStop=0s,3s', 'registry.push.delay.uniform.max=2s,3s'], 1), { workers: 1 })]);
+  const heat = renderSweepHtml(grid);
+  assert.is([...heat.matchAll(/<g class="cell" data-row="([^"]+)" data-col="([^"]+)"/g)].length, 4 * 4);
+  assert.match(heat, '<g class="cell" data-row="3s" data-col="3s" data-mean="0"');
 });
 
 test.run();
