@@ -21,7 +21,7 @@ export interface SweepPlan {
   axes: Axis[];
   /** One loaded scenario per grid point, row-major over the axes. */
   scenarios: Scenario[];
-  /** Warnings of the points that the scenario as written does not have, one line each. */
+  /** The scenario's own warnings, then those only some points have (naming the point), one line each. */
   warnings: string[];
 }
 
@@ -83,7 +83,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
     },
     axes: opts.axes,
     scenarios,
-    warnings: [...new Set(warnings)],
+    warnings: [...known, ...new Set(warnings)],
   };
 }
 
