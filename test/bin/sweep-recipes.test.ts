@@ -36,11 +36,20 @@ async function ok(run: Promise<Ran>, what: string): Promise<Ran> {
   return r;
 }
 
-/** The sweep arguments the recipes use, run unsharded: the reference bytes. */
-async function single(vary: string, dir: string): Promise<{ json: string; md: string }> {
-  const cmd = `${RELSIM} sweep ${FIXTURE} ${vary} --json single.json --md single.md`;
-  await ok(sh(cmd, dir), 'unsharded sweep');
-  return { json: readFileSync(join(dir, 'single.json'), 'utf8'), md: readFileSync(join(dir, 'single.md'), 'utf8') };
+/**
+ * The sweep a recipe runs, unsharded on one process: the reference bytes. Both recipes run
+ * the same sweep, so it runs once.
+ */
+const references = new Map<string, Promise<{ json: string; md: string }>>();
+function single(vary: string): Promise<{ json: string; md: string }> {
+  let ref = references.get(vary);
+  if (!ref) {
+    const dir = mkdtempSync(join(tmpdir(), 'relsim-single-'));
+    const cmd = `${RELSIM} sweep ${FIXTURE} ${vary} --workers 1 --json single.json --md single.md`;
+    ref = ok(sh(cmd, dir), 'unsharded sweep').then(() => ({ json: readFileSync(join(dir, 'single.json'), 'utf8'), md: readFileSync(join(dir, 'single.md'), 'utf8') }));
+    references.set(vary, ref);
+  }
+  return ref;
 }
 
 /** The user's parts of a recipe's command, for this machine. */
@@ -60,7 +69,7 @@ test('Kubernetes Indexed Job recipe: N indexed shards, then the merge Job = the 
   const dir = mkdtempSync(join(tmpdir(), 'relsim-k8s-'));
   const local = (cmd: string) => SEEDS(cmd.replace(/^relsim /, `${RELSIM} `).replace('/config/scenario.yaml', FIXTURE).replaceAll('/results', dir));
   const shardCommand = local(container.args[0]);
-  const reference = single(sweepArgs(shardCommand), dir);
+  const reference = single(sweepArgs(shardCommand));
   await Promise.all(Array.from({ length: n }, (_, i) => ok(sh(shardCommand, dir, { JOB_COMPLETION_INDEX: String(i), RELSIM_SHARDS: shards }), `shard ${i}`)));
   assert.equal(readdirSync(dir).filter((f) => f.startsWith('shard-')).sort(), Array.from({ length: n }, (_, i) => `shard-${i}.json`));
   await ok(sh(local(merge.spec.template.spec.containers[0].args[0]), dir), 'merge job');
@@ -77,7 +86,7 @@ test('GitHub Actions recipe: the matrix shards, then the merge job = the unshard
   const local = (cmd: string) => SEEDS(cmd.replace(/^npx relsim /, `${RELSIM} `).replace('scenarios/my-service.yaml', FIXTURE));
   const shardStep = step('shard', 'sweep');
   assert.match(shardStep, `/${matrix.length} `, 'the shard count is the matrix size');
-  const reference = single(sweepArgs(local(shardStep)), dir);
+  const reference = single(sweepArgs(local(shardStep)));
   await Promise.all(matrix.map((i) => ok(sh(local(shardStep).replaceAll('${{ matrix.shard }}', String(i)), dir), `matrix shard ${i}`)));
   // download-artifact with merge-multiple: every shard file in shards/
   mkdirSync(join(dir, 'shards'));
@@ -92,11 +101,8 @@ test('refusals: exit 2, one line naming the problem, no stack trace', async () =
   const dir = mkdtempSync(join(tmpdir(), 'relsim-sweep-cli-'));
   const cases: [string[], Record<string, string>, string][] = [
     [['sweep', FIXTURE, '--vary', 'services.apj.preStop=1s'], {}, 'services has no field "apj" in the scenario file (did you mean `api`?)'],
-    [['sweep', FIXTURE, '--vary', 'services.api.replicas=1,0'], {}, `--vary at services.api.replicas=0: ${FIXTURE}: services.api.replicas`],
     [['sweep', FIXTURE, '--vary', 'services.api.preStop=0s', '--shard', '4/4', '--json', join(dir, 's.json')], {}, '--shard 4/4: shard indexes are 0-based, so with 4 shards the index is 0–3'],
-    [['sweep', FIXTURE, '--vary', 'services.api.preStop=0s', '--shards', '2', '--json', join(dir, 's.json')], { JOB_COMPLETION_INDEX: '' }, 'JOB_COMPLETION_INDEX'],
     [['merge', join(dir, 'none.json')], {}, `${join(dir, 'none.json')}: no such file`],
-    [['merge', FIXTURE], {}, 'not JSON'],
   ];
   const runs = await Promise.all(cases.map(([args, env]) => runRelsim(args, { env: { ...process.env, ...env } })));
   runs.forEach((r, i) => {
