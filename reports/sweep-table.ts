@@ -33,7 +33,8 @@ export function grid(s: SweepResult): Grid {
 
 export function title(s: SweepResult): string {
   const n = s.seeds.length;
-  return `${s.scenario} (${s.strategy}): ${s.points.length} point${s.points.length === 1 ? '' : 's'} × ${n} seed${n === 1 ? '' : 's'}`;
+  const sampled = s.sample ? ` (sample ${s.sample} of ${s.vary.reduce((k, v) => k * v.values.length, 1)} grid points)` : '';
+  return `${s.scenario} (${s.strategy}): ${s.points.length} point${s.points.length === 1 ? '' : 's'}${sampled} × ${n} seed${n === 1 ? '' : 's'}`;
 }
 
 export const LEGEND = 'mean ± 95% interval, or mean (low–high) where cut at 0; seeds with any drop and seeds meeting the SLO with exact 95% intervals';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { SweepIdentity, SweepResult, SweepShard } from '../../sim/result/sweep-result.ts';
 import { UserError } from '../../scenarios/user-error.ts';
-import { assembleSweep } from './run-sweep.ts';
+import { assembleSweep, pointLabels } from './run-sweep.ts';
 import { inShard } from './shard-option.ts';
 
 export interface ShardFile { file: string; shard: SweepShard }
@@ -54,6 +54,7 @@ export function mergeShards(files: ShardFile[]): SweepResult {
 function differs(a: SweepIdentity, b: SweepIdentity): string | null {
   if (a.scenarioSha256 !== b.scenarioSha256) return `the scenario file differs (${a.scenario} ${a.scenarioSha256.slice(0, 12)} vs ${b.scenario} ${b.scenarioSha256.slice(0, 12)})`;
   if (JSON.stringify(a.vary) !== JSON.stringify(b.vary)) return `the grid differs (--vary ${fmtVary(a)} vs ${fmtVary(b)})`;
+  if (a.sample !== b.sample || JSON.stringify(a.sampled) !== JSON.stringify(b.sampled)) return `the sample differs (${a.sample ?? 'the whole grid'} vs ${b.sample ?? 'the whole grid'})`;
   if (JSON.stringify(a.seeds) !== JSON.stringify(b.seeds)) return `the seeds differ (${a.seeds.length} vs ${b.seeds.length})`;
   if (a.strategy !== b.strategy) return `the strategy differs (${a.strategy} vs ${b.strategy})`;
   if (JSON.stringify(a) !== JSON.stringify(b)) return 'the sweep settings differ';
@@ -67,7 +68,7 @@ function fmtVary(s: SweepIdentity): string {
 /** A shard holds exactly its share of the (point, seed) runs: a hand-edited or truncated file is refused. */
 function checkRuns({ file, shard }: ShardFile): void {
   const seeds = shard.sweep.seeds;
-  const points = shard.sweep.vary.reduce((n, v) => n * v.values.length, 1);
+  const points = pointLabels(shard.sweep).length;
   const expected: number[] = [];
   for (let k = 0; k < points * seeds.length; k++) if (inShard(k, shard.shard)) expected.push(k);
   const got = shard.runs.map((r) => r.point * seeds.length + seeds.indexOf(r.seed));

@@ -13,6 +13,7 @@ import { UserError } from '../../scenarios/user-error.ts';
 import type { SweepIdentity } from '../../sim/result/sweep-result.ts';
 import type { CompareJob } from '../compare/compare-strategies.ts';
 import { expandGrid, type Axis } from './grid.ts';
+import { samplePoints, type Sample } from './sample.ts';
 import { checkPath, setPath } from './set-path.ts';
 import { readFileSync } from 'node:fs';
 
@@ -30,6 +31,8 @@ export interface PlanOptions {
   seeds: number;
   /** Run every point as this strategy (its defaults) instead of the scenario's own. */
   strategy?: StrategyName;
+  /** Run a seeded sample of the grid's points instead of all of them. */
+  sample?: Sample;
   load?: LoadOptions;
 }
 
@@ -53,7 +56,8 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
   if (!base.release) throw new UserError(`${file}: has no release block, so a sweep has no rollout to run`, 2);
   const known = new Set(base.warnings ?? []);
   const warnings: string[] = [];
-  const scenarios = expandGrid(opts.axes).map(({ at }) => {
+  const points = opts.sample ? samplePoints(opts.axes, opts.sample, base.seed) : expandGrid(opts.axes);
+  const scenarios = points.map(({ at }) => {
     const doc = structuredClone(raw);
     opts.axes.forEach((axis, i) => setPath(doc, axis.path, axis.values[at[i]]));
     const where = opts.axes.map((axis, i) => `${axis.path}=${axis.labels[at[i]]}`).join(', ');
@@ -78,6 +82,7 @@ export function planSweep(file: string, opts: PlanOptions): SweepPlan {
       scenarioSha256: createHash('sha256').update(text).digest('hex'),
       strategy,
       vary: opts.axes.map((a) => ({ path: a.path, values: a.labels })),
+      ...(opts.sample ? { sample: `${opts.sample.method}:${opts.sample.n}`, sampled: points.map((p) => p.at) } : {}),
       seeds: Array.from({ length: opts.seeds }, (_, i) => base.seed + i),
       confidence: 0.95,
     },

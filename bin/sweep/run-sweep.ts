@@ -52,7 +52,7 @@ export function assembleSweep(shards: SweepShard[]): SweepResult {
   for (const s of shards) {
     for (const r of s.runs) byJob[r.point * seeds + sweep.seeds.indexOf(r.seed)] = r.run;
   }
-  const labels = pointLabels(sweep.vary);
+  const labels = pointLabels(sweep);
   const points: SweepPoint[] = labels.map((values, p) => {
     const runs = byJob.slice(p * seeds, (p + 1) * seeds);
     const checks = judgeSlo(runs, shards[0].slo[p], sweep.confidence);
@@ -61,8 +61,9 @@ export function assembleSweep(shards: SweepShard[]): SweepResult {
   return { schema: 'relsim.sweep/1', ...sweep, points };
 }
 
-/** Each point's path → label map, row-major over the varied fields as the grid expands them. */
-function pointLabels(vary: SweepResult['vary']): Record<string, string>[] {
+/** Each point's path → label map: the sampled points, or row-major over the varied fields as the grid expands them. */
+export function pointLabels({ vary, sampled }: Pick<SweepResult, 'vary' | 'sampled'>): Record<string, string>[] {
+  if (sampled) return sampled.map((at) => Object.fromEntries(vary.map((v, i) => [v.path, v.values[at[i]]])));
   let out: Record<string, string>[] = [{}];
   for (const { path, values } of vary) out = out.flatMap((prev) => values.map((v) => ({ ...prev, [path]: v })));
   return out;

@@ -32,7 +32,8 @@ export function metricAt(s: SweepResult, p: number, key: string): Interval {
 /** The metric against the only varied field: mean line, interval band, points marked with data-*. */
 export function renderSweepLine(s: SweepResult, m: SweepMetric, width = 580): string {
   const chart = newChart('sweep-line', '', width, 280, { top: 16, right: 24, bottom: 48, left: 64 });
-  const labels = s.vary[0].values;
+  // The points' own values: a sampled sweep may have only some of the field's values.
+  const labels = s.points.map((p) => p.values[s.vary[0].path]);
   const x = d3.scalePoint<string>().domain(labels).range([0, chart.innerWidth]).padding(0.3);
   const values = labels.map((_, p) => metricAt(s, p, m.key));
   const fraction = m.key === 'sloMet' || m.key === 'anyDrops';

@@ -14,6 +14,9 @@ export interface SweepIdentity {
   strategy: string;
   /** The varied fields, in command-line order, with their values as labels. */
   vary: { path: string; values: string[] }[];
+  /** With --sample: how (`random:N`, `lhs:N`), and the points drawn, each as one value index per varied field, in grid order. */
+  sample?: string;
+  sampled?: number[][];
   /** Seeds run at every point. */
   seeds: number[];
   confidence: number;
@@ -21,7 +24,7 @@ export interface SweepIdentity {
 
 export interface SweepResult extends SweepIdentity {
   schema: 'relsim.sweep/1';
-  /** Row-major over `vary` (the first field outermost). */
+  /** Row-major over `vary` (the first field outermost); with a sample, the sampled points in that order. */
   points: SweepPoint[];
 }
 

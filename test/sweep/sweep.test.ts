@@ -14,6 +14,7 @@ import { mergeShards, readShard } from '../../bin/sweep/merge-shards.ts';
 import { UserError } from '../../scenarios/user-error.ts';
 import type { SweepResult, SweepShard } from '../../sim/result/sweep-result.ts';
 import { renderSweepHtml } from '../../reports/sweep-html.ts';
+import { parseSample } from '../../bin/sweep/sample.ts';
 
 const FIXTURE = 'test/sweep/fixtures/prestop.yaml';
 const plan = (vary: string[], seeds = 2) => planSweep(FIXTURE, { axes: vary.map(parseVary), seeds });
@@ -80,6 +81,18 @@ test('same bytes with 2 workers, and from 3 shards merged in any order', async (
   writeFileSync(cut, JSON.stringify(doc));
   assert.match(refusal(() => mergeShards([s0, cut, s2].map(readShard))), 'does not hold its share of the runs');
   assert.match(refusal(() => readShard(join(dir, 'nope.json'))), 'no such file');
+});
+
+test('a sampled sweep: the drawn points, and 2 shards merged = the whole run', async () => {
+  const sampled = () => planSweep(FIXTURE, { axes: ['services.api.preStop=0s..3s/1s', 'registry.push.delay.uniform.max=2s,3s'].map(parseVary), seeds: 1, sample: parseSample('lhs:3') });
+  const whole = assembleSweep([await runShard(sampled(), { workers: 1 })]);
+  assert.is(whole.points.length, 3);
+  assert.is(whole.sample, 'lhs:3');
+  assert.equal(whole.points.map((p) => p.values), whole.sampled!.map((at) => ({ 'services.api.preStop': ['0s', '1s', '2s', '3s'][at[0]], 'registry.push.delay.uniform.max': ['2s', '3s'][at[1]] })));
+  const shards = await Promise.all([0, 1].map((index) => runShard(sampled(), { shard: { index, count: 2 }, workers: 1 })));
+  const dir = mkdtempSync(join(tmpdir(), 'relsim-sample-'));
+  const files = shards.map((s, i) => { const f = join(dir, `s${i}.json`); writeFileSync(f, JSON.stringify(s)); return f; });
+  assert.is(JSON.stringify(mergeShards(files.map(readShard))), JSON.stringify(whole));
 });
 
 test('HTML: a line per metric against one field, a heat map cell per point for two', async () => {
