@@ -7,16 +7,16 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseVary } from '../../bin/sweep/grid.ts';
-import { planSweep } from '../../bin/sweep/plan.ts';
-import { assembleSweep, runShard } from '../../bin/sweep/run-sweep.ts';
-import { mergeShards, readShard } from '../../bin/sweep/merge-shards.ts';
-import { UserError } from '../../scenarios/user-error.ts';
-import type { SweepResult, SweepShard } from '../../sim/result/sweep-result.ts';
-import { renderSweepHtml } from '../../reports/sweep-html.ts';
-import { parseSample } from '../../bin/sweep/sample.ts';
+import { parseVary } from '../../../bin/sweep/grid.ts';
+import { planSweep } from '../../../bin/sweep/plan.ts';
+import { assembleSweep, runShard } from '../../../bin/sweep/run-sweep.ts';
+import { mergeShards, readShard } from '../../../bin/sweep/merge-shards.ts';
+import { UserError } from '../../../scenarios/user-error.ts';
+import type { SweepResult, SweepShard } from '../../../sim/result/sweep-result.ts';
+import { renderSweepHtml } from '../../../reports/sweep-html.ts';
+import { parseSample } from '../../../bin/sweep/sample.ts';
 
-const FIXTURE = 'test/sweep/fixtures/prestop.yaml';
+const FIXTURE = 'test/bin/sweep/fixtures/prestop.yaml';
 const plan = (vary: string[], seeds = 2) => planSweep(FIXTURE, { axes: vary.map(parseVary), seeds });
 const PRESTOP = ['services.api.preStop=0s..3s/1s'];
 

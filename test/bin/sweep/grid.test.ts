@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expandGrid, parseVary } from '../../bin/sweep/grid.ts';
-import { checkPath, setPath } from '../../bin/sweep/set-path.ts';
-import { UserError } from '../../scenarios/user-error.ts';
+import { expandGrid, parseVary } from '../../../bin/sweep/grid.ts';
+import { checkPath, setPath } from '../../../bin/sweep/set-path.ts';
+import { UserError } from '../../../scenarios/user-error.ts';
 
 const values = (spec: string) => parseVary(spec).values;
 

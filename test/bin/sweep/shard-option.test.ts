@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { inShard, parseShard } from '../../bin/sweep/shard-option.ts';
-import { UserError } from '../../scenarios/user-error.ts';
+import { inShard, parseShard } from '../../../bin/sweep/shard-option.ts';
+import { UserError } from '../../../scenarios/user-error.ts';
 
 function refusal(f: () => unknown): string {
   try {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseVary } from '../../bin/sweep/grid.ts';
-import { parseSample, samplePoints } from '../../bin/sweep/sample.ts';
-import { UserError } from '../../scenarios/user-error.ts';
+import { parseVary } from '../../../bin/sweep/grid.ts';
+import { parseSample, samplePoints } from '../../../bin/sweep/sample.ts';
+import { UserError } from '../../../scenarios/user-error.ts';
 
 const axes = [parseVary('a=0..9'), parseVary('b=0..19')]; // 200 points
 const rank = (at: number[]) => at[0] * 20 + at[1];
