@@ -15,6 +15,8 @@ import { gateCommand } from './commands/gate.ts';
 import { replayCommand } from './commands/replay.ts';
 import { benchCommand } from './commands/bench.ts';
 import { importCommand } from './commands/import.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { mergeCommand } from './commands/merge.ts';
 
 /**
  * Output flags whose `-` is joined for yargs: those that accept it (bin/output.ts writes
@@ -51,6 +53,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(replayCommand)
       .command(benchCommand)
       .command(importCommand)
+      .command(sweepCommand)
+      .command(mergeCommand)
       .option('memory-budget', {
         type: 'string', global: true, requiresArg: true,
         describe: 'memory one run may use (512MB, 4GB; default 2GB or the scenario\'s limits.memory): scenarios needing more are refused before running',
@@ -62,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
         if (bytes === null) throw new UserError(`--memory-budget: expected a size like 512MB or 4GB, got ${JSON.stringify(given)}`, 2);
         setLoadOptions({ memoryBudget: bytes });
       })
-      .demandCommand(1, 'Name a command: validate, run, compare, gate, replay or bench.')
+      .demandCommand(1, 'Name a command: validate, run, compare, gate, sweep, merge, replay, import or bench.')
       .strict()
       .recommendCommands()
       .help()

@@ -19,6 +19,11 @@ export function setLoadOptions(opts: LoadOptions): void {
   Object.assign(loading, opts);
 }
 
+/** The settings above, for commands that load scenarios their own way (sweep's points). */
+export function loadOptions(): LoadOptions {
+  return { ...loading };
+}
+
 export function loadScenarioWithWarnings(file: string): Scenario {
   const scenario = loadScenario(file, loading);
   for (const w of scenario.warnings ?? []) process.stderr.write(`relsim: warning: ${w}\n`);

@@ -63,7 +63,8 @@ export function renderCompareHtml(cmp: CompareResult): string {
   return page(`relsim · ${cmp.scenario} · compare`, body.join('\n'));
 }
 
-function page(title: string, body: string): string {
+/** The report page around a body: shared by the run, compare and sweep reports. */
+export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
@@ -160,7 +161,7 @@ function finiteMax(values: readonly number[] | undefined): number {
   return max;
 }
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
