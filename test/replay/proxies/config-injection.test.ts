@@ -1,4 +1,5 @@
 // test:slow
+// test:separate (npm run test:injection; CI runs it after npm test: its proxy starts alone take over a minute)
 // No scenario string can inject configuration into the generated nginx / HAProxy configs.
 // Each hostile string goes into every position of a RoutingState a scenario can fill with a
 // string, fed straight to the generators (bypassing the scenario validator: this is the
