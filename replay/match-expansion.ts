@@ -12,7 +12,7 @@
  * A condition no carried value satisfies leaves its alternative out; a rule with no
  * alternative left is `{any: []}`, which the renderers make a rule that never holds.
  */
-import { alternatives, valueMatches, valuesCarried } from '../scenarios/matching.ts';
+import { alternatives, userIdsMatching, valueMatches, valuesCarried } from '../scenarios/matching.ts';
 import type { MatchRule, MatchValue, TrafficSpec } from '../scenarios/types.ts';
 
 /** Above this many exact alternatives a rule is refused: a config is no place for a product of value lists. */
@@ -40,8 +40,7 @@ function expandOne(m: MatchRule, traffic: TrafficSpec): MatchRule[] {
     if (!kv?.kind) continue;
     if (kv.name.toLowerCase() === 'x-user-id') {
       // The user id itself: the ids 1..users whose digits match, as a userIds condition.
-      const ids: number[] = [];
-      for (let u = 1; u <= traffic.users; u++) if (valueMatches(kv, String(u))) ids.push(u);
+      const ids = userIdsMatching(kv, traffic.users);
       const kept = m.userIds ? ids.filter((u) => m.userIds!.includes(u)) : ids;
       if (kept.length === 0) return [];
       out = out.map((r) => { const x = { ...r, userIds: kept }; delete x[kind]; return x; });

@@ -18,6 +18,13 @@ export function valueMatches(spec: MatchValue, actual: string): boolean {
   return actual === spec.value;
 }
 
+/** The user ids 1..users whose digits satisfy an `x-user-id` condition (a condition on x-user-id reads the user id). */
+export function userIdsMatching(spec: MatchValue, users: number): number[] {
+  const out: number[] = [];
+  for (let u = 1; u <= users; u++) if (valueMatches(spec, String(u))) out.push(u);
+  return out;
+}
+
 /** The rules one of which must hold: a rule's `any`, or the rule itself. */
 export function alternatives(m: MatchRule): MatchRule[] {
   return m.any ?? [m];
@@ -46,6 +53,12 @@ export const COOKIE_HEADER = 'cookie';
  * does relsim. Compiled once per pattern: rules are compiled when set, never per request.
  */
 const compiled = new Map<string, RegExp>();
+
+/** Whether `pattern` is a regex JavaScript reads (importers test a manifest's pattern with it before keeping it). */
+export function isRegex(pattern: string): boolean {
+  try { wholeRegex(pattern); return true; } catch { return false; }
+}
+
 export function wholeRegex(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (!re) {

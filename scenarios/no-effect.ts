@@ -21,7 +21,7 @@
  * (read-strategy.ts; not in partition style, which rolls pods with them), preStop beyond the grace period, lb.maxFails outside smooth-wrr and
  * match rules on a header no request carries (check.ts).
  */
-import { COOKIE_HEADER, alternatives, nameCarried, valueMatches, valuesCarried } from './matching.ts';
+import { COOKIE_HEADER, alternatives, nameCarried, userIdsMatching, valueMatches, valuesCarried } from './matching.ts';
 import type { ClientSpec, MatchRule, Scenario, ServiceSpec, StrategySpec } from './types.ts';
 import { Reader, join, type Raw, type RawMap } from './reader.ts';
 import type { ClientOverride } from './read-client.ts';
@@ -657,9 +657,7 @@ function warnMatchRule(r: Reader, t: Scenario['traffic'], m: MatchRule, path: st
     const at = join(join(path, kind), kv.kind ?? 'value');
     const wanted = kv.kind === undefined ? `= "${kv.value}"` : kv.kind === 'prefix' ? `starting with "${kv.value}"` : `matching /${kv.value}/`;
     if (kv.name.toLowerCase() === 'x-user-id') {
-      let any = false;
-      for (let u = 1; u <= t.users && !any; u++) any = valueMatches(kv, String(u));
-      if (!any) {
+      if (userIdsMatching(kv, t.users).length === 0) {
         r.warn(at, `has no effect: no request carries x-user-id ${wanted} (user ids run from 1 to traffic.users, ${t.users}), so this rule matches no request; pick an id in that range, or raise traffic.users`);
       }
       continue;

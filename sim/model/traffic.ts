@@ -6,7 +6,7 @@
  * 1..users; header cohorts are decided per user by a stable hash, so a user's requests
  * always carry the same headers (that is what makes A/B and lane matches sticky).
  */
-import { COOKIE_HEADER, cookiePairs, valueMatches } from '../../scenarios/matching.ts';
+import { COOKIE_HEADER, cookiePairs, userIdsMatching, valueMatches } from '../../scenarios/matching.ts';
 import type { MatchRule, TrafficSpec } from '../../scenarios/types.ts';
 import { hashString, unit2 } from '../balancers/hash.ts';
 import type { Uniform } from '../kernel/random.ts';
@@ -101,9 +101,7 @@ export class Users {
         if (kv.kind === undefined) {
           conditions.push({ userId: /^\d+$/.test(kv.value) ? Number(kv.value) : -1, ids: null, sources: [] }); // -1 never matches
         } else {
-          const ids = new Set<number>();
-          for (let u = 1; u <= this.spec.users; u++) if (valueMatches(kv, String(u))) ids.add(u);
-          conditions.push({ userId: -1, ids, sources: [] });
+          conditions.push({ userId: -1, ids: new Set(userIdsMatching(kv, this.spec.users)), sources: [] });
         }
         continue;
       }

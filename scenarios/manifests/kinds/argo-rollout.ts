@@ -6,7 +6,7 @@
  * warning. Without `trafficRouting` the canary is Argo's basic canary: weights become
  * replica counts with Argo's own rounding.
  */
-import { wholeRegex } from '../../matching.ts';
+import { isRegex } from '../../matching.ts';
 import type { ImportState, Workload } from '../import-state.ts';
 import type { ManifestReader } from '../manifest-reader.ts';
 import { formatDuration } from '../../durations.ts';
@@ -140,7 +140,7 @@ function canaryStep(state: ImportState, w: Workload, at: string): unknown {
       for (const kind of ['exact', 'prefix', 'regex'] as const) {
         const value = name !== undefined ? r.string(`${v}.${kind}`) : undefined;
         if (value === undefined) continue;
-        if (kind === 'regex' && !validRegex(value)) break;
+        if (kind === 'regex' && !isRegex(value)) break;
         return { setHeaderRoute: { match: { header: kind === 'exact' ? { name, value } : { name, [kind]: value } } } };
       }
       state.warn(r.doc, at, 'skipped: relsim\'s header route in Argo\'s form matches one header by an exact, prefix or regex value (one JavaScript can read)');
@@ -180,8 +180,4 @@ function blueGreen(state: ImportState, w: Workload): ReturnType<typeof rolloutSt
     state.warn(r.doc, `${b}.prePromotionAnalysis`, 'measures the preview, whose test traffic is not in the manifests: green gets no requests before the switch (and the analysis is inconclusive) unless the model gives release.strategy.previewMatch, the requests that reach the preview (e.g. a tester header)');
   }
   return { fields, steps: [] };
-}
-
-function validRegex(pattern: string): boolean {
-  try { wholeRegex(pattern); return true; } catch { return false; }
 }

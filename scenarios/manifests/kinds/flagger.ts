@@ -28,7 +28,7 @@ import { relsimName } from '../workloads.ts';
 import { formatDuration } from '../../durations.ts';
 import { describeValue } from '../../scenario-error.ts';
 import { importWebhooks, LOAD_GENERATOR } from './webhook-import.ts';
-import { matchAsWritten, wholeRegex } from '../../matching.ts';
+import { isRegex, matchAsWritten } from '../../matching.ts';
 import type { MatchRule, MatchValue } from '../../types.ts';
 
 type Fields = [string, unknown, string][];
@@ -453,10 +453,7 @@ function valueOf(r: ManifestReader, cond: unknown, where: string): Omit<MatchVal
   if (typeof c.regex === 'string') {
     const lit = /^\^((?:[A-Za-z0-9_-]|\\\.)+)\$$/.exec(c.regex);
     if (lit) return { value: lit[1].replace(/\\\./g, '.') };
-    try {
-      wholeRegex(c.regex);
-      return { value: c.regex, kind: 'regex' };
-    } catch { /* not JavaScript's dialect: refused below */ }
+    if (isRegex(c.regex)) return { value: c.regex, kind: 'regex' }; // else not JavaScript's dialect: refused below
   }
   r.fail(where, `relsim matches exact, prefix and regex values (a regex JavaScript can read): expected {exact | prefix | regex: value}, got ${describeValue(cond)}`);
 }

@@ -8,7 +8,7 @@
  */
 import type { ManifestReader } from '../../manifest-reader.ts';
 import type { ImportState } from '../../import-state.ts';
-import { wholeRegex } from '../../../matching.ts';
+import { isRegex } from '../../../matching.ts';
 import type { MatchRule } from '../../../types.ts';
 import { percent, pickRoute, stableFirst, type Backend, type MatchedRule, type RoutingKind, type WeightedRule } from './common.ts';
 
@@ -55,7 +55,7 @@ function oneMatch(state: ImportState, r: ManifestReader, m: string): MatchRule |
     const name = r.string(`${at}.name`);
     const value = r.string(`${at}.value`);
     if (!name || value === undefined) r.fail(at, 'expected name and value');
-    const regexOk = type === 'RegularExpression' && (() => { try { wholeRegex(value); return true; } catch { return false; } })();
+    const regexOk = type === 'RegularExpression' && isRegex(value);
     if (type !== 'Exact' && !regexOk) {
       const why = type === 'RegularExpression' ? `a regex JavaScript cannot read: ${JSON.stringify(value)}` : `${type} ${name}`;
       state.warn(r.doc, `${at}.type`, `not modelled: relsim matches Exact and RegularExpression values (${why}); the requests this rule sends to its backend stay on the stable version`);

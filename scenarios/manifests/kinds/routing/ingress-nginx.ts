@@ -11,7 +11,7 @@
  */
 import { ManifestReader } from '../../manifest-reader.ts';
 import type { ImportState } from '../../import-state.ts';
-import { wholeRegex } from '../../../matching.ts';
+import { isRegex } from '../../../matching.ts';
 import type { MatchRule } from '../../../types.ts';
 import { percent, type Backend, type Route, type RoutingKind, type Split } from './common.ts';
 
@@ -105,9 +105,7 @@ function canaryRoute(state: ImportState, r: ManifestReader): Route {
       // ingress-nginx searches the value for the pattern (ngx.re.match, unanchored); relsim's
       // regex matches the whole value, so the pattern is wrapped to be found anywhere.
       const wrapped = `.*(?:${pattern}).*`;
-      let ok = true;
-      try { wholeRegex(wrapped); } catch { ok = false; }
-      if (ok) header = { header: { name: headerName, value: wrapped, kind: 'regex' } };
+      if (isRegex(wrapped)) header = { header: { name: headerName, value: wrapped, kind: 'regex' } };
       else state.warn(r.doc, ann('canary-by-header-pattern'), `not modelled: ${JSON.stringify(pattern)} is a pattern JavaScript cannot read, so requests ingress-nginx sends to the canary by header ${headerName} stay on the stable version`);
     } else {
       header = { header: { name: headerName, value: 'always' } };

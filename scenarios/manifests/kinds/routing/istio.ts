@@ -12,7 +12,7 @@
 import { ManifestReader } from '../../manifest-reader.ts';
 import type { ImportState } from '../../import-state.ts';
 import type { MatchRule } from '../../../types.ts';
-import { wholeRegex } from '../../../matching.ts';
+import { isRegex } from '../../../matching.ts';
 import { percent, pickRoute, serviceOfHost, stableFirst, type Backend, type MatchedRule, type RoutingKind, type WeightedRule } from './common.ts';
 
 /** Fields of an http rule that change what the requests meet, which relsim does not model. */
@@ -130,7 +130,7 @@ function blockMatch(state: ImportState, r: ManifestReader, m: string): MatchRule
     const prefix = r.string(`${at}.prefix`);
     const regex = r.string(`${at}.regex`);
     const value = exact !== undefined ? { name, value: exact } : prefix !== undefined ? { name, value: prefix, kind: 'prefix' as const } : regex !== undefined ? { name, value: regex, kind: 'regex' as const } : null;
-    if (value === null || (value.kind === 'regex' && !validRegex(value.value))) {
+    if (value === null || (value.kind === 'regex' && !isRegex(value.value))) {
       const how = value ? `regex ${JSON.stringify(value.value)}, which JavaScript cannot read` : Object.keys(r.map(at) ?? {})[0] ?? 'an empty match';
       state.warn(r.doc, at, `not modelled: relsim matches exact, prefix and regex values (${how}); the requests this rule sends to its destination stay on the stable version`);
       return 'unmodelled';
@@ -146,6 +146,3 @@ function blockMatch(state: ImportState, r: ManifestReader, m: string): MatchRule
   return out;
 }
 
-function validRegex(pattern: string): boolean {
-  try { wholeRegex(pattern); return true; } catch { return false; }
-}
