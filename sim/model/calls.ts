@@ -8,6 +8,9 @@ import { grown } from '../kernel/typed-arrays.ts';
 export const CALL_FREE = 0, CALL_QUEUED = 1, CALL_SERVING = 2, CALL_WAITING = 3, CALL_PENDING = 4;
 /** Orphan kinds from ORPHAN_MIRROR up are calls no user sent (copies, load tests): no timeout, no retry. */
 export const ORPHAN_ABANDONED = 1, ORPHAN_MIRROR = 2, ORPHAN_LOAD_TEST = 3;
+
+/** Requests no user waits for (mirrored copies, load tests): counted apart, by outcome. */
+export interface OrphanCounts { sent: number; ok: number; failed: number }
 /** RequestPool.owed bits: one of its attempts met a crashed process / an incompatible callee. */
 export const OWED_CRASH = 1, OWED_INCOMPATIBLE = 2;
 
@@ -132,6 +135,18 @@ export class RequestPool {
     this.refs = new Int32Array(capacity);
     this.done = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
+  }
+
+  /** A new request's fields (one place, so a field added to the pool is set for every kind of request). */
+  begin(r: number, start: number, user: number, lane: number, hops: number, nonIdempotent: number): void {
+    this.start[r] = start;
+    this.user[r] = user;
+    this.lane[r] = lane;
+    this.path[r] = 0;
+    this.hops[r] = hops;
+    this.misrouted[r] = 0;
+    this.owed[r] = 0;
+    this.nonIdempotent[r] = nonIdempotent;
   }
 
   alloc(): number {

@@ -21,7 +21,6 @@ export interface LoadTester {
   gen: number;
 }
 
-export interface LoadTestCounts { sent: number; ok: number; failed: number }
 
 /** Starts (or with null stops) the service's load test; the first request goes one period later. */
 export function setLoadTest(m: Model, service: string, load: LoadTest | null): void {

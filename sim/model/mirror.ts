@@ -18,7 +18,6 @@ export interface Mirror {
   match: CompiledMatch | null;
 }
 
-export interface MirrorCounts { sent: number; ok: number; failed: number }
 
 /** Installs (or with null removes) the service's mirror. */
 export function setMirror(m: Model, service: string, mirror: MirrorRoute | null): void {

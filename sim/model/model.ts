@@ -22,7 +22,7 @@ import { Engine } from '../kernel/engine.ts';
 import { RandomStreams, type Uniform } from '../kernel/random.ts';
 import { Topology, CLASS_NONE } from './topology.ts';
 import { InstanceStore, ST_READY, ST_DRAINING, ST_GONE, STATE_GROUPS } from './instances.ts';
-import { CallPool, RequestPool } from './calls.ts';
+import { CallPool, ORPHAN_LOAD_TEST, ORPHAN_MIRROR, RequestPool, type OrphanCounts } from './calls.ts';
 import { CallerPool, ConnectionStore } from './connections.ts';
 import { TimeoutQueue } from './timeouts.ts';
 import { View } from './view.ts';
@@ -37,8 +37,8 @@ import { onTimeout } from './caller-timeouts.ts';
 import { onAppUp, onReady, onRegister, onTermStart, onSigterm, onKill, drained, gone } from './lifecycle.ts';
 import { onCrash } from './crash.ts';
 import { affinityOf, type Affinity } from './affinity.ts';
-import { setMirror, type Mirror, type MirrorCounts } from './mirror.ts';
-import { onLoadTestTick, setLoadTest, type LoadTestCounts, type LoadTester } from './load-test.ts';
+import { setMirror, type Mirror } from './mirror.ts';
+import { onLoadTestTick, setLoadTest, type LoadTester } from './load-test.ts';
 import { onViewUpdate, onRouteUpdate, onLanesUpdate } from './propagation.ts';
 import { ServiceStats } from './service-stats.ts';
 import { onSample, costTick, instanceSeconds, meanInSystem } from './accounting.ts';
@@ -135,14 +135,17 @@ export class Model {
   readonly mirrors: (Mirror | null)[];
   /** @internal Any mirror is set (the request path skips the check otherwise). */
   mirrorsOn = false;
-  readonly mirrorCounts: MirrorCounts = { sent: 0, ok: 0, failed: 0 };
+  /** Mirrored copies, counted apart from users' requests. */
+  readonly mirrorCounts: OrphanCounts = { sent: 0, ok: 0, failed: 0 };
   /** @internal Draws which requests are copied. */
   readonly uMirror: Uniform;
   /** Per service: its load test (load-test.ts), or null. */
   readonly loadTests: (LoadTester | null)[];
   /** @internal Load tests started or stopped so far (a tester's arrival events carry it). */
   loadTestGen = 0;
-  readonly loadTestCounts: LoadTestCounts = { sent: 0, ok: 0, failed: 0 };
+  readonly loadTestCounts: OrphanCounts = { sent: 0, ok: 0, failed: 0 };
+  /** The counts an orphan call's outcome goes to, by its ORPHAN_* kind (null: not counted). */
+  readonly orphanCounts: (OrphanCounts | null)[] = [];
   /** @internal Per service: the load tester's view id, −1 until a load test first needs it. */
   private readonly testerViews: number[];
   /** Per service: the canary's sticky users (session affinity), or null where it is off. */
@@ -214,6 +217,9 @@ export class Model {
     const st = this.streams;
     this.engine = new Engine({ maxEvents: scenario.limits.maxEvents, capacity: 1 << 14 });
     this.topo = new Topology(scenario, st);
+    this.orphanCounts[ORPHAN_MIRROR] = this.mirrorCounts;
+    this.orphanCounts[ORPHAN_LOAD_TEST] = this.loadTestCounts;
+    for (let k = 0; k < this.orphanCounts.length; k++) this.orphanCounts[k] ??= null; // ORPHAN_ABANDONED: not counted
     // A draining server that waits for its callers' connections exits with the last one.
     this.conns.onLastClosed = (i) => { if (this.inst.state[i] === ST_DRAINING && drained(this, i)) gone(this, i); };
     const S = this.topo.services.length;

@@ -39,15 +39,10 @@ export function onArrival(m: Model): void {
   const r = R.alloc();
   const tr = m.scenario.traffic;
   const user = 1 + ((m.uUser() * tr.users) | 0);
-  R.start[r] = now;
-  R.user[r] = user;
   const entryLanes = m.laneTables[m.views[GATEWAY_VIEW].lanes];
-  R.lane[r] = entryLanes.specs.length > 0 ? laneOf(m, entryLanes, user) : 0;
-  R.path[r] = 0;
-  R.hops[r] = m.pathsOn ? 0 : UNTRACKED; // paths are counted from the moment lanes exist
-  R.misrouted[r] = 0;
-  R.owed[r] = 0;
-  R.nonIdempotent[r] = tr.nonIdempotent > 0 && m.uIdem() < tr.nonIdempotent ? 1 : 0;
+  const lane = entryLanes.specs.length > 0 ? laneOf(m, entryLanes, user) : 0;
+  // paths are counted from the moment lanes exist
+  R.begin(r, now, user, lane, m.pathsOn ? 0 : UNTRACKED, tr.nonIdempotent > 0 && m.uIdem() < tr.nonIdempotent ? 1 : 0);
   m.metrics.offer(now);
   inSystemTick(m, now, -1);
   const c = m.calls.alloc(r, -1, GATEWAY_VIEW, ENTRY_EDGE, R.lane[r]);
@@ -63,14 +58,7 @@ export function onArrival(m: Model): void {
 export function onLoadTestArrival(m: Model, view: number): void {
   const R = m.reqs;
   const r = R.alloc();
-  R.start[r] = m.engine.now;
-  R.user[r] = 0;
-  R.lane[r] = 0;
-  R.path[r] = 0;
-  R.hops[r] = UNTRACKED;
-  R.misrouted[r] = 0;
-  R.owed[r] = 0;
-  R.nonIdempotent[r] = 0;
+  R.begin(r, m.engine.now, 0, 0, UNTRACKED, 0);
   const c = m.calls.alloc(r, -1, view, ENTRY_EDGE, 0);
   m.calls.orphan[c] = ORPHAN_LOAD_TEST;
   R.refs[r]++;
@@ -342,12 +330,10 @@ export function deliver(m: Model, c: number, cause: number, cls: number): void {
   // (retry.attempts may be in the millions), one that was sent returns to the event loop.
   for (;;) {
     if (C.orphan[c] !== 0) {
-      if (C.orphan[c] === ORPHAN_MIRROR) {
-        if (cause === OK) m.mirrorCounts.ok++;
-        else m.mirrorCounts.failed++;
-      } else if (C.orphan[c] === ORPHAN_LOAD_TEST) {
-        if (cause === OK) m.loadTestCounts.ok++;
-        else m.loadTestCounts.failed++;
+      const n = m.orphanCounts[C.orphan[c]];
+      if (n !== null) {
+        if (cause === OK) n.ok++;
+        else n.failed++;
       }
       releaseCall(m, c);
       return;
