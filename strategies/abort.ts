@@ -16,7 +16,7 @@ import type { RollingKnobs } from '../scenarios/types.ts';
 import { now, scale, setRoutes, setWeights, sleep, sleepUntil, step, waitReady, type Action, type Plan, type StrategyContext } from './protocol.ts';
 import { formatMs, versionState, waitGone, type Outcome } from './common.ts';
 import { rollForward } from './rolling.ts';
-import { partitionRollback } from './canary-partition.ts';
+import { partitionOf, partitionRollback } from './canary-partition.ts';
 
 /** How long the old version may take to be available again after an abort. */
 const RESTORE_TIMEOUT_MS = 600_000;
@@ -74,11 +74,12 @@ export function* abortPlan(ctx: StrategyContext, atMs: number, label = `abort at
       yield* waitReady(svc, from, R, RESTORE_TIMEOUT_MS);
       break;
     default: {
-      if (k.name === 'canary' && k.trafficRouting && k.stableScaling === 'partition') {
-        // Kruise's partition style: every request to stable first, then the reverted
-        // Deployment rolls the canary's pods back (canary-partition.ts).
+      // Kruise's partition style: every request to stable first, then the reverted
+      // Deployment rolls the canary's pods back (canary-partition.ts).
+      const partition = k.name === 'canary' ? partitionOf(svc, from, to, R, k, { ms: k.progressDeadlineSeconds, abort: false }) : null;
+      if (partition) {
         yield* setWeights(svc, { [from]: 100, [to]: 0 });
-        yield* partitionRollback({ service: svc, from, to, replicas: R, knobs: k, deadline: { ms: k.progressDeadlineSeconds, abort: false } });
+        yield* partitionRollback(partition);
         break;
       }
       // Argo: the old version back to full size and available, every request routed to it,

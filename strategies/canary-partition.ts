@@ -41,6 +41,11 @@ export interface PartitionRelease {
   deadline: ProgressDeadline;
 }
 
+/** The partition-style release of a canary (Kruise's, with a router), or null for any other canary. */
+export function partitionOf(service: string, from: string, to: string, replicas: number, k: CanaryKnobs, deadline: ProgressDeadline): PartitionRelease | null {
+  return k.trafficRouting && k.stableScaling === 'partition' ? { service, from, to, replicas, knobs: k, deadline } : null;
+}
+
 /** Rolls until n pods are new and R − n stable; false when new pods missed an aborting deadline. */
 export function* partitionBatch(p: PartitionRelease, n: number): Plan<boolean> {
   return yield* rollUntil(rollSpec(p, p.from, p.to, p.deadline), n);

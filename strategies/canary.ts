@@ -48,7 +48,7 @@ import { awaitPromotion } from './approvals.ts';
 import { rollForward } from './rolling.ts';
 import { basicCanaryCounts, type CanaryStableCounts } from './basic-canary-counts.ts';
 import { waitProgress, type ProgressDeadline } from './progress-deadline.ts';
-import { partitionBatch, partitionPromote, partitionRollback, type PartitionRelease } from './canary-partition.ts';
+import { partitionBatch, partitionOf, partitionPromote, partitionRollback, type PartitionRelease } from './canary-partition.ts';
 
 const READY_TIMEOUT_MS = 600_000;
 
@@ -108,9 +108,7 @@ class CanaryRun {
     // rollout goes on unwatched); without one (count 0) it measures until the rollout ends.
     this.background = k.analysis ? new AnalysisRun(k.analysis) : null;
     this.deadline = { ms: k.progressDeadlineSeconds, abort: k.progressDeadlineAbort || k.flagger !== null };
-    this.partition = k.trafficRouting && k.stableScaling === 'partition'
-      ? { service: this.svc, from: ctx.from, to: ctx.to, replicas: ctx.replicas, knobs: k, deadline: this.deadline }
-      : null;
+    this.partition = partitionOf(this.svc, ctx.from, ctx.to, ctx.replicas, k, this.deadline);
     this.hooks = new Webhooks(ctx, k.webhooks, k.analysis?.interval ?? k.flagger?.interval ?? FLAGGER_INTERVAL_MS);
   }
 

@@ -27,7 +27,7 @@ import { deploymentStrategy } from './deployment.ts';
 import { relsimName } from '../workloads.ts';
 import { formatDuration } from '../../durations.ts';
 import { describeValue } from '../../scenario-error.ts';
-import { importWebhooks, LOAD_GENERATOR } from './webhook-import.ts';
+import { importWebhooks, isLoadTestHook } from './webhook-import.ts';
 import { isRegex, matchAsWritten } from '../../matching.ts';
 import type { MatchRule, MatchValue } from '../../types.ts';
 
@@ -166,7 +166,7 @@ function webhookWarning(state: ImportState, r: ManifestReader, h: string): void 
   const type = r.string(`${h}.type`) || 'rollout';
   const name = JSON.stringify(r.string(`${h}.name`) ?? h.slice(h.lastIndexOf('.') + 1));
   const cmd = String(r.get(`${h}.metadata.cmd`) ?? '');
-  const loadTest = LOAD_GENERATOR.test(cmd) || /load[-_ ]?test/i.test(r.string(`${h}.name`) ?? '');
+  const loadTest = isLoadTestHook(cmd, r.string(`${h}.name`) ?? '');
   switch (type) {
     case 'pre-rollout':
     case 'rollout':
@@ -250,8 +250,7 @@ function canary(state: ImportState, r: ManifestReader, a: string): StrategyImpor
     const mw = mirrorWeightOf(r, a);
     if (mw !== undefined) fields.push(['mirrorWeight', mw, r.source(`${a}.mirrorWeight`)]);
   }
-  const hooks = importWebhooks(state, r, a);
-  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
+  pushWebhooks(fields, state, r, a);
   const analysis = builtinMetrics(state, r, a, interval);
   if (analysis) {
     const t = r.int(`${a}.threshold`) || 0;
@@ -328,13 +327,8 @@ function ab(state: ImportState, r: ManifestReader, a: string): StrategyImport {
     ['then', 'promote', `${by}: Flagger promotes after the last iteration`],
   ];
   // Flagger judges the cohort at every iteration and rolls back at `threshold` failed checks.
-  const analysis = builtinMetrics(state, r, a, interval);
-  if (analysis) {
-    const t = r.int(`${a}.threshold`) || FLAGGER.threshold;
-    fields.push(['analysis', { ...analysis, interval: formatDuration(interval), failureLimit: t - 1 }, r.source(`${a}.metrics`)]);
-  }
-  const hooks = importWebhooks(state, r, a);
-  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
+  pushJudgedAnalysis(fields, state, r, a, interval);
+  pushWebhooks(fields, state, r, a);
   return { fields, steps: null };
 }
 
@@ -362,13 +356,8 @@ function blueGreenMirrored(state: ImportState, r: ManifestReader, a: string): St
     ['name', 'canary', `${r.source(`${a}.mirror`)}: Flagger's blue/green with traffic mirroring, as a canary at full size that gets copies, then the switch`],
     ['trafficRouting', true, `${by}: Flagger mirrors and switches on its mesh router`],
   ];
-  const hooks = importWebhooks(state, r, a);
-  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
-  const analysis = builtinMetrics(state, r, a, interval);
-  if (analysis) {
-    const t = r.int(`${a}.threshold`) || FLAGGER.threshold;
-    fields.push(['analysis', { ...analysis, interval: formatDuration(interval), failureLimit: t - 1 }, r.source(`${a}.metrics`)]);
-  }
+  pushWebhooks(fields, state, r, a);
+  pushJudgedAnalysis(fields, state, r, a, interval);
   const steps: [unknown, string][] = [
     [{ setCanaryScale: { weight: 100 } }, `${by}: Flagger runs the new stack at full size`],
     [{ setMirrorRoute: { percentage: weight } }, r.has(`${a}.mirrorWeight`) ? r.source(`${a}.mirrorWeight`) : `${r.source(`${a}.mirror`)} (mirrorWeight absent: every request)`],
@@ -377,6 +366,20 @@ function blueGreenMirrored(state: ImportState, r: ManifestReader, a: string): St
     [{ setWeight: 100 }, `${by}: Flagger switches all traffic after the last iteration`],
   ];
   return { fields, steps };
+}
+
+/** The Canary's webhooks as relsim's, when it has any. */
+function pushWebhooks(fields: Fields, state: ImportState, r: ManifestReader, a: string): void {
+  const hooks = importWebhooks(state, r, a);
+  if (hooks.length > 0) fields.push(['webhooks', hooks, r.source(`${a}.webhooks`)]);
+}
+
+/** Flagger's metrics judged every interval, rolling back at `threshold` failed checks (relsim's failureLimit is threshold − 1). */
+function pushJudgedAnalysis(fields: Fields, state: ImportState, r: ManifestReader, a: string, interval: number): void {
+  const analysis = builtinMetrics(state, r, a, interval);
+  if (!analysis) return;
+  const t = r.int(`${a}.threshold`) || FLAGGER.threshold;
+  fields.push(['analysis', { ...analysis, interval: formatDuration(interval), failureLimit: t - 1 }, r.source(`${a}.metrics`)]);
 }
 
 function blueGreen(state: ImportState, r: ManifestReader, a: string): StrategyImport {

@@ -8,11 +8,15 @@
  */
 import type { ManifestReader } from '../manifest-reader.ts';
 import type { ImportState } from '../import-state.ts';
+import { GATE_TYPES } from '../../types.ts';
 
 /** Load generators Flagger's load tester runs (`metadata.cmd`). */
-export const LOAD_GENERATOR = /(^|[\s;&|/])(hey|ghz|wrk2?|k6|vegeta|fortio|bombardier|siege|locust|jmeter)(\s|$)/;
+const LOAD_GENERATOR = /(^|[\s;&|/])(hey|ghz|wrk2?|k6|vegeta|fortio|bombardier|siege|locust|jmeter)(\s|$)/;
 
-const GATES = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'];
+/** Whether a webhook drives a load generator (by its command, or by its name when the command is elsewhere). */
+export function isLoadTestHook(cmd: string, name: string): boolean {
+  return LOAD_GENERATOR.test(cmd) || /load[-_ ]?test/i.test(name);
+}
 /** hey's default worker count (`-c`). */
 const HEY_WORKERS = 50;
 
@@ -24,8 +28,8 @@ export function importWebhooks(state: ImportState, r: ManifestReader, a: string)
     const name = r.string(`${h}.name`) ?? `webhook-${i}`;
     const quoted = JSON.stringify(name);
     const cmd = String(r.get(`${h}.metadata.cmd`) ?? '');
-    const loadTest = LOAD_GENERATOR.test(cmd) || /load[-_ ]?test/i.test(name);
-    if (GATES.includes(type)) {
+    const loadTest = isLoadTestHook(cmd, name);
+    if ((GATE_TYPES as readonly string[]).includes(type)) {
       out.push({ name, type });
       state.warn(r.doc, h, `${type} webhook ${quoted}: relsim assumes it opens at once (a manifest cannot say when a person approves); give it openAt (a time, or never) or passProbability in release.strategy.webhooks to hold the release`);
     } else if (type === 'rollout' || type === 'pre-rollout') {
@@ -53,7 +57,7 @@ export function importWebhooks(state: ImportState, r: ManifestReader, a: string)
 }
 
 /** requests/s of a `hey` command line with `-q` (per worker) and `-c` (workers, 50 by default); null otherwise. */
-export function heyRate(cmd: string): number | null {
+function heyRate(cmd: string): number | null {
   const words = cmd.trim().split(/\s+/);
   const at = words.findIndex((w) => w === 'hey' || w.endsWith('/hey'));
   if (at < 0) return null;
